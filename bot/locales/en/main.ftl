@@ -1,0 +1,144 @@
+# hearth — English message catalog.
+# Every sentence the bot writes is here. Keep keys identical in zh-CN/main.ftl.
+
+## Dates and times (community timezone)
+datetime = { $weekday } { $day } { $month } { $time }
+date = { $day } { $month } { $year }
+wd-mon = Mon
+wd-tue = Tue
+wd-wed = Wed
+wd-thu = Thu
+wd-fri = Fri
+wd-sat = Sat
+wd-sun = Sun
+mon-1 = Jan
+mon-2 = Feb
+mon-3 = Mar
+mon-4 = Apr
+mon-5 = May
+mon-6 = Jun
+mon-7 = Jul
+mon-8 = Aug
+mon-9 = Sep
+mon-10 = Oct
+mon-11 = Nov
+mon-12 = Dec
+
+## Ledger reasons (stored with each row)
+reason-checkin = daily check-in
+reason-streak-bonus = { $days }-day streak bonus
+reason-peer-award = peer award from { $giver }
+
+## /checkin
+checkin-done = ✅ { $name } checked in: day { $streak } of the streak.
+checkin-restarted = The old streak had ended; a new one starts today.
+checkin-points = +{ $points } points (balance { $balance }).
+checkin-points-bonus = +{ $points } points and a +{ $bonus } streak bonus (balance { $balance }).
+checkin-freeze-used = { $used ->
+    [one] A freeze covered the missed day
+   *[other] Freezes covered { $used } missed days
+}; { $freezes ->
+    [one] 1 freeze left.
+   *[other] { $freezes } freezes left.
+}
+checkin-freeze-earned = ❄️ Freeze earned: you hold { $freezes ->
+    [one] 1 freeze
+   *[other] { $freezes } freezes
+}.
+checkin-freezes = Freezes held: { $freezes }.
+checkin-next = Next check-in opens { $opens }.
+checkin-already = You have already checked in today (streak { $streak }). The next check-in opens { $opens }.
+badge-earned = 🏅 Badge earned: { $badge }!
+badge-earned-by = 🏅 { $name } earned the badge { $badge }!
+
+## /streak
+streak-summary = Streak: { $streak ->
+    [one] 1 day
+   *[other] { $streak } days
+} (best { $best }). Freezes held: { $freezes }.
+streak-done-today = Checked in today. The next check-in opens { $opens }.
+streak-at-risk = Not checked in yet today: check in before { $deadline } to keep the streak.
+streak-open = Not checked in yet today: /checkin to start a streak.
+
+## /profile
+profile-title = { $name } · level { $level }
+profile-points = { $balance } points; { $missing } more to level { $next }.
+profile-points-max = { $balance } points; top level reached.
+profile-streak = Streak { $streak } (best { $best }) · freezes { $freezes }
+profile-badges = Badges: { $badges }
+list-separator = {", "}
+profile-no-badges = Badges: none yet
+profile-rank = Rank #{ $rank } of all time
+profile-unranked = Rank: no points yet
+
+## /leaderboard
+leaderboard-all = 🏆 Leaderboard: all time
+leaderboard-week = 🏆 Leaderboard: this week
+leaderboard-month = 🏆 Leaderboard: this month
+leaderboard-season = 🏆 Leaderboard: { $season } (until { $end })
+leaderboard-points = { " — " }{ $points } pts
+leaderboard-empty = No points in this window yet.
+leaderboard-you = You: #{ $rank } with { $points } points.
+leaderboard-you-none = You are not on this board yet.
+
+## /give and /award
+give-done = 🎁 { $giver } gave { $receiver } { $amount ->
+    [one] 1 point
+   *[other] { $amount } points
+}: { $reason }
+give-left = { $left ->
+    [0] No gives left today.
+    [one] 1 give left today.
+   *[other] { $left } gives left today.
+}
+award-done = ⭐ { $name } was awarded { $amount } points: { $reason } (balance { $balance }).
+revoke-done = { $name } lost { $amount } points: { $reason } (balance { $balance }).
+
+## /stats
+stats-title = 📊 { $community }: community stats
+stats-members = Members: { $members } · active in the last 7 days: { $active }
+stats-checkins = Check-ins today: { $today } ({ $rate_today }%) · check-in rate over 7 days: { $rate_week }%
+stats-streaks = Streaks: { $distribution }
+stats-segments = Core: { $core } · casual: { $casual } · dormant: { $dormant }
+stats-retention = Retention week over week: { $rate }% ({ $kept } of { $of })
+stats-retention-none = Retention week over week: nobody was active last week.
+
+## /forgetme
+forgetme-ask = This deletes your check-ins, points, badges and identities in this community for good. Type /forgetme confirm to go ahead.
+forgetme-done = Done: everything hearth stored about you in this community is deleted.
+
+## /help
+help-title = hearth commands
+help-admin-title = Admin commands
+cmd-checkin = check in for today and grow your streak
+cmd-streak = your streak, freezes and when to check in next
+cmd-profile = points, level, streak, badges and rank
+cmd-leaderboard = top 10 for all time, this week, this month or the season
+cmd-give = give points to another member from your daily allowance
+cmd-help = this list
+cmd-forgetme = delete everything hearth stores about you
+cmd-forgetme-confirm = confirm the deletion
+cmd-award = give points to a member (a negative amount revokes)
+cmd-stats = community health: activity, check-in rates, streaks, segments
+
+## Refusals
+error-internal = Something went wrong on our side; nothing was changed. Please try again.
+error-not-admin = Only admins can do that.
+error-unknown-member = I don't know @{ $name } yet: they need to say something here first.
+error-give-self = You can't give points to yourself.
+error-give-bot = Bots don't collect points.
+error-amount-range = The amount must be a whole number from { $min } to { $max }.
+error-allowance-used = You have used all { $allowance } gives for today; they reset { $resets }.
+error-no-season = No season is running right now.
+error-not-command = Commands start with /. Type /help for the list.
+error-unknown-command = There is no command /{ $name }. Type /help for the list.
+error-missing-arg = Missing { $arg }. Usage: { $usage }
+error-invalid-arg = { $arg }: expected { $expected }. Usage: { $usage }
+error-too-long = The { $arg } can be at most { $max } characters.
+error-extra-args = Too many words. Usage: { $usage }
+error-unknown-community = No community with id "{ $id }" is configured.
+unlinked-chat = This chat is not linked to a hearth community yet. An admin adds this line to the community in the config file:
+expected-member = a member, like @name
+expected-integer = a whole number
+expected-choice = one of { $choices }
+expected-text = text

@@ -1,0 +1,128 @@
+# hearth —— 简体中文消息目录。
+# 机器人写出的每一句话都在这里。键名必须与 en/main.ftl 完全一致。
+
+## 日期与时间（社群时区）
+datetime = { $monthnum }月{ $day }日 { $weekday } { $time }
+date = { $year }年{ $monthnum }月{ $day }日
+wd-mon = 周一
+wd-tue = 周二
+wd-wed = 周三
+wd-thu = 周四
+wd-fri = 周五
+wd-sat = 周六
+wd-sun = 周日
+mon-1 = 1月
+mon-2 = 2月
+mon-3 = 3月
+mon-4 = 4月
+mon-5 = 5月
+mon-6 = 6月
+mon-7 = 7月
+mon-8 = 8月
+mon-9 = 9月
+mon-10 = 10月
+mon-11 = 11月
+mon-12 = 12月
+
+## 积分流水原因（随每条记录保存）
+reason-checkin = 每日签到
+reason-streak-bonus = 连续签到 { $days } 天奖励
+reason-peer-award = 来自 { $giver } 的赠分
+
+## /checkin
+checkin-done = ✅ { $name } 签到成功：已连续签到 { $streak } 天。
+checkin-restarted = 之前的连签已中断，今天重新开始。
+checkin-points = +{ $points } 积分（余额 { $balance }）。
+checkin-points-bonus = +{ $points } 积分，另加连签奖励 +{ $bonus }（余额 { $balance }）。
+checkin-freeze-used = 用掉 { $used } 张补签卡保住了连签，剩余 { $freezes } 张。
+checkin-freeze-earned = ❄️ 获得一张补签卡：现有 { $freezes } 张。
+checkin-freezes = 补签卡：{ $freezes } 张。
+checkin-next = 下次签到开放时间：{ $opens }。
+checkin-already = 你今天已经签到过了（连签 { $streak } 天）。下次签到开放时间：{ $opens }。
+badge-earned = 🏅 获得徽章：{ $badge }！
+badge-earned-by = 🏅 { $name } 获得徽章：{ $badge }！
+
+## /streak
+streak-summary = 连签：{ $streak } 天（最长 { $best } 天）。补签卡：{ $freezes } 张。
+streak-done-today = 今天已签到。下次签到开放时间：{ $opens }。
+streak-at-risk = 今天还没签到：请在 { $deadline } 之前签到，保住连签。
+streak-open = 今天还没签到：发送 /checkin 开始连签。
+
+## /profile
+profile-title = { $name } · 等级 { $level }
+profile-points = { $balance } 积分；再得 { $missing } 分升到等级 { $next }。
+profile-points-max = { $balance } 积分；已达最高等级。
+profile-streak = 连签 { $streak } 天（最长 { $best } 天）· 补签卡 { $freezes } 张
+profile-badges = 徽章：{ $badges }
+list-separator = 、
+profile-no-badges = 徽章：暂无
+profile-rank = 总排名第 { $rank } 位
+profile-unranked = 排名：还没有积分
+
+## /leaderboard
+leaderboard-all = 🏆 排行榜：总榜
+leaderboard-week = 🏆 排行榜：本周
+leaderboard-month = 🏆 排行榜：本月
+leaderboard-season = 🏆 排行榜：{ $season }（截至 { $end }）
+leaderboard-points = { " — " }{ $points } 分
+leaderboard-empty = 这个榜单还没有积分。
+leaderboard-you = 你：第 { $rank } 名，{ $points } 积分。
+leaderboard-you-none = 你还没有上榜。
+
+## /give 与 /award
+give-done = 🎁 { $giver } 送给 { $receiver } { $amount } 积分：{ $reason }
+give-left = { $left ->
+    [0] 今天的赠送次数已用完。
+   *[other] 今天还可以赠送 { $left } 次。
+}
+award-done = ⭐ { $name } 获得 { $amount } 积分奖励：{ $reason }（余额 { $balance }）。
+revoke-done = { $name } 被扣除 { $amount } 积分：{ $reason }（余额 { $balance }）。
+
+## /stats
+stats-title = 📊 { $community }：社群数据
+stats-members = 成员：{ $members } · 近 7 天活跃：{ $active }
+stats-checkins = 今日签到：{ $today }（{ $rate_today }%）· 近 7 天签到率：{ $rate_week }%
+stats-streaks = 连签分布：{ $distribution }
+stats-segments = 核心：{ $core } · 普通：{ $casual } · 沉睡：{ $dormant }
+stats-retention = 周留存：{ $rate }%（{ $of } 人中留下 { $kept } 人）
+stats-retention-none = 周留存：上周没有活跃成员。
+
+## /forgetme
+forgetme-ask = 这会永久删除你在本社群的签到、积分、徽章和账号关联。确认请发送 /forgetme confirm。
+forgetme-done = 已完成：hearth 在本社群保存的关于你的所有数据都已删除。
+
+## /help
+help-title = hearth 命令
+help-admin-title = 管理员命令
+cmd-checkin = 今日签到，累积连签
+cmd-streak = 查看连签、补签卡和下次签到时间
+cmd-profile = 积分、等级、连签、徽章和排名
+cmd-leaderboard = 总榜、本周、本月或本赛季前 10 名
+cmd-give = 用每日额度给其他成员赠送积分
+cmd-help = 显示本列表
+cmd-forgetme = 删除 hearth 保存的关于你的所有数据
+cmd-forgetme-confirm = 确认删除
+cmd-award = 给成员发放积分（负数为扣除）
+cmd-stats = 社群健康度：活跃、签到率、连签、成员分层
+
+## 拒绝与错误
+error-internal = 我们这边出了点问题，什么都没有改动。请稍后再试。
+error-not-admin = 只有管理员可以这样做。
+error-unknown-member = 我还不认识 @{ $name }：需要对方先在这里发过言。
+error-give-self = 不能给自己赠送积分。
+error-give-bot = 机器人不参与积分。
+error-amount-range = 数量必须是 { $min } 到 { $max } 之间的整数。
+error-allowance-used = 你今天的 { $allowance } 次赠送已用完，将在 { $resets } 重置。
+error-no-season = 当前没有进行中的赛季。
+error-not-command = 命令以 / 开头。发送 /help 查看命令列表。
+error-unknown-command = 没有 /{ $name } 这个命令。发送 /help 查看命令列表。
+error-missing-arg = 缺少 { $arg }。用法：{ $usage }
+error-invalid-arg = { $arg }：应为{ $expected }。用法：{ $usage }
+error-too-long = { $arg } 最多 { $max } 个字符。
+error-extra-args = 参数太多。用法：{ $usage }
+error-unknown-community = 配置中没有 id 为 "{ $id }" 的社群。
+unlinked-chat = 这个群还没有关联到 hearth 社群。请管理员把下面这一行加到配置文件中对应社群下：
+expected-member = 一位成员，例如 @name
+expected-integer = 一个整数
+expected-choice = { $choices } 之一
+expected-text = 文本

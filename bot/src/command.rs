@@ -1,0 +1,448 @@
+//! Commands: one spec table drives parsing on every platform, `/help`, and
+//! (later) Discord's slash-command registration and Telegram's command menu.
+
+use std::fmt;
+
+/// The type of one argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A member: `@name` in text, a user option on Discord.
+    Member,
+    /// A whole number that fits in i64.
+    Integer,
+    /// Free text; always the last argument and takes the rest of the line.
+    Text { max_chars: usize },
+    /// One word from a fixed list.
+    Choice(&'static [&'static str]),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArgSpec {
+    /// The Contract's argument name (Discord option name, `/help` word).
+    pub name: &'static str,
+    pub kind: ArgKind,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// A second word that selects this form (`/forgetme confirm`).
+    pub sub: Option<&'static str>,
+    pub args: &'static [ArgSpec],
+    pub admin: bool,
+}
+
+impl CommandSpec {
+    /// The message-catalog key of the one-line description.
+    pub fn description_key(&self) -> String {
+        match self.sub {
+            Some(sub) => format!("cmd-{}-{}", self.name, sub),
+            None => format!("cmd-{}", self.name),
+        }
+    }
+
+    /// `/give <member> [amount] [reason]`
+    pub fn usage(&self) -> String {
+        let mut usage = format!("/{}", self.name);
+        if let Some(sub) = self.sub {
+            usage.push(' ');
+            usage.push_str(sub);
+        }
+        for arg in self.args {
+            let name = match arg.kind {
+                ArgKind::Choice(choices) => choices.join("|"),
+                _ => arg.name.to_string(),
+            };
+            if arg.required {
+                usage.push_str(&format!(" <{name}>"));
+            } else {
+                usage.push_str(&format!(" [{name}]"));
+            }
+        }
+        usage
+    }
+}
+
+pub const NOTE_MAX: usize = 200;
+pub const REASON_MAX: usize = 200;
+pub const WINDOWS: &[&str] = &["all", "week", "month", "season"];
+
+const fn arg(name: &'static str, kind: ArgKind, required: bool) -> ArgSpec {
+    ArgSpec { name, kind, required }
+}
+
+const fn spec(name: &'static str, args: &'static [ArgSpec], admin: bool) -> CommandSpec {
+    CommandSpec { name, sub: None, args, admin }
+}
+
+/// Every command, in `/help` order.
+pub static COMMANDS: &[CommandSpec] = &[
+    spec("checkin", &[arg("note", ArgKind::Text { max_chars: NOTE_MAX }, false)], false),
+    spec("streak", &[], false),
+    spec("profile", &[arg("member", ArgKind::Member, false)], false),
+    spec("leaderboard", &[arg("window", ArgKind::Choice(WINDOWS), false)], false),
+    spec(
+        "give",
+        &[
+            arg("member", ArgKind::Member, true),
+            arg("amount", ArgKind::Integer, false),
+            arg("reason", ArgKind::Text { max_chars: REASON_MAX }, false),
+        ],
+        false,
+    ),
+    spec("help", &[], false),
+    spec("forgetme", &[], false),
+    CommandSpec { name: "forgetme", sub: Some("confirm"), args: &[], admin: false },
+    spec(
+        "award",
+        &[
+            arg("member", ArgKind::Member, true),
+            arg("amount", ArgKind::Integer, true),
+            arg("reason", ArgKind::Text { max_chars: REASON_MAX }, true),
+        ],
+        true,
+    ),
+    spec("stats", &[], true),
+];
+
+/// Who a command is about: a console `@name`, or an identity an adapter resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberRef {
+    /// `@name`, looked up on the asker's platform.
+    Handle(String),
+    /// A user the platform identified for us.
+    Identity { platform: String, user_id: String, display_name: String, is_bot: bool },
+}
+
+impl MemberRef {
+    pub fn label(&self) -> &str {
+        match self {
+            MemberRef::Handle(name) => name,
+            MemberRef::Identity { display_name, .. } => display_name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    All,
+    Week,
+    Month,
+    Season,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Checkin { note: Option<String> },
+    Streak,
+    Profile { member: Option<MemberRef> },
+    Leaderboard { window: Window },
+    Give { member: MemberRef, amount: Option<i64>, reason: Option<String> },
+    Help,
+    ForgetMe { confirm: bool },
+    Award { member: MemberRef, amount: i64, reason: String },
+    Stats,
+}
+
+/// Why a line is not a command we can run. Each variant is shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// The text does not start with `/`.
+    NotACommand,
+    UnknownCommand(String),
+    Missing {
+        spec: &'static CommandSpec,
+        arg: &'static str,
+    },
+    /// A value that does not fit the argument's type.
+    Invalid {
+        spec: &'static CommandSpec,
+        arg: &'static str,
+    },
+    TooLong {
+        spec: &'static CommandSpec,
+        arg: &'static str,
+        max: usize,
+    },
+    Extra {
+        spec: &'static CommandSpec,
+    },
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+/// A parsed argument value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgValue {
+    Member(MemberRef),
+    Integer(i64),
+    Text(String),
+    Choice(&'static str),
+}
+
+/// Parses one typed line such as `/give @bob 3 thanks!`.
+pub fn parse(line: &str) -> Result<Command, ParseError> {
+    let line = line.trim();
+    let Some(body) = line.strip_prefix('/') else {
+        return Err(ParseError::NotACommand);
+    };
+    let (name, rest) = split_word(body);
+    let name = name.to_lowercase();
+    let (spec, rest) = find_spec(&name, rest)?;
+    let values = parse_args(spec, rest)?;
+    Ok(build(spec, values))
+}
+
+/// Builds a command from already-typed values (the Discord adapter's path);
+/// `values[i]` belongs to `spec.args[i]`.
+pub fn from_values(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Command, ParseError> {
+    for (arg, value) in spec.args.iter().zip(&values) {
+        if arg.required && value.is_none() {
+            return Err(ParseError::Missing { spec, arg: arg.name });
+        }
+    }
+    Ok(build(spec, values))
+}
+
+fn find_spec<'r>(name: &str, rest: &'r str) -> Result<(&'static CommandSpec, &'r str), ParseError> {
+    let (second, after_second) = split_word(rest);
+    let second = second.to_lowercase();
+    let mut plain = None;
+    for spec in COMMANDS.iter().filter(|s| s.name == name) {
+        match spec.sub {
+            Some(sub) if sub == second => return Ok((spec, after_second)),
+            Some(_) => {}
+            None => plain = Some(spec),
+        }
+    }
+    match plain {
+        Some(spec) => Ok((spec, rest)),
+        None => Err(ParseError::UnknownCommand(name.chars().take(32).collect())),
+    }
+}
+
+fn parse_args(spec: &'static CommandSpec, mut rest: &str) -> Result<Vec<Option<ArgValue>>, ParseError> {
+    let mut values = Vec::with_capacity(spec.args.len());
+    for arg in spec.args {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            if arg.required {
+                return Err(ParseError::Missing { spec, arg: arg.name });
+            }
+            values.push(None);
+            continue;
+        }
+        let (word, after) = split_word(rest);
+        match arg.kind {
+            ArgKind::Text { max_chars } => {
+                let text = clean_text(rest);
+                if text.chars().count() > max_chars {
+                    return Err(ParseError::TooLong { spec, arg: arg.name, max: max_chars });
+                }
+                if text.is_empty() {
+                    if arg.required {
+                        return Err(ParseError::Missing { spec, arg: arg.name });
+                    }
+                    values.push(None);
+                } else {
+                    values.push(Some(ArgValue::Text(text)));
+                }
+                rest = "";
+            }
+            ArgKind::Member => {
+                let handle = word.strip_prefix('@').filter(|h| is_handle(h));
+                match handle {
+                    Some(h) => values.push(Some(ArgValue::Member(MemberRef::Handle(h.to_string())))),
+                    None => return Err(ParseError::Invalid { spec, arg: arg.name }),
+                }
+                rest = after;
+            }
+            ArgKind::Integer => {
+                if looks_numeric(word) {
+                    let n = word.parse::<i64>().map_err(|_| ParseError::Invalid { spec, arg: arg.name })?;
+                    values.push(Some(ArgValue::Integer(n)));
+                    rest = after;
+                } else if arg.required {
+                    return Err(ParseError::Invalid { spec, arg: arg.name });
+                } else {
+                    // An optional number may be left out: the word belongs to the next argument.
+                    values.push(None);
+                }
+            }
+            ArgKind::Choice(choices) => {
+                let lower = word.to_lowercase();
+                match choices.iter().find(|c| **c == lower) {
+                    Some(choice) => values.push(Some(ArgValue::Choice(choice))),
+                    None => return Err(ParseError::Invalid { spec, arg: arg.name }),
+                }
+                rest = after;
+            }
+        }
+    }
+    if !rest.trim().is_empty() {
+        return Err(ParseError::Extra { spec });
+    }
+    Ok(values)
+}
+
+fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Command {
+    let mut values = values.into_iter();
+    let mut next = || values.next().flatten();
+    match (spec.name, spec.sub) {
+        ("checkin", _) => Command::Checkin { note: text(next()) },
+        ("streak", _) => Command::Streak,
+        ("profile", _) => Command::Profile { member: member(next()) },
+        ("leaderboard", _) => Command::Leaderboard {
+            window: match next() {
+                Some(ArgValue::Choice("week")) => Window::Week,
+                Some(ArgValue::Choice("month")) => Window::Month,
+                Some(ArgValue::Choice("season")) => Window::Season,
+                _ => Window::All,
+            },
+        },
+        ("give", _) => {
+            let member_ref = member(next());
+            let amount = integer(next());
+            let reason = text(next());
+            match member_ref {
+                Some(member) => Command::Give { member, amount, reason },
+                None => Command::Help,
+            }
+        }
+        ("forgetme", sub) => Command::ForgetMe { confirm: sub.is_some() },
+        ("award", _) => {
+            let member_ref = member(next());
+            let amount = integer(next());
+            let reason = text(next());
+            match (member_ref, amount, reason) {
+                (Some(member), Some(amount), Some(reason)) => Command::Award { member, amount, reason },
+                _ => Command::Help,
+            }
+        }
+        ("stats", _) => Command::Stats,
+        _ => Command::Help,
+    }
+}
+
+fn member(value: Option<ArgValue>) -> Option<MemberRef> {
+    match value {
+        Some(ArgValue::Member(m)) => Some(m),
+        _ => None,
+    }
+}
+
+fn integer(value: Option<ArgValue>) -> Option<i64> {
+    match value {
+        Some(ArgValue::Integer(n)) => Some(n),
+        _ => None,
+    }
+}
+
+fn text(value: Option<ArgValue>) -> Option<String> {
+    match value {
+        Some(ArgValue::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+fn split_word(s: &str) -> (&str, &str) {
+    let s = s.trim_start();
+    match s.find(char::is_whitespace) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    }
+}
+
+fn looks_numeric(word: &str) -> bool {
+    let digits = word.strip_prefix(['-', '+']).unwrap_or(word);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Console handles: letters, digits, `_`, `-`, `.`; at most 32 characters.
+pub fn is_handle(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= 32
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Drops control characters and folds runs of white space, so stored text
+/// cannot break a log line or a rendered message.
+pub fn clean_text(s: &str) -> String {
+    let kept: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The spec that `/help` and error replies describe.
+pub fn spec_of(name: &str, sub: Option<&str>) -> Option<&'static CommandSpec> {
+    COMMANDS.iter().find(|s| s.name == name && s.sub == sub)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn handle(name: &str) -> MemberRef {
+        MemberRef::Handle(name.to_string())
+    }
+
+    #[test]
+    fn give_with_and_without_amount() {
+        assert_eq!(
+            parse("/give @bob 3 for the review"),
+            Ok(Command::Give { member: handle("bob"), amount: Some(3), reason: Some("for the review".into()) })
+        );
+        assert_eq!(
+            parse("/give @bob thanks"),
+            Ok(Command::Give { member: handle("bob"), amount: None, reason: Some("thanks".into()) })
+        );
+        assert_eq!(parse("/GIVE @bob"), Ok(Command::Give { member: handle("bob"), amount: None, reason: None }));
+    }
+
+    #[test]
+    fn award_needs_every_argument() {
+        assert!(matches!(parse("/award @bob 5"), Err(ParseError::Missing { arg: "reason", .. })));
+        assert!(matches!(parse("/award @bob five stars"), Err(ParseError::Invalid { arg: "amount", .. })));
+        assert!(matches!(parse("/award @bob 99999999999999999999 x"), Err(ParseError::Invalid { arg: "amount", .. })));
+        assert_eq!(
+            parse("/award @bob -5 spam"),
+            Ok(Command::Award { member: handle("bob"), amount: -5, reason: "spam".into() })
+        );
+    }
+
+    #[test]
+    fn subcommands_and_choices() {
+        assert_eq!(parse("/forgetme confirm"), Ok(Command::ForgetMe { confirm: true }));
+        assert_eq!(parse("/forgetme"), Ok(Command::ForgetMe { confirm: false }));
+        assert_eq!(parse("/leaderboard WEEK"), Ok(Command::Leaderboard { window: Window::Week }));
+        assert!(matches!(parse("/leaderboard year"), Err(ParseError::Invalid { arg: "window", .. })));
+        assert!(matches!(parse("/streak now"), Err(ParseError::Extra { .. })));
+    }
+
+    #[test]
+    fn unknown_and_not_commands() {
+        assert_eq!(parse("hello"), Err(ParseError::NotACommand));
+        assert_eq!(parse("/dance"), Err(ParseError::UnknownCommand("dance".into())));
+        assert!(matches!(parse("/profile bob"), Err(ParseError::Invalid { arg: "member", .. })));
+    }
+
+    #[test]
+    fn notes_are_cleaned_and_bounded() {
+        assert_eq!(parse("/checkin  hi\u{7}\tthere "), Ok(Command::Checkin { note: Some("hi there".into()) }));
+        let long = format!("/checkin {}", "x".repeat(NOTE_MAX + 1));
+        assert!(matches!(parse(&long), Err(ParseError::TooLong { arg: "note", .. })));
+    }
+
+    #[test]
+    fn usage_comes_from_the_table() {
+        assert_eq!(spec_of("give", None).map(CommandSpec::usage).as_deref(), Some("/give <member> [amount] [reason]"));
+        assert_eq!(
+            spec_of("leaderboard", None).map(CommandSpec::usage).as_deref(),
+            Some("/leaderboard [all|week|month|season]")
+        );
+    }
+}

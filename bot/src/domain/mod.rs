@@ -1,0 +1,6 @@
+//! Pure rules: no I/O, no clock, no database. Everything here is a function
+//! of its arguments, so it is unit- and property-tested directly.
+
+pub mod day;
+pub mod level;
+pub mod streak;

@@ -1,0 +1,94 @@
+//! What every command handler knows: the community, the asker, and the time.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use super::{Actor, Platform, Request};
+use crate::config::CommunityConfig;
+use crate::domain::day::DayBoundary;
+use crate::domain::streak::FreezeRules;
+use crate::i18n::Catalog;
+use crate::store::{IdentityKey, MemberRow, NewMember, WriteTx};
+
+pub struct Ctx<'a> {
+    pub community: &'a CommunityConfig,
+    pub catalog: &'a Catalog,
+    pub community_id: i64,
+    pub now: DateTime<Utc>,
+    pub days: DayBoundary,
+    /// The community's local day at `now`.
+    pub today: NaiveDate,
+    pub actor: &'a Actor,
+    /// The asker's member row, created on their first command.
+    pub member: MemberRow,
+    pub is_admin: bool,
+    pub event_id: Option<&'a str>,
+}
+
+impl<'a> Ctx<'a> {
+    pub async fn open(
+        tx: &mut WriteTx,
+        community: &'a CommunityConfig,
+        catalog: &'a Catalog,
+        now: DateTime<Utc>,
+        request: &'a Request,
+    ) -> anyhow::Result<Ctx<'a>> {
+        let community_id = tx.community_id(&community.id, now).await?;
+        let actor = &request.actor;
+        let identity = IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() };
+        let member = match tx.member_by_identity(community_id, &identity).await? {
+            Some(member) if member.name != actor.display_name => {
+                tx.rename_member(member.id, &actor.display_name).await?;
+                MemberRow { name: actor.display_name.clone(), ..member }
+            }
+            Some(member) => member,
+            None => {
+                tx.create_member(NewMember {
+                    community_id,
+                    identity: &identity,
+                    name: &actor.display_name,
+                    is_bot: actor.is_bot,
+                    now,
+                })
+                .await?
+            }
+        };
+        let is_admin = actor.is_platform_admin
+            || community.admins.iter().any(|a| a.platform == actor.platform.as_str() && a.user_id == actor.user_id);
+        let days = DayBoundary::new(community.timezone, community.checkin.day_starts_at);
+        Ok(Ctx {
+            community,
+            catalog,
+            community_id,
+            now,
+            days,
+            today: days.day_of(now),
+            actor,
+            member,
+            is_admin,
+            event_id: request.event_id.as_deref(),
+        })
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.community.timezone
+    }
+
+    pub fn freeze_rules(&self) -> FreezeRules {
+        FreezeRules { every: self.community.checkin.freeze_every, max: self.community.checkin.max_freezes }
+    }
+
+    pub fn platform(&self) -> Platform {
+        self.actor.platform
+    }
+
+    /// A local time in the community's zone, formatted for its locale.
+    pub fn local_time(&self, t: DateTime<Utc>) -> String {
+        self.catalog.datetime(t.with_timezone(&self.tz()))
+    }
+
+    /// When the next local day, and so the next check-in, begins.
+    pub fn next_day_opens(&self) -> String {
+        self.local_time(self.days.next_day_start(self.now))
+    }
+}

@@ -1,0 +1,96 @@
+//! Refusals the user may see, and the wording of each.
+
+use super::ChatRef;
+use crate::command::{ArgKind, ParseError};
+use crate::i18n::{Arg, Catalog};
+use crate::reply::Reply;
+
+/// Why a command was refused. Every variant but `Unknown` is shown to the
+/// user in their community's language; `Unknown` is logged and replaced
+/// by a generic message.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("admins only")]
+    NotAdmin,
+    #[error("unknown member {0}")]
+    UnknownMember(String),
+    #[error("giving to oneself")]
+    GiveToSelf,
+    #[error("giving to a bot")]
+    GiveToBot,
+    #[error("amount out of range")]
+    AmountOutOfRange { min: i64, max: i64 },
+    #[error("allowance used")]
+    AllowanceUsed { allowance: u32, resets_at: String },
+    #[error("no season running")]
+    NoSeason,
+    #[error(transparent)]
+    Unknown(#[from] anyhow::Error),
+}
+
+impl CommandError {
+    pub fn to_reply(&self, catalog: &Catalog) -> Reply {
+        let text = match self {
+            CommandError::NotAdmin => catalog.text("error-not-admin"),
+            CommandError::UnknownMember(name) => catalog.fmt("error-unknown-member", &[("name", name.into())]),
+            CommandError::GiveToSelf => catalog.text("error-give-self"),
+            CommandError::GiveToBot => catalog.text("error-give-bot"),
+            CommandError::AmountOutOfRange { min, max } => {
+                catalog.fmt("error-amount-range", &[("min", (*min).into()), ("max", (*max).into())])
+            }
+            CommandError::AllowanceUsed { allowance, resets_at } => {
+                catalog.fmt("error-allowance-used", &[("allowance", (*allowance).into()), ("resets", resets_at.into())])
+            }
+            CommandError::NoSeason => catalog.text("error-no-season"),
+            CommandError::Unknown(_) => catalog.text("error-internal"),
+        };
+        Reply::ephemeral().text(text)
+    }
+}
+
+/// The reply to a line that is not a valid command.
+pub fn parse_error_reply(catalog: &Catalog, error: &ParseError) -> Reply {
+    let text = match error {
+        ParseError::NotACommand => catalog.text("error-not-command"),
+        ParseError::UnknownCommand(name) => catalog.fmt("error-unknown-command", &[("name", name.into())]),
+        ParseError::Missing { spec, arg } => {
+            catalog.fmt("error-missing-arg", &[("arg", Arg::from(*arg)), ("usage", spec.usage().into())])
+        }
+        ParseError::Invalid { spec, arg } => {
+            let kind = spec.args.iter().find(|a| a.name == *arg).map(|a| a.kind);
+            let expected = match kind {
+                Some(ArgKind::Member) => catalog.text("expected-member"),
+                Some(ArgKind::Integer) => catalog.text("expected-integer"),
+                Some(ArgKind::Choice(choices)) => {
+                    catalog.fmt("expected-choice", &[("choices", choices.join(", ").into())])
+                }
+                Some(ArgKind::Text { .. }) | None => catalog.text("expected-text"),
+            };
+            catalog.fmt(
+                "error-invalid-arg",
+                &[("arg", Arg::from(*arg)), ("expected", expected.into()), ("usage", spec.usage().into())],
+            )
+        }
+        ParseError::TooLong { arg, max, .. } => {
+            catalog.fmt("error-too-long", &[("arg", Arg::from(*arg)), ("max", (*max).into())])
+        }
+        ParseError::Extra { spec } => catalog.fmt("error-extra-args", &[("usage", spec.usage().into())]),
+    };
+    Reply::ephemeral().text(text)
+}
+
+/// What a chat that belongs to no community is told: how to link it.
+pub fn unlinked_chat_reply(catalog: &Catalog, chat: &ChatRef) -> Reply {
+    let line = match chat {
+        ChatRef::Console { community } => {
+            return Reply::ephemeral().text(catalog.fmt("error-unknown-community", &[("id", community.into())]));
+        }
+        ChatRef::Discord { guild_id, channel_id } => {
+            format!("discord = {{ guild_id = \"{guild_id}\", channel_id = \"{channel_id}\" }}")
+        }
+        ChatRef::Telegram { chat_id } => format!("telegram = {{ chat_id = {chat_id} }}"),
+    };
+    Reply::ephemeral()
+        .text(catalog.text("unlinked-chat"))
+        .line(crate::reply::Line(vec![crate::reply::Span::Code(line)]))
+}

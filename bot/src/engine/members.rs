@@ -1,0 +1,43 @@
+//! Naming other members, and `/forgetme`.
+
+use crate::command::MemberRef;
+use crate::reply::Reply;
+use crate::store::{IdentityKey, MemberRow, NewMember, WriteTx};
+
+use super::{CommandError, Ctx};
+
+/// The member a command names. `@name` must be someone the bot has seen on
+/// the asker's platform; an identity the platform resolved is created on first use.
+pub async fn resolve(ctx: &Ctx<'_>, tx: &mut WriteTx, target: &MemberRef) -> Result<MemberRow, CommandError> {
+    match target {
+        MemberRef::Handle(name) => {
+            let identity = IdentityKey { platform: ctx.platform().as_str().to_string(), user_id: name.clone() };
+            tx.member_by_identity(ctx.community_id, &identity)
+                .await?
+                .ok_or_else(|| CommandError::UnknownMember(name.clone()))
+        }
+        MemberRef::Identity { platform, user_id, display_name, is_bot } => {
+            let identity = IdentityKey { platform: platform.clone(), user_id: user_id.clone() };
+            if let Some(member) = tx.member_by_identity(ctx.community_id, &identity).await? {
+                return Ok(member);
+            }
+            Ok(tx
+                .create_member(NewMember {
+                    community_id: ctx.community_id,
+                    identity: &identity,
+                    name: display_name,
+                    is_bot: *is_bot,
+                    now: ctx.now,
+                })
+                .await?)
+        }
+    }
+}
+
+pub async fn forget_me(ctx: &mut Ctx<'_>, tx: &mut WriteTx, confirm: bool) -> Result<Reply, CommandError> {
+    if !confirm {
+        return Ok(Reply::ephemeral().text(ctx.catalog.text("forgetme-ask")));
+    }
+    tx.forget_member(ctx.member.id).await?;
+    Ok(Reply::ephemeral().text(ctx.catalog.text("forgetme-done")))
+}

@@ -1,0 +1,203 @@
+//! The engine: the one service every adapter calls. Adapters parse a platform
+//! event into a `Request`, call `Engine::handle`, and render the `Reply`.
+
+mod badges;
+mod checkin;
+mod context;
+mod error;
+mod export;
+mod help;
+mod members;
+mod points;
+mod profile;
+mod stats;
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::command::{self, Command, ParseError};
+use crate::config::{CommunityConfig, Config};
+use crate::i18n::Catalog;
+use crate::reply::Reply;
+use crate::store::Store;
+
+pub use context::Ctx;
+pub use error::CommandError;
+pub use export::{Export, ExportIdentity, ExportLedgerRow, ExportMember};
+
+/// Chat platforms an identity or chat can belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Platform {
+    Discord,
+    Telegram,
+    Console,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Discord => "discord",
+            Platform::Telegram => "telegram",
+            Platform::Console => "console",
+        }
+    }
+}
+
+/// Who sent a command, as the platform says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub platform: Platform,
+    /// The platform's user id (the console uses the name).
+    pub user_id: String,
+    pub display_name: String,
+    pub is_bot: bool,
+    /// The platform says this user administers the chat (Discord MANAGE_GUILD,
+    /// Telegram creator/administrator, a console name in `console.admins`).
+    pub is_platform_admin: bool,
+}
+
+/// Where a command was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChatRef {
+    /// The console speaks in one community, named by its id.
+    Console {
+        community: String,
+    },
+    Discord {
+        guild_id: String,
+        channel_id: String,
+    },
+    Telegram {
+        chat_id: i64,
+    },
+}
+
+/// One command to run.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub actor: Actor,
+    pub chat: ChatRef,
+    pub command: Command,
+    /// The platform's id of this event (interaction id, update id), if it has
+    /// one: a redelivered event then changes nothing twice.
+    pub event_id: Option<String>,
+}
+
+/// The core service. Cheap to clone; clones share the store, config and clock.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: Config,
+    clock: Arc<dyn Clock>,
+}
+
+impl Engine {
+    pub fn new(store: Store, config: Config, clock: Arc<dyn Clock>) -> Self {
+        Self { inner: Arc::new(Inner { store, config, clock }) }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.now()
+    }
+
+    /// The community a chat belongs to, if it is linked in the config.
+    pub fn community_for(&self, chat: &ChatRef) -> Option<&CommunityConfig> {
+        let communities = &self.inner.config.communities;
+        match chat {
+            ChatRef::Console { community } => communities.iter().find(|c| &c.id == community),
+            ChatRef::Discord { guild_id, .. } => {
+                communities.iter().find(|c| c.discord.as_ref().is_some_and(|d| &d.guild_id == guild_id))
+            }
+            ChatRef::Telegram { chat_id } => {
+                communities.iter().find(|c| c.telegram.as_ref().is_some_and(|t| t.chat_id == *chat_id))
+            }
+        }
+    }
+
+    /// Parses a typed line and runs it. `None` when the line is ordinary chat.
+    pub async fn handle_text(&self, actor: Actor, chat: ChatRef, text: &str) -> Option<Reply> {
+        match command::parse(text) {
+            Ok(command) => Some(self.handle(Request { actor, chat, command, event_id: None }).await),
+            Err(ParseError::NotACommand) => None,
+            Err(error) => {
+                let catalog = self.catalog_for(&chat);
+                Some(error::parse_error_reply(&catalog, &error))
+            }
+        }
+    }
+
+    /// Runs one command in one transaction and says how it went.
+    pub async fn handle(&self, request: Request) -> Reply {
+        let Some(community) = self.community_for(&request.chat) else {
+            return error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat);
+        };
+        let catalog = Catalog::new(community.locale);
+        let command_name = command_name(&request.command);
+        match self.run(community, &catalog, request).await {
+            Ok(reply) => reply,
+            Err(CommandError::Unknown(error)) => {
+                tracing::error!(community = %community.id, command = command_name, error = ?error, "command failed");
+                Reply::ephemeral().text(catalog.text("error-internal"))
+            }
+            Err(refusal) => refusal.to_reply(&catalog),
+        }
+    }
+
+    async fn run(
+        &self,
+        community: &CommunityConfig,
+        catalog: &Catalog,
+        request: Request,
+    ) -> Result<Reply, CommandError> {
+        let now = self.inner.clock.now();
+        let mut tx = self.inner.store.begin().await?;
+        let mut ctx = Ctx::open(&mut tx, community, catalog, now, &request).await?;
+        let reply = match &request.command {
+            Command::Checkin { note } => checkin::checkin(&mut ctx, &mut tx, note.as_deref()).await?,
+            Command::Streak => profile::streak(&mut ctx, &mut tx).await?,
+            Command::Profile { member } => profile::profile(&mut ctx, &mut tx, member.as_ref()).await?,
+            Command::Leaderboard { window } => profile::leaderboard(&mut ctx, &mut tx, *window).await?,
+            Command::Give { member, amount, reason } => {
+                points::give(&mut ctx, &mut tx, member, *amount, reason.as_deref()).await?
+            }
+            Command::Award { member, amount, reason } => {
+                points::award(&mut ctx, &mut tx, member, *amount, reason).await?
+            }
+            Command::Help => help::help(&ctx),
+            Command::ForgetMe { confirm } => members::forget_me(&mut ctx, &mut tx, *confirm).await?,
+            Command::Stats => stats::stats(&mut ctx, &mut tx).await?,
+        };
+        tx.commit().await?;
+        Ok(reply)
+    }
+
+    fn catalog_for(&self, chat: &ChatRef) -> Catalog {
+        Catalog::new(self.community_for(chat).map_or(crate::config::Locale::En, |c| c.locale))
+    }
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Checkin { .. } => "checkin",
+        Command::Streak => "streak",
+        Command::Profile { .. } => "profile",
+        Command::Leaderboard { .. } => "leaderboard",
+        Command::Give { .. } => "give",
+        Command::Help => "help",
+        Command::ForgetMe { .. } => "forgetme",
+        Command::Award { .. } => "award",
+        Command::Stats => "stats",
+    }
+}

@@ -1,0 +1,156 @@
+//! Personal views: `/streak`, `/profile`, `/leaderboard`.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::command::{MemberRef, Window};
+use crate::domain::day::DayBoundary;
+use crate::domain::level::level_for;
+use crate::reply::{Line, Reply, Span};
+use crate::store::{Standing, WriteTx};
+
+use super::{CommandError, Ctx, badges, members};
+
+const TOP: i64 = 10;
+
+pub async fn streak(ctx: &mut Ctx<'_>, _tx: &mut WriteTx) -> Result<Reply, CommandError> {
+    let cat = ctx.catalog;
+    let state = ctx.member.streak;
+    let current = state.current(ctx.today);
+    let mut reply = Reply::ephemeral().text(cat.fmt(
+        "streak-summary",
+        &[
+            ("streak", current.into()),
+            ("best", ctx.member.best_streak.max(current).into()),
+            ("freezes", state.freezes.into()),
+        ],
+    ));
+    let status = if state.last_day == Some(ctx.today) {
+        cat.fmt("streak-done-today", &[("opens", ctx.next_day_opens().into())])
+    } else if state.at_risk(ctx.today) {
+        cat.fmt("streak-at-risk", &[("deadline", ctx.next_day_opens().into())])
+    } else {
+        cat.text("streak-open")
+    };
+    reply.push(Line::plain(status));
+    Ok(reply)
+}
+
+pub async fn profile(ctx: &mut Ctx<'_>, tx: &mut WriteTx, target: Option<&MemberRef>) -> Result<Reply, CommandError> {
+    let cat = ctx.catalog;
+    let member = match target {
+        Some(target) => members::resolve(ctx, tx, target).await?,
+        None => ctx.member.clone(),
+    };
+    let balance = tx.balance(member.id).await?;
+    let level = level_for(balance, &ctx.community.points.levels);
+    let held = tx.badges_of(member.id).await?;
+    let rank = tx.rank_all_time(ctx.community_id, member.id).await?;
+    let streak = member.streak.current(ctx.today);
+
+    let mut reply = Reply::ephemeral().line(Line(vec![Span::Bold(
+        cat.fmt("profile-title", &[("name", (&member.name).into()), ("level", level.level.into())]),
+    )]));
+    let points = match level.next_at {
+        Some(next) => cat.fmt(
+            "profile-points",
+            &[("balance", balance.into()), ("missing", (next - balance).into()), ("next", (level.level + 1).into())],
+        ),
+        None => cat.fmt("profile-points-max", &[("balance", balance.into())]),
+    };
+    reply.push(Line::plain(points));
+    reply.push(Line::plain(cat.fmt(
+        "profile-streak",
+        &[
+            ("streak", streak.into()),
+            ("best", member.best_streak.max(streak).into()),
+            ("freezes", member.streak.freezes.into()),
+        ],
+    )));
+    let names = badges::names(&ctx.community.badges, &held);
+    reply.push(Line::plain(if names.is_empty() {
+        cat.text("profile-no-badges")
+    } else {
+        cat.fmt("profile-badges", &[("badges", names.join(&cat.text("list-separator")).into())])
+    }));
+    reply.push(Line::plain(match rank {
+        Some(r) => cat.fmt("profile-rank", &[("rank", r.rank.into())]),
+        None => cat.text("profile-unranked"),
+    }));
+    Ok(reply)
+}
+
+pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx, window: Window) -> Result<Reply, CommandError> {
+    let cat = ctx.catalog;
+    let (title, top, mine) = match window {
+        Window::All => (
+            cat.text("leaderboard-all"),
+            tx.top_all_time(ctx.community_id, TOP).await?,
+            tx.rank_all_time(ctx.community_id, ctx.member.id).await?,
+        ),
+        Window::Week | Window::Month | Window::Season => {
+            let (title, from, to) = window_bounds(ctx, window)?;
+            (
+                title,
+                tx.top_between(ctx.community_id, from, to, TOP).await?,
+                tx.rank_between(ctx.community_id, ctx.member.id, from, to).await?,
+            )
+        }
+    };
+    let mut reply = Reply::public().line(Line(vec![Span::Bold(title)]));
+    if top.is_empty() {
+        reply.push(Line::plain(cat.text("leaderboard-empty")));
+    }
+    for standing in &top {
+        reply.push(standing_line(ctx, standing));
+    }
+    let me_listed = top.iter().any(|s| s.member_id == ctx.member.id);
+    if !me_listed {
+        reply.push(Line::plain(match mine {
+            Some(mine) => cat.fmt("leaderboard-you", &[("rank", mine.rank.into()), ("points", mine.points.into())]),
+            None => cat.text("leaderboard-you-none"),
+        }));
+    }
+    Ok(reply)
+}
+
+fn standing_line(ctx: &Ctx<'_>, standing: &Standing) -> Line {
+    Line(vec![
+        Span::Plain(format!("{}. ", standing.rank)),
+        Span::Mention { member_id: standing.member_id, name: standing.name.clone() },
+        Span::Plain(ctx.catalog.fmt("leaderboard-points", &[("points", standing.points.into())])),
+    ])
+}
+
+/// Title and UTC bounds `[from, to)` of a windowed leaderboard, in community time.
+fn window_bounds(ctx: &Ctx<'_>, window: Window) -> Result<(String, DateTime<Utc>, DateTime<Utc>), CommandError> {
+    let cat = ctx.catalog;
+    let (title, first, last): (String, NaiveDate, NaiveDate) = match window {
+        Window::Week => {
+            let first = DayBoundary::week_start(ctx.today);
+            (cat.text("leaderboard-week"), first, first + Duration::days(6))
+        }
+        Window::Month => {
+            let first = DayBoundary::month_start(ctx.today);
+            let next_month = DayBoundary::month_start(first + Duration::days(32));
+            (cat.text("leaderboard-month"), first, next_month - Duration::days(1))
+        }
+        Window::Season | Window::All => {
+            let season = ctx
+                .community
+                .seasons
+                .iter()
+                .find(|s| s.start <= ctx.today && ctx.today <= s.end)
+                .ok_or(CommandError::NoSeason)?;
+            (
+                cat.fmt(
+                    "leaderboard-season",
+                    &[("season", (&season.name).into()), ("end", ctx.catalog.date(season.end).into())],
+                ),
+                season.start,
+                season.end,
+            )
+        }
+    };
+    let to_day = last.succ_opt().unwrap_or(last);
+    Ok((title, ctx.days.start_of(first), ctx.days.start_of(to_day)))
+}

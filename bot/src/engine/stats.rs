@@ -1,0 +1,117 @@
+//! `/stats` for admins: size, activity, check-in rates, streaks, segments.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Duration;
+
+use crate::reply::{Line, Reply, Span};
+use crate::store::WriteTx;
+
+use super::{CommandError, Ctx};
+
+/// Check-ins in the last 7 days that make a member "core".
+const CORE_CHECKINS: i64 = 5;
+/// Days without any activity that make a member "dormant".
+const DORMANT_DAYS: i64 = 14;
+/// Streak distribution buckets: (lowest, highest) inclusive.
+const STREAK_BUCKETS: [(u32, u32); 5] = [(0, 0), (1, 2), (3, 6), (7, 29), (30, u32::MAX)];
+
+pub async fn stats(ctx: &mut Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError> {
+    if !ctx.is_admin {
+        return Err(CommandError::NotAdmin);
+    }
+    let cat = ctx.catalog;
+    let members = tx.member_activity(ctx.community_id).await?;
+    let total = members.len() as i64;
+    let week_ago = ctx.now - Duration::days(7);
+    let active: HashSet<i64> = tx
+        .active_members_between(ctx.community_id, week_ago, ctx.now + Duration::seconds(1))
+        .await?
+        .into_iter()
+        .collect();
+    let active_before: HashSet<i64> = tx
+        .active_members_between(ctx.community_id, ctx.now - Duration::days(14), week_ago)
+        .await?
+        .into_iter()
+        .collect();
+    let first_of_week = ctx.today - Duration::days(6);
+    let per_member: HashMap<i64, i64> =
+        tx.checkins_per_member(ctx.community_id, first_of_week, ctx.today).await?.into_iter().collect();
+    let today: i64 = tx.checkins_per_member(ctx.community_id, ctx.today, ctx.today).await?.len() as i64;
+    let week_checkins: i64 = per_member.values().sum();
+
+    let mut buckets = [0i64; STREAK_BUCKETS.len()];
+    let (mut core, mut dormant) = (0, 0);
+    let dormant_since = ctx.now - Duration::days(DORMANT_DAYS);
+    for m in &members {
+        let streak = m.streak.current(ctx.today);
+        if let Some(i) = STREAK_BUCKETS.iter().position(|(lo, hi)| (*lo..=*hi).contains(&streak)) {
+            buckets[i] += 1;
+        }
+        let last = m.last_active.map_or(m.joined_at, |t| t.max(m.joined_at));
+        if per_member.get(&m.member_id).copied().unwrap_or(0) >= CORE_CHECKINS {
+            core += 1;
+        } else if last < dormant_since {
+            dormant += 1;
+        }
+    }
+    let casual = total - core - dormant;
+    let retained = active_before.intersection(&active).count() as i64;
+
+    let mut reply = Reply::ephemeral()
+        .line(Line(vec![Span::Bold(cat.fmt("stats-title", &[("community", (&ctx.community.name).into())]))]));
+    reply.push(Line::plain(
+        cat.fmt("stats-members", &[("members", total.into()), ("active", (active.len() as i64).into())]),
+    ));
+    reply.push(Line::plain(cat.fmt(
+        "stats-checkins",
+        &[
+            ("today", today.into()),
+            ("rate_today", percent(today, total).into()),
+            ("rate_week", percent(week_checkins, total * 7).into()),
+        ],
+    )));
+    let distribution: Vec<String> = STREAK_BUCKETS
+        .iter()
+        .zip(buckets)
+        .map(|((lo, hi), n)| match (lo, hi) {
+            (lo, hi) if lo == hi => format!("{lo}: {n}"),
+            (lo, &u32::MAX) => format!("{lo}+: {n}"),
+            (lo, hi) => format!("{lo}–{hi}: {n}"),
+        })
+        .collect();
+    reply.push(Line::plain(cat.fmt("stats-streaks", &[("distribution", distribution.join(" · ").into())])));
+    reply.push(Line::plain(
+        cat.fmt("stats-segments", &[("core", core.into()), ("casual", casual.into()), ("dormant", dormant.into())]),
+    ));
+    reply.push(Line::plain(if active_before.is_empty() {
+        cat.text("stats-retention-none")
+    } else {
+        cat.fmt(
+            "stats-retention",
+            &[
+                ("rate", percent(retained, active_before.len() as i64).into()),
+                ("kept", retained.into()),
+                ("of", (active_before.len() as i64).into()),
+            ],
+        )
+    }));
+    Ok(reply)
+}
+
+/// Whole percent, rounded; 0 when there is nothing to divide by.
+fn percent(part: i64, whole: i64) -> i64 {
+    if whole <= 0 { 0 } else { (part * 100 + whole / 2) / whole }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn percent_rounds_and_never_divides_by_zero() {
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(5, 0), 0);
+    }
+}

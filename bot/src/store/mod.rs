@@ -1,0 +1,123 @@
+//! The store: every SQL statement of hearth lives below this module.
+//!
+//! Commands run in one write transaction each (`Store::begin`), on a single
+//! writer connection, so no two of our own writers ever contend for SQLite's
+//! lock. Reads that need no transaction (export, checks) use the reader pool.
+
+mod checkins;
+mod export;
+mod ledger;
+mod members;
+mod reports;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
+pub use ledger::{LedgerKind, NewLedgerEntry};
+pub use members::{IdentityKey, MemberRow, NewMember};
+pub use reports::{MemberActivity, Standing};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+/// One command's write transaction. Dropping it without `commit` rolls back.
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database at `url`.
+    pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        let options = SqliteConnectOptions::from_str(url)
+            .with_context(|| format!("parsing database URL {url:?}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        // One writer connection: our own commands never wait on each other's locks.
+        // An in-memory database lives in that one connection, so it must never close.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options.clone())
+            .await
+            .with_context(|| format!("opening database {url:?}"))?;
+        let reader = if in_memory {
+            writer.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await
+                .with_context(|| format!("opening database {url:?} for reading"))?
+        };
+        MIGRATOR.run(&writer).await.context("applying database migrations")?;
+        Ok(Store { writer, reader })
+    }
+
+    /// Begins a write transaction that holds SQLite's write lock from the start,
+    /// so it can never fail half-way with "database is locked".
+    pub async fn begin(&self) -> anyhow::Result<WriteTx> {
+        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await.context("beginning a write transaction")?;
+        Ok(WriteTx { tx })
+    }
+
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> anyhow::Result<()> {
+        self.tx.commit().await.context("committing a write transaction")
+    }
+
+    /// The id of the community with `slug`, created on first use.
+    pub async fn community_id(&mut self, slug: &str, now: DateTime<Utc>) -> anyhow::Result<i64> {
+        sqlx::query("INSERT INTO communities (slug, created_at) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING")
+            .bind(slug)
+            .bind(fmt_time(now))
+            .execute(&mut *self.tx)
+            .await
+            .context("creating community")?;
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM communities WHERE slug = ?")
+            .bind(slug)
+            .fetch_one(&mut *self.tx)
+            .await
+            .context("reading community id")?;
+        Ok(id)
+    }
+}
+
+/// UTC instant as stored: text whose order is time order.
+pub fn fmt_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn parse_time(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    Ok(DateTime::parse_from_rfc3339(s).with_context(|| format!("stored time {s:?}"))?.with_timezone(&Utc))
+}
+
+pub fn fmt_day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("stored day {s:?}"))
+}

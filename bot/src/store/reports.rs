@@ -1,0 +1,225 @@
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use super::{Store, WriteTx, fmt_time, parse_day, parse_time};
+use crate::domain::streak::StreakState;
+
+/// One row of a leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub member_id: i64,
+    pub name: String,
+    pub points: i64,
+    /// 1-based; members with equal points share a rank.
+    pub rank: i64,
+}
+
+/// What `/stats` needs to know about one member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberActivity {
+    pub member_id: i64,
+    pub streak: StreakState,
+    pub joined_at: DateTime<Utc>,
+    /// Latest check-in or ledger row (as receiver or giver).
+    pub last_active: Option<DateTime<Utc>>,
+}
+
+/// (member id, streak, freezes, last check-in day, joined at, last activity)
+type ActivityTuple = (i64, i64, i64, Option<String>, String, Option<String>);
+
+impl WriteTx {
+    /// Top `limit` by all-time balance (the totals cache).
+    pub async fn top_all_time(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<Standing>> {
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT t.member_id, m.name, t.balance, \
+                    (SELECT COUNT(*) FROM totals t2 WHERE t2.community_id = t.community_id AND t2.balance > t.balance) + 1 \
+             FROM totals t JOIN members m ON m.id = t.member_id \
+             WHERE t.community_id = ? AND m.is_bot = 0 \
+             ORDER BY t.balance DESC, t.member_id LIMIT ?",
+        )
+        .bind(community_id)
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading all-time leaderboard")?;
+        Ok(rows.into_iter().map(standing).collect())
+    }
+
+    pub async fn rank_all_time(&mut self, community_id: i64, member_id: i64) -> anyhow::Result<Option<Standing>> {
+        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT t.member_id, m.name, t.balance, \
+                    (SELECT COUNT(*) FROM totals t2 WHERE t2.community_id = t.community_id AND t2.balance > t.balance) + 1 \
+             FROM totals t JOIN members m ON m.id = t.member_id WHERE t.community_id = ? AND t.member_id = ?",
+        )
+        .bind(community_id)
+        .bind(member_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading all-time rank")?;
+        Ok(row.map(standing))
+    }
+
+    /// Top `limit` by points earned in `[from, to)`.
+    pub async fn top_between(
+        &mut self,
+        community_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Standing>> {
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "WITH sums AS (SELECT member_id, SUM(delta) AS points FROM ledger \
+                           WHERE community_id = ? AND at >= ? AND at < ? GROUP BY member_id) \
+             SELECT s.member_id, m.name, s.points, (SELECT COUNT(*) FROM sums s2 WHERE s2.points > s.points) + 1 \
+             FROM sums s JOIN members m ON m.id = s.member_id WHERE m.is_bot = 0 \
+             ORDER BY s.points DESC, s.member_id LIMIT ?",
+        )
+        .bind(community_id)
+        .bind(fmt_time(from))
+        .bind(fmt_time(to))
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading windowed leaderboard")?;
+        Ok(rows.into_iter().map(standing).collect())
+    }
+
+    pub async fn rank_between(
+        &mut self,
+        community_id: i64,
+        member_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Standing>> {
+        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            "WITH sums AS (SELECT member_id, SUM(delta) AS points FROM ledger \
+                           WHERE community_id = ? AND at >= ? AND at < ? GROUP BY member_id) \
+             SELECT s.member_id, m.name, s.points, (SELECT COUNT(*) FROM sums s2 WHERE s2.points > s.points) + 1 \
+             FROM sums s JOIN members m ON m.id = s.member_id WHERE s.member_id = ?",
+        )
+        .bind(community_id)
+        .bind(fmt_time(from))
+        .bind(fmt_time(to))
+        .bind(member_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading windowed rank")?;
+        Ok(row.map(standing))
+    }
+
+    /// Every human member with their streak and latest activity.
+    pub async fn member_activity(&mut self, community_id: i64) -> anyhow::Result<Vec<MemberActivity>> {
+        let rows: Vec<ActivityTuple> = sqlx::query_as(
+            "SELECT m.id, m.streak, m.freezes, m.last_checkin_day, m.joined_at, \
+                    MAX(COALESCE((SELECT MAX(at) FROM checkins c WHERE c.member_id = m.id), ''), \
+                        COALESCE((SELECT MAX(at) FROM ledger l WHERE l.member_id = m.id), ''), \
+                        COALESCE((SELECT MAX(at) FROM ledger l WHERE l.actor_member_id = m.id), '')) \
+             FROM members m WHERE m.community_id = ? AND m.is_bot = 0 ORDER BY m.id",
+        )
+        .bind(community_id)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading member activity")?;
+        rows.into_iter()
+            .map(|(member_id, streak, freezes, last_day, joined, last_active)| {
+                Ok(MemberActivity {
+                    member_id,
+                    streak: StreakState {
+                        streak: u32::try_from(streak).unwrap_or(0),
+                        freezes: u32::try_from(freezes).unwrap_or(0),
+                        last_day: last_day.as_deref().map(parse_day).transpose()?,
+                    },
+                    joined_at: parse_time(&joined)?,
+                    last_active: last_active.filter(|s| !s.is_empty()).as_deref().map(parse_time).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Check-ins per member on local days in `[from, to]` (inclusive, 'YYYY-MM-DD').
+    pub async fn checkins_per_member(
+        &mut self,
+        community_id: i64,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> anyhow::Result<Vec<(i64, i64)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT c.member_id, COUNT(*) FROM checkins c JOIN members m ON m.id = c.member_id \
+             WHERE m.community_id = ? AND c.local_day >= ? AND c.local_day <= ? GROUP BY c.member_id",
+        )
+        .bind(community_id)
+        .bind(super::fmt_day(from))
+        .bind(super::fmt_day(to))
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("counting check-ins per member")?;
+        Ok(rows)
+    }
+
+    /// Members with any check-in or ledger row (received or given) in `[from, to)`.
+    pub async fn active_members_between(
+        &mut self,
+        community_id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT c.member_id FROM checkins c JOIN members m ON m.id = c.member_id \
+                 WHERE m.community_id = ?1 AND c.at >= ?2 AND c.at < ?3 \
+             UNION SELECT member_id FROM ledger WHERE community_id = ?1 AND at >= ?2 AND at < ?3 \
+             UNION SELECT actor_member_id FROM ledger \
+                 WHERE community_id = ?1 AND at >= ?2 AND at < ?3 AND actor_member_id IS NOT NULL",
+        )
+        .bind(community_id)
+        .bind(fmt_time(from))
+        .bind(fmt_time(to))
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading active members")?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}
+
+fn standing((member_id, name, points, rank): (i64, String, i64, i64)) -> Standing {
+    Standing { member_id, name, points, rank }
+}
+
+/// A member whose cached total disagrees with the sum of their ledger rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalsMismatch {
+    pub member_id: i64,
+    pub cached: i64,
+    pub ledger_sum: i64,
+}
+
+impl Store {
+    /// Compares the totals cache with the ledger; empty when they agree.
+    pub async fn check_totals(&self) -> anyhow::Result<Vec<TotalsMismatch>> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT m.id, COALESCE(t.balance, 0), COALESCE((SELECT SUM(delta) FROM ledger l WHERE l.member_id = m.id), 0) \
+             FROM members m LEFT JOIN totals t ON t.member_id = m.id",
+        )
+        .fetch_all(&self.reader)
+        .await
+        .context("checking totals against the ledger")?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, cached, sum)| cached != sum)
+            .map(|(member_id, cached, ledger_sum)| TotalsMismatch { member_id, cached, ledger_sum })
+            .collect())
+    }
+
+    /// Recomputes the totals cache from the ledger.
+    pub async fn rebuild_totals(&self) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM totals").execute(&mut *tx.tx).await.context("clearing totals")?;
+        sqlx::query(
+            "INSERT INTO totals (member_id, community_id, balance) \
+             SELECT member_id, community_id, SUM(delta) FROM ledger GROUP BY member_id, community_id",
+        )
+        .execute(&mut *tx.tx)
+        .await
+        .context("rebuilding totals")?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,217 @@
+//! The `hearth` binary: command-line parsing and wiring only. Every rule
+//! lives in `hearth-bot`; every platform in its adapter crate.
+
+mod export_format;
+mod settings;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+use hearth_bot::config::Config;
+use hearth_bot::store::Store;
+use hearth_bot::{Clock, Engine, SimulatedClock, SystemClock};
+use hearth_console::ConsoleSession;
+
+#[derive(Parser)]
+#[command(name = "hearth", version, about = "A self-hosted community bot: check-ins, streaks, points, challenges")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Start every adapter whose credentials are set (the console when none are).
+    Run {
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Chat with the bot on stdin/stdout in one community.
+    Console {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Database URL, e.g. sqlite::memory: or sqlite://demo.db
+        #[arg(long)]
+        db: Option<String>,
+        /// Start a simulated clock at this RFC 3339 instant.
+        #[arg(long)]
+        clock: Option<String>,
+        /// Community id (default: the first configured).
+        #[arg(long)]
+        community: Option<String>,
+    },
+    /// Validate the config: exit 0 with a summary, or 2 with file:line:col lines.
+    CheckConfig {
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Print a community's members, balances and whole ledger.
+    Export {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long)]
+        community: String,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+    },
+    /// Print the Discord OAuth2 URL that invites the bot (needs DISCORD_APPLICATION_ID).
+    InviteUrl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Json,
+    Csv,
+}
+
+/// Exit code for an invalid config (the Contract's `check-config`).
+const EXIT_BAD_CONFIG: u8 = 2;
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(error) => {
+            eprintln!("hearth: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli.command)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("hearth: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
+    match command {
+        Cmd::Run { config } => {
+            let config = match load_config(config)? {
+                Ok(config) => config,
+                Err(code) => return Ok(code),
+            };
+            run(config).await
+        }
+        Cmd::Console { config, db, clock, community } => {
+            let config = match load_config(config)? {
+                Ok(config) => config,
+                Err(code) => return Ok(code),
+            };
+            let start = clock.as_deref().map(parse_clock).transpose()?;
+            console(config, db, start, community).await
+        }
+        Cmd::CheckConfig { config } => Ok(match load_config(config)? {
+            Ok(config) => {
+                println!("{}", config.summary());
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        }),
+        Cmd::Export { config, db, community, format } => {
+            let config = match load_config(config)? {
+                Ok(config) => config,
+                Err(code) => return Ok(code),
+            };
+            export(config, db, &community, format).await
+        }
+        Cmd::InviteUrl => {
+            let app_id = std::env::var("DISCORD_APPLICATION_ID").context(
+                "DISCORD_APPLICATION_ID is not set; it is the application id from Discord's developer portal",
+            )?;
+            println!("{}", settings::invite_url(&app_id)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Loads the config, printing `file:line:col: message` lines when it is invalid.
+fn load_config(flag: Option<PathBuf>) -> anyhow::Result<Result<Config, ExitCode>> {
+    let path = settings::config_path(flag);
+    match Config::load(&path) {
+        Ok(config) => Ok(Ok(config)),
+        Err(errors) => {
+            eprintln!("{errors}");
+            Ok(Err(ExitCode::from(EXIT_BAD_CONFIG)))
+        }
+    }
+}
+
+fn parse_clock(text: &str) -> anyhow::Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .with_context(|| format!("--clock {text:?}: expected an RFC 3339 instant like 2026-03-02T08:00:00Z"))
+}
+
+async fn run(config: Config) -> anyhow::Result<ExitCode> {
+    for var in ["DISCORD_TOKEN", "DISCORD_PUBLIC_KEY", "TELEGRAM_TOKEN"] {
+        if std::env::var_os(var).is_some() {
+            eprintln!("hearth: {var} is set, but this build has no adapter for it yet; it is ignored");
+        }
+    }
+    eprintln!("hearth: no chat platform adapter is configured; chatting on stdin/stdout (console adapter)");
+    if std::io::stdin().is_terminal() {
+        eprintln!("hearth: type `@alice /checkin` and press enter; `@alice /help` lists the commands; Ctrl-D quits");
+    }
+    console(config, None, None, None).await
+}
+
+async fn console(
+    config: Config,
+    db: Option<String>,
+    start: Option<DateTime<Utc>>,
+    community: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let community = match community {
+        Some(id) if config.community(&id).is_some() => id,
+        Some(id) => anyhow::bail!("--community {id:?}: no such community in the config"),
+        None => match config.communities.first() {
+            Some(first) => first.id.clone(),
+            None => anyhow::bail!("the config has no [[community]]; add one (see config/example.toml)"),
+        },
+    };
+    let simulated = start.map(SimulatedClock::starting_at);
+    let clock: Arc<dyn Clock> = match &simulated {
+        Some(sim) => Arc::new(sim.clone()),
+        None => Arc::new(SystemClock),
+    };
+    let store = Store::connect(&settings::database_url(db, &config)).await?;
+    let admins = config.console.admins.clone();
+    let engine = Engine::new(store.clone(), config, clock);
+    let session = ConsoleSession { engine, community, admins, clock: simulated };
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let mut stdout = std::io::stdout();
+    session.run(stdin, &mut stdout).await?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export(config: Config, db: Option<String>, community: &str, format: ExportFormat) -> anyhow::Result<ExitCode> {
+    let store = Store::connect(&settings::database_url(db, &config)).await?;
+    let engine = Engine::new(store.clone(), config, Arc::new(SystemClock));
+    let Some(export) = engine.export(community).await? else {
+        anyhow::bail!("--community {community:?}: no such community in the config");
+    };
+    let text = match format {
+        ExportFormat::Json => serde_json::to_string_pretty(&export).context("serializing export")?,
+        ExportFormat::Csv => export_format::to_csv(&export),
+    };
+    println!("{text}");
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

@@ -1,0 +1,43 @@
+//! Where the config and database live (the Contract's defaults), and the
+//! Discord invite URL.
+
+use std::path::{Path, PathBuf};
+
+use hearth_bot::config::Config;
+
+/// `--config`, else `$HEARTH_CONFIG`, else `config/hearth.toml`, else `config/example.toml`.
+pub fn config_path(flag: Option<PathBuf>) -> PathBuf {
+    if let Some(path) = flag {
+        return path;
+    }
+    if let Some(path) = std::env::var_os("HEARTH_CONFIG").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let local = Path::new("config/hearth.toml");
+    if local.exists() {
+        return local.to_path_buf();
+    }
+    PathBuf::from("config/example.toml")
+}
+
+/// `--db`, else `$HEARTH_DATABASE_URL`, else `bot.database`, else `sqlite://hearth.db`.
+pub fn database_url(flag: Option<String>, config: &Config) -> String {
+    flag.or_else(|| std::env::var("HEARTH_DATABASE_URL").ok().filter(|u| !u.is_empty()))
+        .or_else(|| config.bot.database.clone())
+        .unwrap_or_else(|| "sqlite://hearth.db".to_string())
+}
+
+/// Permission bits the bot needs: view channels, send messages, embed links,
+/// read message history, create public threads, send messages in threads.
+const INVITE_PERMISSIONS: u64 = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 35) | (1 << 38);
+
+pub fn invite_url(application_id: &str) -> anyhow::Result<String> {
+    let id = application_id.trim();
+    anyhow::ensure!(
+        !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()),
+        "DISCORD_APPLICATION_ID must be the numeric application id"
+    );
+    Ok(format!(
+        "https://discord.com/oauth2/authorize?client_id={id}&scope=bot%20applications.commands&permissions={INVITE_PERMISSIONS}"
+    ))
+}

@@ -1,0 +1,143 @@
+//! The Contract's CLI, driven the way an outside script drives it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn hearth(args: &[&str], stdin: &str) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(args)
+        .current_dir(root)
+        .env_remove("HEARTH_CONFIG")
+        .env_remove("HEARTH_DATABASE_URL")
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("TELEGRAM_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start hearth");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("hearth runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hearth-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+fn check_config_accepts_the_example_and_points_at_errors() {
+    let ok = hearth(&["check-config", "--config", "config/example.toml"], "");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("rustaceans"));
+
+    let dir = scratch("bad-config");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[community]]\nid = \"x\"\nname = \"X\"\ntimezone = \"Mars/Olympus\"\n").expect("write");
+    let out = hearth(&["check-config", "--config", bad.to_str().expect("utf-8 path")], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.toml:4:12: "), "{stderr}");
+    assert!(stderr.contains("Mars/Olympus"), "{stderr}");
+}
+
+#[test]
+fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
+    let dir = scratch("export");
+    let db = format!("sqlite://{}", dir.join("demo.db").display());
+    let script = "@alice /checkin\n@bob /checkin\n:advance 1d\n@alice /checkin\n@bob /give @alice 3 thanks\n\
+                  @ada /award @bob 50 talk\n";
+    let console = hearth(
+        &["console", "--config", "tests/transcripts/berlin.toml", "--db", &db, "--clock", "2026-03-02T08:00:00Z"],
+        script,
+    );
+    assert!(console.status.success(), "{}", String::from_utf8_lossy(&console.stderr));
+    let out = String::from_utf8_lossy(&console.stdout);
+    assert!(out.lines().all(|l| l.starts_with("[bot") || l.starts_with("  ")), "{out}");
+
+    let export = hearth(
+        &[
+            "export",
+            "--config",
+            "tests/transcripts/berlin.toml",
+            "--db",
+            &db,
+            "--community",
+            "rustaceans",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&export.stdout).expect("JSON export");
+    assert_eq!(json["community"], "rustaceans");
+    let members = json["members"].as_array().expect("members");
+    let alice = members.iter().find(|m| m["name"] == "alice").expect("alice");
+    assert_eq!(alice["balance"], 23);
+    assert_eq!(alice["identities"][0]["platform"], "console");
+    assert_eq!(alice["identities"][0]["user_id"], "alice");
+    let bob = members.iter().find(|m| m["name"] == "bob").expect("bob");
+    assert_eq!((bob["balance"].as_i64(), bob["level"].as_i64()), (Some(60), Some(2)));
+    assert_eq!(bob["badges"], serde_json::json!(["half-hundred"]));
+    let ledger = json["ledger"].as_array().expect("ledger");
+    let kinds: Vec<&str> = ledger.iter().filter_map(|r| r["kind"].as_str()).collect();
+    assert_eq!(kinds, ["checkin", "checkin", "checkin", "peer_award", "admin_award"]);
+    assert_eq!(ledger[0]["at"], "2026-03-02T08:00:00Z");
+    for m in members {
+        let sum: i64 = ledger.iter().filter(|r| r["member_id"] == m["id"]).filter_map(|r| r["delta"].as_i64()).sum();
+        assert_eq!(m["balance"].as_i64(), Some(sum), "balance is the ledger sum for {}", m["name"]);
+    }
+
+    let csv = hearth(
+        &[
+            "export",
+            "--config",
+            "tests/transcripts/berlin.toml",
+            "--db",
+            &db,
+            "--community",
+            "rustaceans",
+            "--format",
+            "csv",
+        ],
+        "",
+    );
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    assert!(csv.starts_with("record,id,member_id,name,balance"), "{csv}");
+    assert_eq!(csv.lines().filter(|l| l.starts_with("ledger,")).count(), 5);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn run_without_tokens_falls_back_to_the_console_and_says_so() {
+    let dir = scratch("run");
+    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(["run", "--config", "tests/transcripts/berlin.toml"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("run.db").display()))
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("TELEGRAM_TOKEN")
+        .stdin(Stdio::null())
+        .output()
+        .expect("hearth runs");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("console adapter"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn invite_url_has_the_scopes_and_permissions() {
+    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("invite-url")
+        .env("DISCORD_APPLICATION_ID", "123456789012345678")
+        .output()
+        .expect("hearth runs");
+    let url = String::from_utf8_lossy(&out.stdout);
+    assert!(url.contains("client_id=123456789012345678"), "{url}");
+    assert!(url.contains("scope=bot%20applications.commands"), "{url}");
+    assert!(url.contains("permissions=309237730304"), "{url}");
+}
