@@ -1,50 +1,51 @@
 //! `hearth export --format csv`: one table with a header row; `record` says
-//! whether a row is a member, an identity or a ledger entry.
+//! whether a row is a member, an identity or a ledger entry, and each record
+//! fills only its own columns.
 
 use hearth_bot::engine::Export;
 
-const HEADER: &str = "record,id,member_id,name,balance,level,streak,badges,platform,user_id,delta,kind,reason,at";
+const COLUMNS: [&str; 14] = [
+    "record",
+    "id",
+    "member_id",
+    "name",
+    "balance",
+    "level",
+    "streak",
+    "badges",
+    "platform",
+    "user_id",
+    "delta",
+    "kind",
+    "reason",
+    "at",
+];
 
 pub fn to_csv(export: &Export) -> String {
-    let mut out = String::from(HEADER);
+    let mut out = COLUMNS.join(",");
     for m in &export.members {
+        let id = m.id.to_string();
         row(
             &mut out,
             &[
-                "member",
-                &m.id.to_string(),
-                &m.id.to_string(),
-                &m.name,
-                &m.balance.to_string(),
-                &m.level.to_string(),
-                &m.streak.to_string(),
-                &m.badges.join(";"),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
+                ("record", "member"),
+                ("id", &id),
+                ("member_id", &id),
+                ("name", &m.name),
+                ("balance", &m.balance.to_string()),
+                ("level", &m.level.to_string()),
+                ("streak", &m.streak.to_string()),
+                ("badges", &m.badges.join(";")),
             ],
         );
         for identity in &m.identities {
             row(
                 &mut out,
                 &[
-                    "identity",
-                    "",
-                    &m.id.to_string(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    &identity.platform,
-                    &identity.user_id,
-                    "",
-                    "",
-                    "",
-                    "",
+                    ("record", "identity"),
+                    ("member_id", &id),
+                    ("platform", &identity.platform),
+                    ("user_id", &identity.user_id),
                 ],
             );
         }
@@ -53,34 +54,31 @@ pub fn to_csv(export: &Export) -> String {
         row(
             &mut out,
             &[
-                "ledger",
-                &entry.id.to_string(),
-                &entry.member_id.to_string(),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                &entry.delta.to_string(),
-                &entry.kind,
-                &entry.reason,
-                &entry.at,
+                ("record", "ledger"),
+                ("id", &entry.id.to_string()),
+                ("member_id", &entry.member_id.to_string()),
+                ("delta", &entry.delta.to_string()),
+                ("kind", &entry.kind),
+                ("reason", &entry.reason),
+                ("at", &entry.at),
             ],
         );
     }
     out
 }
 
-fn row(out: &mut String, fields: &[&str]) {
+/// Appends one line; columns not named in `cells` stay empty.
+fn row(out: &mut String, cells: &[(&str, &str)]) {
+    let line: Vec<String> = COLUMNS
+        .iter()
+        .map(|column| cells.iter().find(|(c, _)| c == column).map_or(String::new(), |(_, v)| quote(v)))
+        .collect();
     out.push('\n');
-    let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-    out.push_str(&quoted.join(","));
+    out.push_str(&line.join(","));
 }
 
-/// RFC 4180 quoting; a leading `=`, `+`, `-`, `@` is kept as text by the quotes
-/// and a `'`, so spreadsheets do not run member-written reasons as formulas.
+/// RFC 4180 quoting. A field that a spreadsheet would run as a formula
+/// (leading `=`, `+`, `@`, or `-` that is not a number) gets a `'` in front.
 fn quote(field: &str) -> String {
     let formula = field.starts_with(['=', '+', '@']) || (field.starts_with('-') && field.parse::<i64>().is_err());
     let field = if formula { format!("'{field}") } else { field.to_string() };
@@ -93,7 +91,7 @@ fn quote(field: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::quote;
+    use super::{COLUMNS, quote, row};
 
     #[test]
     fn csv_fields_are_quoted_and_defused() {
@@ -102,5 +100,14 @@ mod tests {
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("=SUM(A1)"), "\"'=SUM(A1)\"");
         assert_eq!(quote("-5"), "-5");
+    }
+
+    #[test]
+    fn rows_fill_only_their_columns() {
+        let mut out = String::new();
+        row(&mut out, &[("record", "identity"), ("user_id", "alice")]);
+        let cells: Vec<&str> = out.trim_start().split(',').collect();
+        assert_eq!(cells.len(), COLUMNS.len());
+        assert_eq!((cells[0], cells[9], cells[1]), ("identity", "alice", ""));
     }
 }

@@ -28,6 +28,11 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+fn export_as(db: &str, format: &str) -> Output {
+    let args = ["export", "--config", "tests/transcripts/berlin.toml", "--db", db, "--community", "rustaceans"];
+    hearth(&[&args[..], &["--format", format]].concat(), "")
+}
+
 #[test]
 fn check_config_accepts_the_example_and_points_at_errors() {
     let ok = hearth(&["check-config", "--config", "config/example.toml"], "");
@@ -58,20 +63,7 @@ fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
     let out = String::from_utf8_lossy(&console.stdout);
     assert!(out.lines().all(|l| l.starts_with("[bot") || l.starts_with("  ")), "{out}");
 
-    let export = hearth(
-        &[
-            "export",
-            "--config",
-            "tests/transcripts/berlin.toml",
-            "--db",
-            &db,
-            "--community",
-            "rustaceans",
-            "--format",
-            "json",
-        ],
-        "",
-    );
+    let export = export_as(&db, "json");
     assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
     let json: serde_json::Value = serde_json::from_slice(&export.stdout).expect("JSON export");
     assert_eq!(json["community"], "rustaceans");
@@ -92,20 +84,7 @@ fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
         assert_eq!(m["balance"].as_i64(), Some(sum), "balance is the ledger sum for {}", m["name"]);
     }
 
-    let csv = hearth(
-        &[
-            "export",
-            "--config",
-            "tests/transcripts/berlin.toml",
-            "--db",
-            &db,
-            "--community",
-            "rustaceans",
-            "--format",
-            "csv",
-        ],
-        "",
-    );
+    let csv = export_as(&db, "csv");
     let csv = String::from_utf8_lossy(&csv.stdout);
     assert!(csv.starts_with("record,id,member_id,name,balance"), "{csv}");
     assert_eq!(csv.lines().filter(|l| l.starts_with("ledger,")).count(), 5);

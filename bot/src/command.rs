@@ -195,18 +195,13 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
     let name = name.to_lowercase();
     let (spec, rest) = find_spec(&name, rest)?;
     let values = parse_args(spec, rest)?;
-    Ok(build(spec, values))
+    build(spec, values)
 }
 
 /// Builds a command from already-typed values (the Discord adapter's path);
-/// `values[i]` belongs to `spec.args[i]`.
+/// `values[i]` belongs to `spec.args[i]`. A missing required value is an error.
 pub fn from_values(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Command, ParseError> {
-    for (arg, value) in spec.args.iter().zip(&values) {
-        if arg.required && value.is_none() {
-            return Err(ParseError::Missing { spec, arg: arg.name });
-        }
-    }
-    Ok(build(spec, values))
+    build(spec, values)
 }
 
 fn find_spec<'r>(name: &str, rest: &'r str) -> Result<(&'static CommandSpec, &'r str), ParseError> {
@@ -290,10 +285,11 @@ fn parse_args(spec: &'static CommandSpec, mut rest: &str) -> Result<Vec<Option<A
     Ok(values)
 }
 
-fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Command {
+fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Command, ParseError> {
     let mut values = values.into_iter();
     let mut next = || values.next().flatten();
-    match (spec.name, spec.sub) {
+    let missing = |arg: &'static str| ParseError::Missing { spec, arg };
+    Ok(match (spec.name, spec.sub) {
         ("checkin", _) => Command::Checkin { note: text(next()) },
         ("streak", _) => Command::Streak,
         ("profile", _) => Command::Profile { member: member(next()) },
@@ -305,28 +301,21 @@ fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Command {
                 _ => Window::All,
             },
         },
-        ("give", _) => {
-            let member_ref = member(next());
-            let amount = integer(next());
-            let reason = text(next());
-            match member_ref {
-                Some(member) => Command::Give { member, amount, reason },
-                None => Command::Help,
-            }
-        }
+        ("give", _) => Command::Give {
+            member: member(next()).ok_or_else(|| missing("member"))?,
+            amount: integer(next()),
+            reason: text(next()),
+        },
         ("forgetme", sub) => Command::ForgetMe { confirm: sub.is_some() },
-        ("award", _) => {
-            let member_ref = member(next());
-            let amount = integer(next());
-            let reason = text(next());
-            match (member_ref, amount, reason) {
-                (Some(member), Some(amount), Some(reason)) => Command::Award { member, amount, reason },
-                _ => Command::Help,
-            }
-        }
+        ("award", _) => Command::Award {
+            member: member(next()).ok_or_else(|| missing("member"))?,
+            amount: integer(next()).ok_or_else(|| missing("amount"))?,
+            reason: text(next()).ok_or_else(|| missing("reason"))?,
+        },
         ("stats", _) => Command::Stats,
-        _ => Command::Help,
-    }
+        ("help", _) => Command::Help,
+        (name, _) => return Err(ParseError::UnknownCommand(name.to_string())),
+    })
 }
 
 fn member(value: Option<ArgValue>) -> Option<MemberRef> {
@@ -435,6 +424,16 @@ mod tests {
         assert_eq!(parse("/checkin  hi\u{7}\tthere "), Ok(Command::Checkin { note: Some("hi there".into()) }));
         let long = format!("/checkin {}", "x".repeat(NOTE_MAX + 1));
         assert!(matches!(parse(&long), Err(ParseError::TooLong { arg: "note", .. })));
+    }
+
+    #[test]
+    fn typed_values_need_their_required_arguments() {
+        let give = spec_of("give", None).expect("give spec");
+        assert!(matches!(from_values(give, vec![None, None, None]), Err(ParseError::Missing { arg: "member", .. })));
+        assert_eq!(
+            from_values(give, vec![Some(ArgValue::Member(handle("bob"))), Some(ArgValue::Integer(2)), None]),
+            Ok(Command::Give { member: handle("bob"), amount: Some(2), reason: None })
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 
-use super::{Store, parse_day};
+use super::{Store, streak_state};
 use crate::domain::streak::StreakState;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -99,11 +99,7 @@ impl Store {
                 id,
                 name,
                 balance,
-                streak: StreakState {
-                    streak: u32::try_from(streak).unwrap_or(0),
-                    freezes: u32::try_from(freezes).unwrap_or(0),
-                    last_day: last_day.as_deref().map(parse_day).transpose()?,
-                },
+                streak: streak_state(streak, freezes, last_day.as_deref())?,
                 best_streak: u32::try_from(best).unwrap_or(0),
                 badges: badges_by_member.remove(&id).unwrap_or_default(),
                 identities: identities_by_member.remove(&id).unwrap_or_default(),

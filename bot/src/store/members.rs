@@ -1,7 +1,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::{WriteTx, fmt_day, fmt_time, parse_day};
+use super::{WriteTx, fmt_day, fmt_time, streak_state};
 use crate::domain::streak::StreakState;
 
 /// A platform account: which member speaks when this account speaks.
@@ -40,11 +40,7 @@ fn member_from(row: MemberTuple) -> anyhow::Result<MemberRow> {
         id,
         name,
         is_bot,
-        streak: StreakState {
-            streak: u32::try_from(streak).unwrap_or(0),
-            freezes: u32::try_from(freezes).unwrap_or(0),
-            last_day: last.as_deref().map(parse_day).transpose()?,
-        },
+        streak: streak_state(streak, freezes, last.as_deref())?,
         best_streak: u32::try_from(best).unwrap_or(0),
     })
 }

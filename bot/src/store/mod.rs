@@ -118,6 +118,19 @@ pub fn fmt_day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// The streak state from its stored columns.
+fn streak_state(
+    streak: i64,
+    freezes: i64,
+    last_day: Option<&str>,
+) -> anyhow::Result<crate::domain::streak::StreakState> {
+    Ok(crate::domain::streak::StreakState {
+        streak: u32::try_from(streak).unwrap_or(0),
+        freezes: u32::try_from(freezes).unwrap_or(0),
+        last_day: last_day.map(parse_day).transpose()?,
+    })
+}
+
 pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("stored day {s:?}"))
 }

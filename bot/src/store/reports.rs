@@ -1,7 +1,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::{Store, WriteTx, fmt_time, parse_day, parse_time};
+use super::{Store, WriteTx, fmt_time, parse_time, streak_state};
 use crate::domain::streak::StreakState;
 
 /// One row of a leaderboard.
@@ -124,11 +124,7 @@ impl WriteTx {
             .map(|(member_id, streak, freezes, last_day, joined, last_active)| {
                 Ok(MemberActivity {
                     member_id,
-                    streak: StreakState {
-                        streak: u32::try_from(streak).unwrap_or(0),
-                        freezes: u32::try_from(freezes).unwrap_or(0),
-                        last_day: last_day.as_deref().map(parse_day).transpose()?,
-                    },
+                    streak: streak_state(streak, freezes, last_day.as_deref())?,
                     joined_at: parse_time(&joined)?,
                     last_active: last_active.filter(|s| !s.is_empty()).as_deref().map(parse_time).transpose()?,
                 })
