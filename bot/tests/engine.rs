@@ -237,3 +237,51 @@ async fn two_hundred_concurrent_checkins_make_one() {
     assert_eq!(counted, 1);
     assert_eq!(chat.ledger().await, vec![("alice".into(), 10, "checkin".into())]);
 }
+
+#[tokio::test]
+async fn a_redelivered_event_gives_only_once() {
+    use hearth_bot::Request;
+    use hearth_bot::command::{Command, MemberRef};
+
+    let chat = Chat::start(BERLIN, MONDAY_9AM).await;
+    chat.say("bob", "/checkin").await;
+    let give = Request {
+        actor: chat.actor("alice"),
+        chat: chat.chat(),
+        command: Command::Give { member: MemberRef::Handle("bob".into()), amount: Some(2), reason: None },
+        event_id: Some("update-4711".into()),
+    };
+    chat.engine.handle(give.clone()).await;
+    chat.engine.handle(give).await;
+    let gives: Vec<_> = chat.ledger().await.into_iter().filter(|(_, _, kind)| kind == "peer_award").collect();
+    assert_eq!(gives, vec![("bob".into(), 2, "peer_award".into())]);
+    chat.assert_totals_match_ledger().await;
+}
+
+#[tokio::test]
+async fn a_chat_linked_to_no_community_gets_the_toml_line_to_add() {
+    use hearth_bot::{ChatRef, Request, command::Command};
+
+    let chat = Chat::start(BERLIN, MONDAY_9AM).await;
+    let reply = chat
+        .engine
+        .handle(Request {
+            actor: chat.actor("alice"),
+            chat: ChatRef::Telegram { chat_id: -1001234567890 },
+            command: Command::Checkin { note: None },
+            event_id: None,
+        })
+        .await;
+    let text = reply.to_plain_text();
+    assert!(text.contains("not linked to a hearth community"), "{text}");
+    assert!(text.contains("telegram = { chat_id = -1001234567890 }"), "{text}");
+    assert!(chat.export().await.members.is_empty(), "nothing was stored");
+}
+
+#[tokio::test]
+async fn internal_errors_are_a_short_generic_message() {
+    let chat = Chat::start(BERLIN, MONDAY_9AM).await;
+    chat.engine.store().close().await;
+    let reply = chat.say("alice", "/checkin").await;
+    assert_eq!(reply, "Something went wrong on our side; nothing was changed. Please try again.");
+}

@@ -124,5 +124,5 @@ error-unknown-community = 配置中没有 id 为 "{ $id }" 的社群。
 unlinked-chat = 这个群还没有关联到 hearth 社群。请管理员把下面这一行加到配置文件中对应社群下：
 expected-member = 一位成员，例如 @name
 expected-integer = 一个整数
-expected-choice = { $choices } 之一
+expected-choice = 以下之一：{ $choices }
 expected-text = 文本
