@@ -29,11 +29,11 @@ impl<'a> Ctx<'a> {
     pub async fn open(
         tx: &mut WriteTx,
         community: &'a CommunityConfig,
+        community_id: i64,
         catalog: &'a Catalog,
         now: DateTime<Utc>,
         request: &'a Request,
     ) -> anyhow::Result<Ctx<'a>> {
-        let community_id = tx.community_id(&community.id, now).await?;
         let actor = &request.actor;
         let identity = IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() };
         let member = match tx.member_by_identity(community_id, &identity).await? {

@@ -12,6 +12,7 @@ mod points;
 mod profile;
 mod stats;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::clock::Clock;
@@ -93,11 +94,16 @@ struct Inner {
     store: Store,
     config: Config,
     clock: Arc<dyn Clock>,
+    /// Database id of each configured community, by config id.
+    community_ids: HashMap<String, i64>,
 }
 
 impl Engine {
-    pub fn new(store: Store, config: Config, clock: Arc<dyn Clock>) -> Self {
-        Self { inner: Arc::new(Inner { store, config, clock }) }
+    /// Makes sure every configured community has its row, then serves them.
+    pub async fn open(store: Store, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let slugs: Vec<&str> = config.communities.iter().map(|c| c.id.as_str()).collect();
+        let community_ids = store.register_communities(&slugs, clock.now()).await?;
+        Ok(Self { inner: Arc::new(Inner { store, config, clock, community_ids }) })
     }
 
     pub fn config(&self) -> &Config {
@@ -163,7 +169,12 @@ impl Engine {
     ) -> Result<Reply, CommandError> {
         let now = self.inner.clock.now();
         let mut tx = self.inner.store.begin().await?;
-        let mut ctx = Ctx::open(&mut tx, community, catalog, now, &request).await?;
+        let community_id = *self
+            .inner
+            .community_ids
+            .get(&community.id)
+            .ok_or_else(|| anyhow::anyhow!("community {:?} has no database row", community.id))?;
+        let mut ctx = Ctx::open(&mut tx, community, community_id, catalog, now, &request).await?;
         let reply = match &request.command {
             Command::Checkin { note } => checkin::checkin(&mut ctx, &mut tx, note.as_deref()).await?,
             Command::Streak => profile::streak(&mut ctx, &mut tx).await?,

@@ -10,6 +10,7 @@ mod ledger;
 mod members;
 mod reports;
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -77,6 +78,32 @@ impl Store {
         Ok(WriteTx { tx })
     }
 
+    /// Creates a row for each community slug that has none; returns every slug's id.
+    pub async fn register_communities(
+        &self,
+        slugs: &[&str],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<HashMap<String, i64>> {
+        let mut tx = self.begin().await?;
+        let mut ids = HashMap::with_capacity(slugs.len());
+        for slug in slugs {
+            sqlx::query("INSERT INTO communities (slug, created_at) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING")
+                .bind(*slug)
+                .bind(fmt_time(now))
+                .execute(&mut *tx.tx)
+                .await
+                .context("creating community")?;
+            let (id,): (i64,) = sqlx::query_as("SELECT id FROM communities WHERE slug = ?")
+                .bind(*slug)
+                .fetch_one(&mut *tx.tx)
+                .await
+                .context("reading community id")?;
+            ids.insert((*slug).to_string(), id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
     pub async fn close(&self) {
         self.reader.close().await;
         self.writer.close().await;
@@ -86,22 +113,6 @@ impl Store {
 impl WriteTx {
     pub async fn commit(self) -> anyhow::Result<()> {
         self.tx.commit().await.context("committing a write transaction")
-    }
-
-    /// The id of the community with `slug`, created on first use.
-    pub async fn community_id(&mut self, slug: &str, now: DateTime<Utc>) -> anyhow::Result<i64> {
-        sqlx::query("INSERT INTO communities (slug, created_at) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING")
-            .bind(slug)
-            .bind(fmt_time(now))
-            .execute(&mut *self.tx)
-            .await
-            .context("creating community")?;
-        let (id,): (i64,) = sqlx::query_as("SELECT id FROM communities WHERE slug = ?")
-            .bind(slug)
-            .fetch_one(&mut *self.tx)
-            .await
-            .context("reading community id")?;
-        Ok(id)
     }
 }
 

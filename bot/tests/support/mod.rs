@@ -28,7 +28,7 @@ impl Chat {
         let clock = SimulatedClock::starting_at(start);
         let community = config.communities[0].id.clone();
         let admins = config.console.admins.clone();
-        let engine = Engine::new(store, config, Arc::new(clock.clone()));
+        let engine = Engine::open(store, config, Arc::new(clock.clone())).await.expect("engine opens");
         Chat { engine, clock, community, admins }
     }
 
