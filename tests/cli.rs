@@ -53,15 +53,18 @@ fn check_config_accepts_the_example_and_points_at_errors() {
 fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
     let dir = scratch("export");
     let db = format!("sqlite://{}", dir.join("demo.db").display());
-    let script = "@alice /checkin\n@bob /checkin\n:advance 1d\n@alice /checkin\n@bob /give @alice 3 thanks\n\
-                  @ada /award @bob 50 talk\n";
-    let console = hearth(
-        &["console", "--config", "tests/transcripts/berlin.toml", "--db", &db, "--clock", "2026-03-02T08:00:00Z"],
-        script,
-    );
-    assert!(console.status.success(), "{}", String::from_utf8_lossy(&console.stderr));
-    let out = String::from_utf8_lossy(&console.stdout);
-    assert!(out.lines().all(|l| l.starts_with("[bot") || l.starts_with("  ")), "{out}");
+    // Two console sessions on one database: a restart in between loses nothing.
+    let sessions = [
+        ("2026-03-02T08:00:00Z", "@alice /checkin\n@bob /checkin\n"),
+        ("2026-03-03T08:00:00Z", "@alice /checkin\n@bob /give @alice 3 thanks\n@ada /award @bob 50 talk\n"),
+    ];
+    for (clock, script) in sessions {
+        let console =
+            hearth(&["console", "--config", "tests/transcripts/berlin.toml", "--db", &db, "--clock", clock], script);
+        assert!(console.status.success(), "{}", String::from_utf8_lossy(&console.stderr));
+        let out = String::from_utf8_lossy(&console.stdout);
+        assert!(out.lines().all(|l| l.starts_with("[bot") || l.starts_with("  ")), "{out}");
+    }
 
     let export = export_as(&db, "json");
     assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
@@ -70,6 +73,7 @@ fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
     let members = json["members"].as_array().expect("members");
     let alice = members.iter().find(|m| m["name"] == "alice").expect("alice");
     assert_eq!(alice["balance"], 23);
+    assert_eq!(alice["streak"], 2);
     assert_eq!(alice["identities"][0]["platform"], "console");
     assert_eq!(alice["identities"][0]["user_id"], "alice");
     let bob = members.iter().find(|m| m["name"] == "bob").expect("bob");

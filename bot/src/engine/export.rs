@@ -1,10 +1,9 @@
-//! `hearth export`: the Contract's JSON shape, with balances, levels and
-//! streaks as of the engine's clock.
+//! `hearth export`: the Contract's JSON shape: members with balances, levels,
+//! streaks and badges, and the whole ledger.
 
 use serde::Serialize;
 
 use super::Engine;
-use crate::domain::day::DayBoundary;
 use crate::domain::level::level_for;
 pub use crate::store::{ExportIdentity, ExportLedgerRow};
 
@@ -22,8 +21,11 @@ pub struct ExportMember {
     /// Always the sum of this member's ledger deltas.
     pub balance: i64,
     pub level: u32,
-    /// The streak as it stands today (0 once broken).
+    /// The streak as of the last check-in. It holds no matter when the export
+    /// runs; `last_checkin_day` tells whether it is still alive.
     pub streak: u32,
+    /// Local day of the last check-in, `YYYY-MM-DD`.
+    pub last_checkin_day: Option<String>,
     pub best_streak: u32,
     pub freezes: u32,
     pub badges: Vec<String>,
@@ -38,13 +40,13 @@ impl Engine {
             return Ok(None);
         };
         let rows = self.store().export(id).await?.unwrap_or_default();
-        let today = DayBoundary::new(community.timezone, community.checkin.day_starts_at).day_of(self.now());
         let members = rows
             .members
             .into_iter()
             .map(|m| ExportMember {
                 level: level_for(m.balance, &community.points.levels).level,
-                streak: m.streak.current(today),
+                streak: m.streak.streak,
+                last_checkin_day: m.streak.last_day.map(crate::store::fmt_day),
                 best_streak: m.best_streak,
                 freezes: m.streak.freezes,
                 id: m.id,
