@@ -3,4 +3,5 @@
 
 pub mod day;
 pub mod level;
+pub mod schedule;
 pub mod streak;
