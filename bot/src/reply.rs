@@ -1,8 +1,10 @@
 //! The neutral reply model: rich text in spans, optional buttons, and whether
 //! only the asker should see it. Adapters render it for their platform.
 
+use serde::{Deserialize, Serialize};
+
 /// One piece of styled text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Span {
     Plain(String),
     Bold(String),
@@ -30,7 +32,7 @@ impl Span {
 }
 
 /// One line of a message.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Line(pub Vec<Span>);
 
 impl Line {
@@ -44,14 +46,14 @@ impl Line {
 }
 
 /// A button that runs a command as if the member had typed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     pub label: String,
     /// The command line a tap stands for, e.g. `/checkin` or `/vote 2`.
     pub command: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Reply {
     pub lines: Vec<Line>,
     pub buttons: Vec<Button>,

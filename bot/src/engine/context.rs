@@ -1,4 +1,7 @@
-//! What every command handler knows: the community, the asker, and the time.
+//! What handlers know: the community and the time (`Scope`), and for a
+//! member's command also the asker (`Ctx`, which derefs to its `Scope`).
+
+use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -10,7 +13,8 @@ use crate::domain::streak::FreezeRules;
 use crate::i18n::Catalog;
 use crate::store::{IdentityKey, MemberRow, NewMember, WriteTx};
 
-pub struct Ctx<'a> {
+/// A community at one instant.
+pub struct Scope<'a> {
     pub community: &'a CommunityConfig,
     pub catalog: &'a Catalog,
     pub community_id: i64,
@@ -18,56 +22,12 @@ pub struct Ctx<'a> {
     pub days: DayBoundary,
     /// The community's local day at `now`.
     pub today: NaiveDate,
-    pub actor: &'a Actor,
-    /// The asker's member row, created on their first command.
-    pub member: MemberRow,
-    pub is_admin: bool,
-    pub event_id: Option<&'a str>,
 }
 
-impl<'a> Ctx<'a> {
-    pub async fn open(
-        tx: &mut WriteTx,
-        community: &'a CommunityConfig,
-        community_id: i64,
-        catalog: &'a Catalog,
-        now: DateTime<Utc>,
-        request: &'a Request,
-    ) -> anyhow::Result<Ctx<'a>> {
-        let actor = &request.actor;
-        let identity = IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() };
-        let member = match tx.member_by_identity(community_id, &identity).await? {
-            Some(member) if member.name != actor.display_name => {
-                tx.rename_member(member.id, &actor.display_name).await?;
-                MemberRow { name: actor.display_name.clone(), ..member }
-            }
-            Some(member) => member,
-            None => {
-                tx.create_member(NewMember {
-                    community_id,
-                    identity: &identity,
-                    name: &actor.display_name,
-                    is_bot: actor.is_bot,
-                    now,
-                })
-                .await?
-            }
-        };
-        let is_admin = actor.is_platform_admin
-            || community.admins.iter().any(|a| a.platform == actor.platform.as_str() && a.user_id == actor.user_id);
+impl<'a> Scope<'a> {
+    pub fn new(community: &'a CommunityConfig, community_id: i64, catalog: &'a Catalog, now: DateTime<Utc>) -> Self {
         let days = DayBoundary::new(community.timezone, community.checkin.day_starts_at);
-        Ok(Ctx {
-            community,
-            catalog,
-            community_id,
-            now,
-            days,
-            today: days.day_of(now),
-            actor,
-            member,
-            is_admin,
-            event_id: request.event_id.as_deref(),
-        })
+        Scope { community, catalog, community_id, now, days, today: days.day_of(now) }
     }
 
     pub fn tz(&self) -> Tz {
@@ -78,10 +38,6 @@ impl<'a> Ctx<'a> {
         FreezeRules { every: self.community.checkin.freeze_every, max: self.community.checkin.max_freezes }
     }
 
-    pub fn platform(&self) -> Platform {
-        self.actor.platform
-    }
-
     /// A local time in the community's zone, formatted for its locale.
     pub fn local_time(&self, t: DateTime<Utc>) -> String {
         self.catalog.datetime(t.with_timezone(&self.tz()))
@@ -90,5 +46,58 @@ impl<'a> Ctx<'a> {
     /// When the next local day, and so the next check-in, begins.
     pub fn next_day_opens(&self) -> String {
         self.local_time(self.days.next_day_start(self.now))
+    }
+}
+
+/// A member's command in its community.
+pub struct Ctx<'a> {
+    pub scope: Scope<'a>,
+    pub actor: &'a Actor,
+    /// The asker's member row, created on their first command.
+    pub member: MemberRow,
+    pub is_admin: bool,
+    pub event_id: Option<&'a str>,
+}
+
+impl<'a> Deref for Ctx<'a> {
+    type Target = Scope<'a>;
+
+    fn deref(&self) -> &Scope<'a> {
+        &self.scope
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub async fn open(tx: &mut WriteTx, scope: Scope<'a>, request: &'a Request) -> anyhow::Result<Ctx<'a>> {
+        let actor = &request.actor;
+        let identity = IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() };
+        let member = match tx.member_by_identity(scope.community_id, &identity).await? {
+            Some(member) if member.name != actor.display_name => {
+                tx.rename_member(member.id, &actor.display_name).await?;
+                MemberRow { name: actor.display_name.clone(), ..member }
+            }
+            Some(member) => member,
+            None => {
+                tx.create_member(NewMember {
+                    community_id: scope.community_id,
+                    identity: &identity,
+                    name: &actor.display_name,
+                    is_bot: actor.is_bot,
+                    now: scope.now,
+                })
+                .await?
+            }
+        };
+        let is_admin = actor.is_platform_admin
+            || scope
+                .community
+                .admins
+                .iter()
+                .any(|a| a.platform == actor.platform.as_str() && a.user_id == actor.user_id);
+        Ok(Ctx { scope, actor, member, is_admin, event_id: request.event_id.as_deref() })
+    }
+
+    pub fn platform(&self) -> Platform {
+        self.actor.platform
     }
 }

@@ -22,7 +22,7 @@ use crate::i18n::Catalog;
 use crate::reply::Reply;
 use crate::store::Store;
 
-pub use context::Ctx;
+pub use context::{Ctx, Scope};
 pub use error::CommandError;
 pub use export::{Export, ExportIdentity, ExportLedgerRow, ExportMember};
 
@@ -174,7 +174,7 @@ impl Engine {
             .community_ids
             .get(&community.id)
             .ok_or_else(|| anyhow::anyhow!("community {:?} has no database row", community.id))?;
-        let mut ctx = Ctx::open(&mut tx, community, community_id, catalog, now, &request).await?;
+        let mut ctx = Ctx::open(&mut tx, Scope::new(community, community_id, catalog, now), &request).await?;
         let reply = match &request.command {
             Command::Checkin { note } => checkin::checkin(&mut ctx, &mut tx, note.as_deref()).await?,
             Command::Streak => profile::streak(&mut ctx, &mut tx).await?,

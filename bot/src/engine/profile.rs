@@ -8,7 +8,7 @@ use crate::domain::level::level_for;
 use crate::reply::{Line, Reply, Span};
 use crate::store::{Standing, WriteTx};
 
-use super::{CommandError, Ctx, badges, members};
+use super::{CommandError, Ctx, Scope, badges, members};
 
 const TOP: i64 = 10;
 
@@ -81,29 +81,17 @@ pub async fn profile(ctx: &mut Ctx<'_>, tx: &mut WriteTx, target: Option<&Member
 
 pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx, window: Window) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
-    let (title, top, mine) = match window {
-        Window::All => (
-            cat.text("leaderboard-all"),
-            tx.top_all_time(ctx.community_id, TOP).await?,
-            tx.rank_all_time(ctx.community_id, ctx.member.id).await?,
-        ),
-        Window::Week | Window::Month | Window::Season => {
-            let (title, from, to) = window_bounds(ctx, window)?;
-            (
-                title,
-                tx.top_between(ctx.community_id, from, to, TOP).await?,
-                tx.rank_between(ctx.community_id, ctx.member.id, from, to).await?,
-            )
+    let mut reply = board(ctx, tx, window).await?;
+    let mine = match window {
+        Window::All => tx.rank_all_time(ctx.community_id, ctx.member.id).await?,
+        _ => {
+            let (_, from, to) = window_bounds(ctx, window)?;
+            tx.rank_between(ctx.community_id, ctx.member.id, from, to).await?
         }
     };
-    let mut reply = Reply::public().line(Line(vec![Span::Bold(title)]));
-    if top.is_empty() {
-        reply.push(Line::plain(cat.text("leaderboard-empty")));
-    }
-    for standing in &top {
-        reply.push(standing_line(ctx, standing));
-    }
-    let me_listed = top.iter().any(|s| s.member_id == ctx.member.id);
+    let me_listed = reply.lines.iter().any(|line| {
+        line.0.iter().any(|span| matches!(span, Span::Mention { member_id, .. } if *member_id == ctx.member.id))
+    });
     if !me_listed {
         reply.push(Line::plain(match mine {
             Some(mine) => cat.fmt("leaderboard-you", &[("rank", mine.rank.into()), ("points", mine.points.into())]),
@@ -113,16 +101,36 @@ pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx, window: Window) ->
     Ok(reply)
 }
 
-fn standing_line(ctx: &Ctx<'_>, standing: &Standing) -> Line {
+/// The top 10 of `window` as a public post (also the `leaderboard` schedule's post).
+pub async fn board(scope: &Scope<'_>, tx: &mut WriteTx, window: Window) -> Result<Reply, CommandError> {
+    let cat = scope.catalog;
+    let (title, top) = match window {
+        Window::All => (cat.text("leaderboard-all"), tx.top_all_time(scope.community_id, TOP).await?),
+        Window::Week | Window::Month | Window::Season => {
+            let (title, from, to) = window_bounds(scope, window)?;
+            (title, tx.top_between(scope.community_id, from, to, TOP).await?)
+        }
+    };
+    let mut reply = Reply::public().line(Line(vec![Span::Bold(title)]));
+    if top.is_empty() {
+        reply.push(Line::plain(cat.text("leaderboard-empty")));
+    }
+    for standing in &top {
+        reply.push(standing_line(scope, standing));
+    }
+    Ok(reply)
+}
+
+fn standing_line(scope: &Scope<'_>, standing: &Standing) -> Line {
     Line(vec![
         Span::Plain(format!("{}. ", standing.rank)),
         Span::Mention { member_id: standing.member_id, name: standing.name.clone() },
-        Span::Plain(ctx.catalog.fmt("leaderboard-points", &[("points", standing.points.into())])),
+        Span::Plain(scope.catalog.fmt("leaderboard-points", &[("points", standing.points.into())])),
     ])
 }
 
 /// Title and UTC bounds `[from, to)` of a windowed leaderboard, in community time.
-fn window_bounds(ctx: &Ctx<'_>, window: Window) -> Result<(String, DateTime<Utc>, DateTime<Utc>), CommandError> {
+fn window_bounds(ctx: &Scope<'_>, window: Window) -> Result<(String, DateTime<Utc>, DateTime<Utc>), CommandError> {
     let cat = ctx.catalog;
     let (title, first, last): (String, NaiveDate, NaiveDate) = match window {
         Window::Week => {

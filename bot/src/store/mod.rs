@@ -9,6 +9,7 @@ mod export;
 mod ledger;
 mod members;
 mod reports;
+mod schedule;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -23,6 +24,7 @@ pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
 pub use ledger::{LedgerKind, NewLedgerEntry};
 pub use members::{IdentityKey, MemberRow, NewMember};
 pub use reports::{MemberActivity, Standing};
+pub use schedule::OutboxPost;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 

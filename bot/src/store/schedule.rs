@@ -1,0 +1,193 @@
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use super::{Store, WriteTx, fmt_time, parse_time};
+
+/// A post waiting in the outbox for one delivery target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxPost {
+    pub id: i64,
+    pub community: String,
+    pub schedule_id: String,
+    /// The post as a JSON `Reply`.
+    pub body: String,
+    pub attempts: i64,
+}
+
+impl WriteTx {
+    /// Until when a schedule has been looked at; `None` for a schedule never seen.
+    pub async fn schedule_cursor(
+        &mut self,
+        community_id: i64,
+        schedule_id: &str,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT checked_until FROM schedule_cursors WHERE community_id = ? AND schedule_id = ?")
+                .bind(community_id)
+                .bind(schedule_id)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .context("reading schedule cursor")?;
+        row.map(|(t,)| parse_time(&t)).transpose()
+    }
+
+    pub async fn set_schedule_cursor(
+        &mut self,
+        community_id: i64,
+        schedule_id: &str,
+        until: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until) VALUES (?, ?, ?) \
+             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until",
+        )
+        .bind(community_id)
+        .bind(schedule_id)
+        .bind(fmt_time(until))
+        .execute(&mut *self.tx)
+        .await
+        .context("saving schedule cursor")?;
+        Ok(())
+    }
+
+    /// Claims a slot; false if it was claimed before (it must not fire again).
+    pub async fn claim_slot(
+        &mut self,
+        community_id: i64,
+        schedule_id: &str,
+        slot: &str,
+        due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO schedule_claims (community_id, schedule_id, slot, due_at, claimed_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(community_id)
+        .bind(schedule_id)
+        .bind(slot)
+        .bind(fmt_time(due_at))
+        .bind(fmt_time(now))
+        .execute(&mut *self.tx)
+        .await
+        .context("claiming a schedule slot")?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Queues a post for one delivery target.
+    pub async fn enqueue_post(
+        &mut self,
+        community_id: i64,
+        schedule_id: &str,
+        slot: &str,
+        target: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO outbox (community_id, schedule_id, slot, target, body, next_attempt_at, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(community_id)
+        .bind(schedule_id)
+        .bind(slot)
+        .bind(target)
+        .bind(body)
+        .bind(fmt_time(now))
+        .bind(fmt_time(now))
+        .execute(&mut *self.tx)
+        .await
+        .context("queueing a post")?;
+        Ok(())
+    }
+
+    /// Check-ins on local day `day` and members in the community (reminders).
+    pub async fn checkins_on(&mut self, community_id: i64, day: &str) -> anyhow::Result<(i64, i64)> {
+        let (checked_in, members): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM checkins c JOIN members m ON m.id = c.member_id \
+                     WHERE m.community_id = ?1 AND c.local_day = ?2), \
+                    (SELECT COUNT(*) FROM members WHERE community_id = ?1 AND is_bot = 0)",
+        )
+        .bind(community_id)
+        .bind(day)
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("counting today's check-ins")?;
+        Ok((checked_in, members))
+    }
+}
+
+impl Store {
+    /// Posts due for `target` in `community`, oldest first.
+    pub async fn pending_posts(
+        &self,
+        target: &str,
+        community: &str,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<OutboxPost>> {
+        let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT o.id, c.slug, o.schedule_id, o.body, o.attempts FROM outbox o \
+             JOIN communities c ON c.id = o.community_id \
+             WHERE o.target = ? AND c.slug = ? AND o.status = 'pending' AND o.next_attempt_at <= ? \
+             ORDER BY o.id LIMIT ?",
+        )
+        .bind(target)
+        .bind(community)
+        .bind(fmt_time(now))
+        .bind(limit)
+        .fetch_all(&self.writer)
+        .await
+        .context("reading pending posts")?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, community, schedule_id, body, attempts)| OutboxPost {
+                id,
+                community,
+                schedule_id,
+                body,
+                attempts,
+            })
+            .collect())
+    }
+
+    /// Records a delivered post with the platform's message id.
+    pub async fn mark_sent(&self, id: i64, message_id: Option<&str>, now: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, attempts = attempts + 1 \
+             WHERE id = ?",
+        )
+        .bind(message_id)
+        .bind(fmt_time(now))
+        .bind(id)
+        .execute(&self.writer)
+        .await
+        .context("marking a post sent")?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
+    pub async fn mark_attempt_failed(
+        &self,
+        id: i64,
+        reason: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<()> {
+        let (status, next) = match retry_at {
+            Some(at) => ("pending", Some(fmt_time(at))),
+            None => ("failed", None),
+        };
+        sqlx::query(
+            "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1, \
+             next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
+        )
+        .bind(status)
+        .bind(reason)
+        .bind(next)
+        .bind(id)
+        .execute(&self.writer)
+        .await
+        .context("recording a failed delivery")?;
+        Ok(())
+    }
+}
