@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use hearth_bot::config::Config;
 use hearth_bot::store::Store;
-use hearth_bot::{Clock, Engine, SimulatedClock, SystemClock};
+use hearth_bot::{Clock, Engine, Platform, SimulatedClock, SystemClock};
 use hearth_console::ConsoleSession;
 
 #[derive(Parser)]
@@ -186,7 +186,7 @@ async fn console(
     };
     let store = Store::connect(&settings::database_url(db, &config)).await?;
     let admins = config.console.admins.clone();
-    let engine = Engine::open(store.clone(), config, clock).await?;
+    let engine = Engine::open(store.clone(), config, clock, vec![Platform::Console]).await?;
     let session = ConsoleSession { engine, community, admins, clock: simulated };
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();
@@ -197,7 +197,7 @@ async fn console(
 
 async fn export(config: Config, db: Option<String>, community: &str, format: ExportFormat) -> anyhow::Result<ExitCode> {
     let store = Store::connect(&settings::database_url(db, &config)).await?;
-    let engine = Engine::open(store.clone(), config, Arc::new(SystemClock)).await?;
+    let engine = Engine::open(store.clone(), config, Arc::new(SystemClock), Vec::new()).await?;
     let Some(export) = engine.export(community).await? else {
         anyhow::bail!("--community {community:?}: no such community in the config");
     };

@@ -124,3 +124,27 @@ fn invite_url_has_the_scopes_and_permissions() {
     assert!(url.contains("scope=bot%20applications.commands"), "{url}");
     assert!(url.contains("permissions=309237730304"), "{url}");
 }
+
+#[test]
+fn restarts_fire_each_slot_once_and_respect_misfire_and_grace() {
+    let dir = scratch("restarts");
+    let db = format!("sqlite://{}", dir.join("sched.db").display());
+    let console = |clock: &str, input: &str| -> String {
+        let out =
+            hearth(&["console", "--config", "tests/transcripts/scheduled.toml", "--db", &db, "--clock", clock], input);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // First start, Friday: no past slot ever fires.
+    assert_eq!(console("2026-03-06T12:00:00Z", "@alice /checkin\n").matches("[bot]").count(), 1);
+    // Monday 10:30 New York: the 09:00 board is 90 minutes late, within its
+    // 6h grace: one catch-up post. The skipped nightly reminders stay skipped.
+    let monday = console("2026-03-09T14:30:00Z", "");
+    assert_eq!(monday.matches("Leaderboard: all time").count(), 1, "{monday}");
+    assert!(!monday.contains("Time to check in"), "{monday}");
+    // The same instant again: nothing is posted twice.
+    assert_eq!(console("2026-03-09T14:30:00Z", ""), "");
+    // A week later at 16:00, seven hours past the board's slot: beyond grace, nothing.
+    assert_eq!(console("2026-03-16T20:00:00Z", ""), "");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -66,6 +66,7 @@ impl CommandSpec {
 
 pub const NOTE_MAX: usize = 200;
 pub const REASON_MAX: usize = 200;
+pub const SCHEDULE_ID_MAX: usize = 64;
 pub const WINDOWS: &[&str] = &["all", "week", "month", "season"];
 
 const fn arg(name: &'static str, kind: ArgKind, required: bool) -> ArgSpec {
@@ -104,6 +105,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         true,
     ),
     spec("stats", &[], true),
+    spec("post", &[arg("schedule", ArgKind::Text { max_chars: SCHEDULE_ID_MAX }, true)], true),
 ];
 
 /// Who a command is about: a console `@name`, or an identity an adapter resolved.
@@ -134,15 +136,35 @@ pub enum Window {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Checkin { note: Option<String> },
+    Checkin {
+        note: Option<String>,
+    },
     Streak,
-    Profile { member: Option<MemberRef> },
-    Leaderboard { window: Window },
-    Give { member: MemberRef, amount: Option<i64>, reason: Option<String> },
+    Profile {
+        member: Option<MemberRef>,
+    },
+    Leaderboard {
+        window: Window,
+    },
+    Give {
+        member: MemberRef,
+        amount: Option<i64>,
+        reason: Option<String>,
+    },
     Help,
-    ForgetMe { confirm: bool },
-    Award { member: MemberRef, amount: i64, reason: String },
+    ForgetMe {
+        confirm: bool,
+    },
+    Award {
+        member: MemberRef,
+        amount: i64,
+        reason: String,
+    },
     Stats,
+    /// Fire a schedule now.
+    Post {
+        schedule: String,
+    },
 }
 
 /// Why a line is not a command we can run. Each variant is shown to the user.
@@ -313,6 +335,7 @@ fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Co
             reason: text(next()).ok_or_else(|| missing("reason"))?,
         },
         ("stats", _) => Command::Stats,
+        ("post", _) => Command::Post { schedule: text(next()).ok_or_else(|| missing("schedule"))? },
         ("help", _) => Command::Help,
         (name, _) => return Err(ParseError::UnknownCommand(name.to_string())),
     })

@@ -9,7 +9,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use chrono::Duration;
-use hearth_bot::{Actor, ChatRef, Engine, Platform, SimulatedClock};
+use hearth_bot::{Actor, ChatRef, Clock, Engine, Platform, SimulatedClock};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 pub use line::{ConsoleLine, parse_line};
@@ -34,12 +34,20 @@ impl ConsoleSession {
         R: AsyncBufRead + Unpin,
         W: Write,
     {
+        // Slots missed while nothing ran: the misfire policy decides, before any input.
+        self.fire_due(out).await?;
         let mut lines = input.lines();
         let mut speaker: Option<String> = None;
-        while let Some(raw) = lines.next_line().await.context("reading console input")? {
+        loop {
+            let Some(raw) = self.next_line_or_fire(&mut lines, out).await? else {
+                break;
+            };
             let printed = match parse_line(&raw) {
                 ConsoleLine::Empty => None,
-                ConsoleLine::Advance(by) => self.advance(by),
+                ConsoleLine::Advance(by) => {
+                    self.advance(by, out).await?;
+                    None
+                }
                 ConsoleLine::Now => Some(self.now_line()),
                 ConsoleLine::Echo(text) => Some(text),
                 ConsoleLine::BadDirective(text) => {
@@ -71,8 +79,10 @@ impl ConsoleSession {
             };
             if let Some(text) = printed {
                 writeln!(out, "{text}").context("writing console output")?;
-                out.flush().context("flushing console output")?;
             }
+            // A command may have queued posts (`/post`).
+            self.print_posts(out).await?;
+            out.flush().context("flushing console output")?;
         }
         Ok(())
     }
@@ -90,17 +100,65 @@ impl ConsoleSession {
         Some(render(&reply, name))
     }
 
-    fn advance(&self, by: Duration) -> Option<String> {
-        match &self.clock {
-            Some(clock) => {
-                clock.advance(by);
-                None
-            }
-            None => {
-                eprintln!("console: the clock is real time; start with --clock to simulate");
-                None
+    /// The next input line. On the real clock, scheduled slots fire while
+    /// waiting for it, each at its time (the simulated clock moves only by `:advance`).
+    async fn next_line_or_fire<R, W>(
+        &self,
+        lines: &mut tokio::io::Lines<R>,
+        out: &mut W,
+    ) -> anyhow::Result<Option<String>>
+    where
+        R: AsyncBufRead + Unpin,
+        W: Write,
+    {
+        loop {
+            let wake = match self.clock {
+                Some(_) => None,
+                None => self.engine.next_due_after(self.engine.now()),
+            };
+            let Some(wake) = wake else {
+                return lines.next_line().await.context("reading console input");
+            };
+            let wait = (wake - self.engine.now()).to_std().unwrap_or_default();
+            tokio::select! {
+                // `next_line` is cancel-safe: a line is never lost to the timer.
+                line = lines.next_line() => return line.context("reading console input"),
+                () = tokio::time::sleep(wait) => {
+                    self.fire_due(out).await?;
+                    out.flush().context("flushing console output")?;
+                }
             }
         }
+    }
+
+    /// Moves the simulated clock by `by`, stopping at every slot on the way
+    /// so each fires at its own time, in order.
+    async fn advance<W: Write>(&self, by: Duration, out: &mut W) -> anyhow::Result<()> {
+        let Some(clock) = &self.clock else {
+            eprintln!("console: the clock is real time; start with --clock to simulate");
+            return Ok(());
+        };
+        let target = clock.now() + by;
+        while let Some(due) = self.engine.next_due_after(clock.now()).filter(|due| *due <= target) {
+            clock.set(due);
+            self.fire_due(out).await?;
+        }
+        clock.set(target);
+        Ok(())
+    }
+
+    async fn fire_due<W: Write>(&self, out: &mut W) -> anyhow::Result<()> {
+        self.engine.fire_due().await?;
+        self.print_posts(out).await
+    }
+
+    /// Prints (delivers) the console's pending posts, oldest first.
+    async fn print_posts<W: Write>(&self, out: &mut W) -> anyhow::Result<()> {
+        for post in self.engine.pending_posts(Platform::Console, &self.community).await? {
+            writeln!(out, "{}", render(&post.reply, "")).context("writing a post")?;
+            self.engine.mark_delivered(post.id, None).await?;
+        }
+        Ok(())
     }
 
     fn now_line(&self) -> String {

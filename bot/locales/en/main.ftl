@@ -107,6 +107,14 @@ stats-retention-none = Retention week over week: nobody was active last week.
 forgetme-ask = This deletes your check-ins, points, badges and identities in this community for good. Type /forgetme confirm to go ahead.
 forgetme-done = Done: everything hearth stored about you in this community is deleted.
 
+## Scheduled posts
+post-reminder-title = ⏰ Time to check in
+post-reminder-count = { $checked } of { $members } members have checked in today.
+post-reminder-streak = { $name } ({ $streak })
+post-reminder-at-risk = Streaks that end unless their owners check in before { $deadline }: { $names }
+button-checkin = Check in
+post-done = Posted { $schedule } now; its regular times are unchanged.
+
 ## /help
 help-title = hearth commands
 help-admin-title = Admin commands
@@ -120,6 +128,7 @@ cmd-forgetme = delete everything hearth stores about you
 cmd-forgetme-confirm = confirm the deletion
 cmd-award = give points to a member (a negative amount revokes)
 cmd-stats = community health: activity, check-in rates, streaks, segments
+cmd-post = post a schedule's message now
 
 ## Refusals
 error-internal = Something went wrong on our side; nothing was changed. Please try again.
@@ -138,6 +147,8 @@ error-too-long = The { $arg } can be at most { $max } characters.
 error-extra-args = Too many words. Usage: { $usage }
 error-unknown-community = No community with id "{ $id }" is configured.
 unlinked-chat = This chat is not linked to a hearth community yet. An admin adds this line to the community in the config file:
+error-unknown-schedule = There is no schedule "{ $schedule }". Schedules here: { $known }
+error-schedule-unavailable = The { $action } action cannot post yet.
 expected-member = a member, like @name
 expected-integer = a whole number
 expected-choice = one of { $choices }

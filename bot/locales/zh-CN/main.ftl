@@ -91,6 +91,14 @@ stats-retention-none = 周留存：上周没有活跃成员。
 forgetme-ask = 这会永久删除你在本社群的签到、积分、徽章和账号关联。确认请发送 /forgetme confirm。
 forgetme-done = 已完成：hearth 在本社群保存的关于你的所有数据都已删除。
 
+## 定时推送
+post-reminder-title = ⏰ 该签到啦
+post-reminder-count = 今天已有 { $checked }/{ $members } 位成员签到。
+post-reminder-streak = { $name }（{ $streak } 天）
+post-reminder-at-risk = 以下成员需在 { $deadline } 前签到，否则连签中断：{ $names }
+button-checkin = 签到
+post-done = 已立即推送 { $schedule }；它的定时安排不变。
+
 ## /help
 help-title = hearth 命令
 help-admin-title = 管理员命令
@@ -104,6 +112,7 @@ cmd-forgetme = 删除 hearth 保存的关于你的所有数据
 cmd-forgetme-confirm = 确认删除
 cmd-award = 给成员发放积分（负数为扣除）
 cmd-stats = 社群健康度：活跃、签到率、连签、成员分层
+cmd-post = 立即推送某个定时任务的消息
 
 ## 拒绝与错误
 error-internal = 我们这边出了点问题，什么都没有改动。请稍后再试。
@@ -122,6 +131,8 @@ error-too-long = { $arg } 最多 { $max } 个字符。
 error-extra-args = 参数太多。用法：{ $usage }
 error-unknown-community = 配置中没有 id 为 "{ $id }" 的社群。
 unlinked-chat = 这个群还没有关联到 hearth 社群。请管理员把下面这一行加到配置文件中对应社群下：
+error-unknown-schedule = 没有名为 "{ $schedule }" 的定时任务。现有：{ $known }
+error-schedule-unavailable = { $action } 类型的定时任务暂时还不能推送。
 expected-member = 一位成员，例如 @name
 expected-integer = 一个整数
 expected-choice = 以下之一：{ $choices }

@@ -22,7 +22,7 @@ const MINIMAL: &str = "[[community]]\nid = \"x\"\nname = \"X\"\ntimezone = \"Asi
 fn the_example_config_loads() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../config/example.toml");
     let config = Config::load(Path::new(path)).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(config.summary(), "ok: 1 community (rustaceans), 6 schedules, 4 badges");
+    assert_eq!(config.summary(), "ok: 1 community (rustaceans), 7 schedules, 4 badges");
 }
 
 #[test]

@@ -118,6 +118,21 @@ pub enum ScheduleAction {
     Leaderboard,
 }
 
+impl ScheduleAction {
+    /// The name used in the config file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScheduleAction::Topic => "topic",
+            ScheduleAction::CheckinReminder => "checkin_reminder",
+            ScheduleAction::ChallengeOpen => "challenge_open",
+            ScheduleAction::ChallengeVoting => "challenge_voting",
+            ScheduleAction::ChallengeClose => "challenge_close",
+            ScheduleAction::Digest => "digest",
+            ScheduleAction::Leaderboard => "leaderboard",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Misfire {
     CatchUp,

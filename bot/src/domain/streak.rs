@@ -73,12 +73,14 @@ impl StreakState {
         }
     }
 
-    /// True when the streak breaks unless the member checks in on `today`.
+    /// True when the streak is alive on `today` but breaks unless the member
+    /// checks in before the day ends.
     pub fn at_risk(self, today: NaiveDate) -> bool {
         match self.last_day {
-            Some(last) if last < today => {
-                let missed_if_skipped = (today - last).num_days();
-                self.streak > 0 && missed_if_skipped > i64::from(self.freezes)
+            Some(last) if last < today && self.streak > 0 => {
+                let missed_so_far = (today - last).num_days() - 1;
+                let alive = missed_so_far <= i64::from(self.freezes);
+                alive && missed_so_far + 1 > i64::from(self.freezes)
             }
             _ => false,
         }
@@ -152,6 +154,7 @@ mod tests {
         assert_eq!(state.current(day(3)), 3);
         assert_eq!(state.current(day(4)), 0);
         assert!(state.at_risk(day(3)));
-        assert!(!state.at_risk(day(2)));
+        assert!(!state.at_risk(day(2)), "checked in today");
+        assert!(!state.at_risk(day(4)), "already broken");
     }
 }

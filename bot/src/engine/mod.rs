@@ -9,7 +9,9 @@ mod export;
 mod help;
 mod members;
 mod points;
+mod posts;
 mod profile;
+mod scheduler;
 mod stats;
 
 use std::collections::HashMap;
@@ -25,6 +27,7 @@ use crate::store::Store;
 pub use context::{Ctx, Scope};
 pub use error::CommandError;
 pub use export::{Export, ExportIdentity, ExportLedgerRow, ExportMember};
+pub use scheduler::PendingPost;
 
 /// Chat platforms an identity or chat can belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,14 +99,22 @@ struct Inner {
     clock: Arc<dyn Clock>,
     /// Database id of each configured community, by config id.
     community_ids: HashMap<String, i64>,
+    /// Where scheduled posts go: one outbox row per post and target.
+    targets: Vec<Platform>,
 }
 
 impl Engine {
     /// Makes sure every configured community has its row, then serves them.
-    pub async fn open(store: Store, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    /// Scheduled posts are queued for each of `targets` (the running adapters).
+    pub async fn open(
+        store: Store,
+        config: Config,
+        clock: Arc<dyn Clock>,
+        targets: Vec<Platform>,
+    ) -> anyhow::Result<Self> {
         let slugs: Vec<&str> = config.communities.iter().map(|c| c.id.as_str()).collect();
         let community_ids = store.register_communities(&slugs, clock.now()).await?;
-        Ok(Self { inner: Arc::new(Inner { store, config, clock, community_ids }) })
+        Ok(Self { inner: Arc::new(Inner { store, config, clock, community_ids, targets }) })
     }
 
     pub fn config(&self) -> &Config {
@@ -169,11 +180,7 @@ impl Engine {
     ) -> Result<Reply, CommandError> {
         let now = self.inner.clock.now();
         let mut tx = self.inner.store.begin().await?;
-        let community_id = *self
-            .inner
-            .community_ids
-            .get(&community.id)
-            .ok_or_else(|| anyhow::anyhow!("community {:?} has no database row", community.id))?;
+        let community_id = self.community_id(community)?;
         let mut ctx = Ctx::open(&mut tx, Scope::new(community, community_id, catalog, now), &request).await?;
         let reply = match &request.command {
             Command::Checkin { note } => checkin::checkin(&mut ctx, &mut tx, note.as_deref()).await?,
@@ -189,9 +196,19 @@ impl Engine {
             Command::Help => help::help(&ctx),
             Command::ForgetMe { confirm } => members::forget_me(&mut ctx, &mut tx, *confirm).await?,
             Command::Stats => stats::stats(&mut ctx, &mut tx).await?,
+            Command::Post { schedule } => self.post_now(&ctx, &mut tx, schedule).await?,
         };
         tx.commit().await?;
         Ok(reply)
+    }
+
+    /// The database id of a configured community (registered by `open`).
+    fn community_id(&self, community: &CommunityConfig) -> anyhow::Result<i64> {
+        self.inner
+            .community_ids
+            .get(&community.id)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("community {:?} has no database row", community.id))
     }
 
     fn catalog_for(&self, chat: &ChatRef) -> Catalog {
@@ -210,5 +227,6 @@ fn command_name(command: &Command) -> &'static str {
         Command::ForgetMe { .. } => "forgetme",
         Command::Award { .. } => "award",
         Command::Stats => "stats",
+        Command::Post { .. } => "post",
     }
 }

@@ -18,14 +18,15 @@ pub struct Standing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberActivity {
     pub member_id: i64,
+    pub name: String,
     pub streak: StreakState,
     pub joined_at: DateTime<Utc>,
     /// Latest check-in or ledger row (as receiver or giver).
     pub last_active: Option<DateTime<Utc>>,
 }
 
-/// (member id, streak, freezes, last check-in day, joined at, last activity)
-type ActivityTuple = (i64, i64, i64, Option<String>, String, Option<String>);
+/// (member id, name, streak, freezes, last check-in day, joined at, last activity)
+type ActivityTuple = (i64, String, i64, i64, Option<String>, String, Option<String>);
 
 impl WriteTx {
     /// Top `limit` by all-time balance (the totals cache).
@@ -110,7 +111,7 @@ impl WriteTx {
     /// Every human member with their streak and latest activity.
     pub async fn member_activity(&mut self, community_id: i64) -> anyhow::Result<Vec<MemberActivity>> {
         let rows: Vec<ActivityTuple> = sqlx::query_as(
-            "SELECT m.id, m.streak, m.freezes, m.last_checkin_day, m.joined_at, \
+            "SELECT m.id, m.name, m.streak, m.freezes, m.last_checkin_day, m.joined_at, \
                     MAX(COALESCE((SELECT MAX(at) FROM checkins c WHERE c.member_id = m.id), ''), \
                         COALESCE((SELECT MAX(at) FROM ledger l WHERE l.member_id = m.id), ''), \
                         COALESCE((SELECT MAX(at) FROM ledger l WHERE l.actor_member_id = m.id), '')) \
@@ -121,9 +122,10 @@ impl WriteTx {
         .await
         .context("reading member activity")?;
         rows.into_iter()
-            .map(|(member_id, streak, freezes, last_day, joined, last_active)| {
+            .map(|(member_id, name, streak, freezes, last_day, joined, last_active)| {
                 Ok(MemberActivity {
                     member_id,
+                    name,
                     streak: streak_state(streak, freezes, last_day.as_deref())?,
                     joined_at: parse_time(&joined)?,
                     last_active: last_active.filter(|s| !s.is_empty()).as_deref().map(parse_time).transpose()?,

@@ -28,7 +28,8 @@ impl Chat {
         let clock = SimulatedClock::starting_at(start);
         let community = config.communities[0].id.clone();
         let admins = config.console.admins.clone();
-        let engine = Engine::open(store, config, Arc::new(clock.clone())).await.expect("engine opens");
+        let engine =
+            Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await.expect("engine opens");
         Chat { engine, clock, community, admins }
     }
 

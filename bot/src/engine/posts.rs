@@ -1,0 +1,66 @@
+//! What a scheduled action posts. `None` for an action that is not built yet;
+//! the scheduler leaves such schedules alone (they are not claimed).
+
+use crate::command::Window;
+use crate::config::ScheduleAction;
+use crate::i18n::Arg;
+use crate::reply::{Button, Line, Reply, Span};
+use crate::store::{WriteTx, fmt_day};
+
+use super::{CommandError, Scope, profile};
+
+/// How many at-risk streaks a reminder names.
+const AT_RISK_NAMED: usize = 10;
+
+/// Whether the scheduler can build posts for `action` yet.
+pub fn is_available(action: ScheduleAction) -> bool {
+    matches!(action, ScheduleAction::CheckinReminder | ScheduleAction::Leaderboard)
+}
+
+pub async fn build(scope: &Scope<'_>, tx: &mut WriteTx, action: ScheduleAction) -> Result<Option<Reply>, CommandError> {
+    Ok(match action {
+        ScheduleAction::CheckinReminder => Some(checkin_reminder(scope, tx).await?),
+        ScheduleAction::Leaderboard => Some(profile::board(scope, tx, Window::All).await?),
+        ScheduleAction::Topic
+        | ScheduleAction::ChallengeOpen
+        | ScheduleAction::ChallengeVoting
+        | ScheduleAction::ChallengeClose
+        | ScheduleAction::Digest => None,
+    })
+}
+
+/// How many checked in today, whose streaks end tonight (names, no pings),
+/// and a one-tap "Check in" button.
+async fn checkin_reminder(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError> {
+    let cat = scope.catalog;
+    let (checked_in, members) = tx.checkins_on(scope.community_id, &fmt_day(scope.today)).await?;
+    let mut at_risk: Vec<(u32, String)> = tx
+        .member_activity(scope.community_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.streak.at_risk(scope.today))
+        .map(|m| (m.streak.streak, m.name))
+        .collect();
+    at_risk.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut reply = Reply::public()
+        .line(Line(vec![Span::Bold(cat.text("post-reminder-title"))]))
+        .text(cat.fmt("post-reminder-count", &[("checked", checked_in.into()), ("members", members.into())]));
+    if !at_risk.is_empty() {
+        let named: Vec<String> = at_risk
+            .iter()
+            .take(AT_RISK_NAMED)
+            .map(|(streak, name)| {
+                cat.fmt("post-reminder-streak", &[("name", name.into()), ("streak", (*streak).into())])
+            })
+            .collect();
+        reply.push(Line::plain(cat.fmt(
+            "post-reminder-at-risk",
+            &[
+                ("names", Arg::Text(named.join(&cat.text("list-separator")))),
+                ("deadline", scope.next_day_opens().into()),
+            ],
+        )));
+    }
+    reply.buttons.push(Button { label: cat.text("button-checkin"), command: "/checkin".to_string() });
+    Ok(reply)
+}

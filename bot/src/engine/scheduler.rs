@@ -1,0 +1,186 @@
+//! Firing schedules: every slot is claimed in the database in the same
+//! transaction that writes its post to the outbox, so a restart, a reconnect
+//! or a second wake-up never posts a slot twice.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{CommandError, Ctx, Engine, Platform, Scope, posts};
+use crate::config::{CommunityConfig, Misfire, ScheduleConfig};
+use crate::domain::schedule::{next_slot, slots_between};
+use crate::i18n::Catalog;
+use crate::reply::Reply;
+use crate::store::{WriteTx, fmt_time};
+
+/// A slot this late still counts as on time (a wake-up is never exact).
+const ON_TIME: Duration = Duration::minutes(1);
+/// The most slots looked at per schedule and wake-up (a minutely job after a
+/// week of downtime); older ones are skipped like any missed slot.
+const SLOT_SCAN_LIMIT: usize = 20_000;
+
+/// A post waiting for one delivery target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingPost {
+    pub id: i64,
+    pub schedule_id: String,
+    pub reply: Reply,
+}
+
+impl Engine {
+    /// The first instant after `after` at which any schedule is due.
+    pub fn next_due_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.inner
+            .config
+            .communities
+            .iter()
+            .flat_map(|c| c.schedules.iter().map(move |s| (c, s)))
+            .filter(|(_, s)| posts::is_available(s.action))
+            .filter_map(|(c, s)| next_slot(&s.cron, c.timezone, after))
+            .map(|slot| slot.at)
+            .min()
+    }
+
+    /// Fires every slot that is due at the clock's now, applying each
+    /// schedule's misfire policy to slots missed while nothing ran.
+    /// Returns how many posts were queued.
+    pub async fn fire_due(&self) -> anyhow::Result<usize> {
+        let now = self.now();
+        let mut queued = 0;
+        for community in &self.inner.config.communities {
+            for schedule in community.schedules.iter().filter(|s| posts::is_available(s.action)) {
+                match self.fire_schedule(community, schedule, now).await {
+                    Ok(n) => queued += n,
+                    Err(error) => tracing::error!(
+                        community = %community.id, schedule = %schedule.id, error = ?error, "firing a schedule failed"
+                    ),
+                }
+            }
+        }
+        Ok(queued)
+    }
+
+    async fn fire_schedule(
+        &self,
+        community: &CommunityConfig,
+        schedule: &ScheduleConfig,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<usize> {
+        let community_id = self.community_id(community)?;
+        let mut tx = self.inner.store.begin().await?;
+        let Some(cursor) = tx.schedule_cursor(community_id, &schedule.id).await? else {
+            // First sight of this schedule: it starts now; earlier slots never fire.
+            tx.set_schedule_cursor(community_id, &schedule.id, now).await?;
+            tx.commit().await?;
+            return Ok(0);
+        };
+        let slots = slots_between(&schedule.cron, community.timezone, cursor, now, SLOT_SCAN_LIMIT);
+        let mut queued = 0;
+        if let Some((latest, older)) = slots.split_last() {
+            let allowed = match schedule.misfire {
+                Misfire::CatchUp => schedule.grace.max(ON_TIME),
+                Misfire::Skip => ON_TIME,
+            };
+            let mut skipped: Vec<String> = older.iter().map(|s| s.key()).collect();
+            if now - latest.at <= allowed {
+                queued += self.post_slot(&mut tx, community, schedule, &latest.key(), latest.at, now).await?;
+            } else {
+                skipped.push(latest.key());
+            }
+            if !skipped.is_empty() {
+                tracing::warn!(
+                    community = %community.id,
+                    schedule = %schedule.id,
+                    count = skipped.len(),
+                    first = %skipped[0],
+                    last = %skipped[skipped.len() - 1],
+                    misfire = ?schedule.misfire,
+                    "missed slots skipped (local times)"
+                );
+            }
+        }
+        tx.set_schedule_cursor(community_id, &schedule.id, now).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Claims `slot` and queues its post for every delivery target; 0 when the
+    /// slot was claimed before or the action builds no post.
+    pub(super) async fn post_slot(
+        &self,
+        tx: &mut WriteTx,
+        community: &CommunityConfig,
+        schedule: &ScheduleConfig,
+        slot: &str,
+        due_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<usize> {
+        let community_id = self.community_id(community)?;
+        if !tx.claim_slot(community_id, &schedule.id, slot, due_at, now).await? {
+            return Ok(0);
+        }
+        let catalog = Catalog::new(community.locale);
+        let scope = Scope::new(community, community_id, &catalog, now);
+        let post = posts::build(&scope, tx, schedule.action).await.map_err(|e| match e {
+            super::CommandError::Unknown(error) => error,
+            refusal => anyhow::anyhow!("building a post was refused: {refusal}"),
+        })?;
+        let Some(post) = post else {
+            return Ok(0);
+        };
+        let body = serde_json::to_string(&post)?;
+        for target in &self.inner.targets {
+            tx.enqueue_post(community_id, &schedule.id, slot, target.as_str(), &body, now).await?;
+        }
+        tracing::info!(community = %community.id, schedule = %schedule.id, slot, due = %fmt_time(due_at), "slot posted");
+        Ok(self.inner.targets.len())
+    }
+
+    /// `/post <schedule>`: fires a schedule now, as a slot of its own, so its
+    /// regular slots are not disturbed.
+    pub(super) async fn post_now(
+        &self,
+        ctx: &Ctx<'_>,
+        tx: &mut WriteTx,
+        schedule_id: &str,
+    ) -> Result<Reply, CommandError> {
+        let cat = ctx.catalog;
+        if !ctx.is_admin {
+            return Err(CommandError::NotAdmin);
+        }
+        let Some(schedule) = ctx.community.schedules.iter().find(|s| s.id == schedule_id) else {
+            let known: Vec<&str> = ctx.community.schedules.iter().map(|s| s.id.as_str()).collect();
+            return Ok(Reply::ephemeral().text(cat.fmt(
+                "error-unknown-schedule",
+                &[("schedule", schedule_id.into()), ("known", known.join(", ").into())],
+            )));
+        };
+        if !posts::is_available(schedule.action) {
+            return Ok(Reply::ephemeral()
+                .text(cat.fmt("error-schedule-unavailable", &[("action", schedule.action.as_str().into())])));
+        }
+        // A manual slot per member and second: a double tap posts once.
+        let slot = format!("manual:{}:{}", fmt_time(ctx.now), ctx.member.id);
+        self.post_slot(tx, ctx.community, schedule, &slot, ctx.now, ctx.now).await?;
+        Ok(Reply::ephemeral().text(cat.fmt("post-done", &[("schedule", schedule.id.as_str().into())])))
+    }
+
+    /// Posts waiting for `target` in `community`, oldest first.
+    pub async fn pending_posts(&self, target: Platform, community: &str) -> anyhow::Result<Vec<PendingPost>> {
+        let rows = self.inner.store.pending_posts(target.as_str(), community, self.now(), 100).await?;
+        let mut posts = Vec::with_capacity(rows.len());
+        for row in rows {
+            match serde_json::from_str::<Reply>(&row.body) {
+                Ok(reply) => posts.push(PendingPost { id: row.id, schedule_id: row.schedule_id, reply }),
+                Err(error) => {
+                    tracing::error!(post = row.id, error = %error, "an outbox post does not decode");
+                    self.inner.store.mark_attempt_failed(row.id, "body does not decode", None).await?;
+                }
+            }
+        }
+        Ok(posts)
+    }
+
+    /// Records that a post reached its chat.
+    pub async fn mark_delivered(&self, post_id: i64, message_id: Option<&str>) -> anyhow::Result<()> {
+        self.inner.store.mark_sent(post_id, message_id, self.now()).await
+    }
+}
