@@ -187,7 +187,7 @@ async fn console(
     let store = Store::connect(&settings::database_url(db, &config)).await?;
     let admins = config.console.admins.clone();
     let engine = Engine::open(store.clone(), config, clock, vec![Platform::Console]).await?;
-    let session = ConsoleSession { engine, community, admins, clock: simulated };
+    let session = ConsoleSession::new(engine, community, admins, simulated);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();
     session.run(stdin, &mut stdout).await?;

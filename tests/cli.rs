@@ -142,9 +142,11 @@ fn restarts_fire_each_slot_once_and_respect_misfire_and_grace() {
     let monday = console("2026-03-09T14:30:00Z", "");
     assert_eq!(monday.matches("Leaderboard: all time").count(), 1, "{monday}");
     assert!(!monday.contains("Time to check in"), "{monday}");
+    assert_eq!(monday.matches("Topic of the day").count(), 1, "the 10:00 topic is 30 minutes late: {monday}");
     // The same instant again: nothing is posted twice.
     assert_eq!(console("2026-03-09T14:30:00Z", ""), "");
-    // A week later at 16:00, seven hours past the board's slot: beyond grace, nothing.
-    assert_eq!(console("2026-03-16T20:00:00Z", ""), "");
+    // A week later at 17:00, eight hours past the board's slot and seven past
+    // the topic's: beyond their 6h grace, nothing.
+    assert_eq!(console("2026-03-16T21:00:00Z", ""), "");
     let _ = std::fs::remove_dir_all(dir);
 }

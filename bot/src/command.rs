@@ -67,6 +67,7 @@ impl CommandSpec {
 pub const NOTE_MAX: usize = 200;
 pub const REASON_MAX: usize = 200;
 pub const SCHEDULE_ID_MAX: usize = 64;
+pub const TOPIC_MAX: usize = 300;
 pub const WINDOWS: &[&str] = &["all", "week", "month", "season"];
 
 const fn arg(name: &'static str, kind: ArgKind, required: bool) -> ArgSpec {
@@ -92,6 +93,13 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
         false,
     ),
+    spec("topic", &[], false),
+    CommandSpec {
+        name: "topic",
+        sub: Some("suggest"),
+        args: &[arg("text", ArgKind::Text { max_chars: TOPIC_MAX }, true)],
+        admin: false,
+    },
     spec("help", &[], false),
     spec("forgetme", &[], false),
     CommandSpec { name: "forgetme", sub: Some("confirm"), args: &[], admin: false },
@@ -105,6 +113,13 @@ pub static COMMANDS: &[CommandSpec] = &[
         true,
     ),
     spec("stats", &[], true),
+    CommandSpec {
+        name: "topic",
+        sub: Some("add"),
+        args: &[arg("text", ArgKind::Text { max_chars: TOPIC_MAX }, true)],
+        admin: true,
+    },
+    CommandSpec { name: "topic", sub: Some("approve"), args: &[arg("id", ArgKind::Integer, true)], admin: true },
     spec("post", &[arg("schedule", ArgKind::Text { max_chars: SCHEDULE_ID_MAX }, true)], true),
 ];
 
@@ -164,6 +179,21 @@ pub enum Command {
     /// Fire a schedule now.
     Post {
         schedule: String,
+    },
+    Topic,
+    TopicSuggest {
+        text: String,
+    },
+    TopicAdd {
+        text: String,
+    },
+    TopicApprove {
+        id: i64,
+    },
+    /// A reply to the bot's post that the platform delivered as `message_id`
+    /// (an adapter event, not a typed command).
+    ReplyToPost {
+        message_id: String,
     },
 }
 
@@ -336,6 +366,10 @@ fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Co
         },
         ("stats", _) => Command::Stats,
         ("post", _) => Command::Post { schedule: text(next()).ok_or_else(|| missing("schedule"))? },
+        ("topic", None) => Command::Topic,
+        ("topic", Some("suggest")) => Command::TopicSuggest { text: text(next()).ok_or_else(|| missing("text"))? },
+        ("topic", Some("add")) => Command::TopicAdd { text: text(next()).ok_or_else(|| missing("text"))? },
+        ("topic", Some("approve")) => Command::TopicApprove { id: integer(next()).ok_or_else(|| missing("id"))? },
         ("help", _) => Command::Help,
         (name, _) => return Err(ParseError::UnknownCommand(name.to_string())),
     })

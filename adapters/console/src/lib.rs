@@ -5,28 +5,36 @@
 mod line;
 mod render;
 
+use std::cell::Cell;
 use std::io::Write;
 
 use anyhow::Context;
 use chrono::Duration;
-use hearth_bot::{Actor, ChatRef, Clock, Engine, Platform, SimulatedClock};
+use hearth_bot::command::Command;
+use hearth_bot::{Actor, ChatRef, Clock, Engine, Platform, Request, SimulatedClock};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 pub use line::{ConsoleLine, parse_line};
 pub use render::render;
 
-/// How one console session is set up.
+/// One console session: a community, its admins, and a clock.
 pub struct ConsoleSession {
-    pub engine: Engine,
+    engine: Engine,
     /// The community every line speaks in.
-    pub community: String,
+    community: String,
     /// Member names that are admins (`console.admins`).
-    pub admins: Vec<String>,
+    admins: Vec<String>,
     /// The simulated clock, when the session has one (`--clock`).
-    pub clock: Option<SimulatedClock>,
+    clock: Option<SimulatedClock>,
+    /// The outbox id of the latest post printed: what `@name > text` replies to.
+    latest_post: Cell<Option<i64>>,
 }
 
 impl ConsoleSession {
+    pub fn new(engine: Engine, community: String, admins: Vec<String>, clock: Option<SimulatedClock>) -> Self {
+        Self { engine, community, admins, clock, latest_post: Cell::new(None) }
+    }
+
     /// Reads lines until end of input, printing every bot output to `out`.
     /// Notices about the console itself go to stderr, so `out` holds only the chat.
     pub async fn run<R, W>(&self, input: R, out: &mut W) -> anyhow::Result<()>
@@ -68,13 +76,7 @@ impl ConsoleSession {
                             }
                         },
                     };
-                    if reply {
-                        // Replies to bot posts become topic replies with the scheduler;
-                        // until then they are ordinary chat.
-                        None
-                    } else {
-                        self.say(&name, &text).await
-                    }
+                    if reply { self.reply_to_latest_post(&name).await } else { self.say(&name, &text).await }
                 }
             };
             if let Some(text) = printed {
@@ -88,16 +90,35 @@ impl ConsoleSession {
     }
 
     async fn say(&self, name: &str, text: &str) -> Option<String> {
-        let actor = Actor {
+        let reply = self.engine.handle_text(self.actor(name), self.chat(), text).await?;
+        Some(render(&reply, name))
+    }
+
+    /// `@name > text`: a reply to the latest post; it may earn topic points.
+    async fn reply_to_latest_post(&self, name: &str) -> Option<String> {
+        let message_id = self.latest_post.get()?.to_string();
+        let request = Request {
+            actor: self.actor(name),
+            chat: self.chat(),
+            command: Command::ReplyToPost { message_id },
+            event_id: None,
+        };
+        let reply = self.engine.handle(request).await;
+        (!reply.lines.is_empty()).then(|| render(&reply, name))
+    }
+
+    fn actor(&self, name: &str) -> Actor {
+        Actor {
             platform: Platform::Console,
             user_id: name.to_string(),
             display_name: name.to_string(),
             is_bot: false,
             is_platform_admin: self.admins.iter().any(|a| a == name),
-        };
-        let chat = ChatRef::Console { community: self.community.clone() };
-        let reply = self.engine.handle_text(actor, chat, text).await?;
-        Some(render(&reply, name))
+        }
+    }
+
+    fn chat(&self) -> ChatRef {
+        ChatRef::Console { community: self.community.clone() }
     }
 
     /// The next input line. On the real clock, scheduled slots fire while
@@ -156,7 +177,9 @@ impl ConsoleSession {
     async fn print_posts<W: Write>(&self, out: &mut W) -> anyhow::Result<()> {
         for post in self.engine.pending_posts(Platform::Console, &self.community).await? {
             writeln!(out, "{}", render(&post.reply, "")).context("writing a post")?;
-            self.engine.mark_delivered(post.id, None).await?;
+            // The console's message id for a post is its outbox id.
+            self.engine.mark_delivered(post.id, Some(&post.id.to_string())).await?;
+            self.latest_post.set(Some(post.id));
         }
         Ok(())
     }

@@ -153,3 +153,21 @@ expected-member = a member, like @name
 expected-integer = a whole number
 expected-choice = one of { $choices }
 expected-text = text
+
+## Topics
+topic-post-title = 💬 Topic of the day
+topic-post-hint = Reply to this message to join in (+{ $points } points, once per topic).
+topic-current-title = 💬 Current topic
+topic-current-since = Posted { $posted }. Reply to the topic post to earn { $points } points.
+topic-none = No topic has been posted yet.
+topic-suggested = Thanks! Your suggestion is #{ $id }; an admin will review it.
+topic-added = Topic #{ $id } is in the pool.
+topic-exists = That topic is already known as #{ $id }.
+topic-approved = Suggestion #{ $id } is approved and in the pool: { $text }
+topic-no-suggestion = There is no pending suggestion #{ $id }.
+topic-reply-points = +{ $points } points for joining the topic.
+reason-topic-reply = topic reply
+cmd-topic = the current topic
+cmd-topic-suggest = suggest a topic for the pool
+cmd-topic-add = add a topic to the pool
+cmd-topic-approve = approve a member's topic suggestion

@@ -137,3 +137,21 @@ expected-member = 一位成员，例如 @name
 expected-integer = 一个整数
 expected-choice = 以下之一：{ $choices }
 expected-text = 文本
+
+## 话题
+topic-post-title = 💬 今日话题
+topic-post-hint = 回复这条消息参与讨论（+{ $points } 积分，每个话题一次）。
+topic-current-title = 💬 当前话题
+topic-current-since = 发布于 { $posted }。回复话题消息可得 { $points } 积分。
+topic-none = 还没有发布过话题。
+topic-suggested = 谢谢！你的建议编号为 #{ $id }，管理员审核后会加入话题池。
+topic-added = 话题 #{ $id } 已加入话题池。
+topic-exists = 这个话题已存在，编号 #{ $id }。
+topic-approved = 建议 #{ $id } 已通过并加入话题池：{ $text }
+topic-no-suggestion = 没有待审核的建议 #{ $id }。
+topic-reply-points = 参与话题讨论 +{ $points } 积分。
+reason-topic-reply = 话题回复
+cmd-topic = 查看当前话题
+cmd-topic-suggest = 向话题池提交话题建议
+cmd-topic-add = 向话题池添加话题
+cmd-topic-approve = 通过成员的话题建议

@@ -13,6 +13,7 @@ mod posts;
 mod profile;
 mod scheduler;
 mod stats;
+mod topics;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -114,6 +115,12 @@ impl Engine {
     ) -> anyhow::Result<Self> {
         let slugs: Vec<&str> = config.communities.iter().map(|c| c.id.as_str()).collect();
         let community_ids = store.register_communities(&slugs, clock.now()).await?;
+        for community in &config.communities {
+            let topics: Vec<String> =
+                community.topics.pool.iter().chain(&community.topics.file_topics).cloned().collect();
+            let id = community_ids.get(&community.id).copied().unwrap_or_default();
+            store.sync_config_topics(id, &topics, clock.now()).await?;
+        }
         Ok(Self { inner: Arc::new(Inner { store, config, clock, community_ids, targets }) })
     }
 
@@ -197,6 +204,11 @@ impl Engine {
             Command::ForgetMe { confirm } => members::forget_me(&mut ctx, &mut tx, *confirm).await?,
             Command::Stats => stats::stats(&mut ctx, &mut tx).await?,
             Command::Post { schedule } => self.post_now(&ctx, &mut tx, schedule).await?,
+            Command::Topic => topics::show(&ctx, &mut tx).await?,
+            Command::TopicSuggest { text } => topics::add(&ctx, &mut tx, text, false).await?,
+            Command::TopicAdd { text } => topics::add(&ctx, &mut tx, text, true).await?,
+            Command::TopicApprove { id } => topics::approve(&ctx, &mut tx, *id).await?,
+            Command::ReplyToPost { message_id } => topics::reply(&ctx, &mut tx, message_id).await?.unwrap_or_default(),
         };
         tx.commit().await?;
         Ok(reply)
@@ -228,5 +240,10 @@ fn command_name(command: &Command) -> &'static str {
         Command::Award { .. } => "award",
         Command::Stats => "stats",
         Command::Post { .. } => "post",
+        Command::Topic => "topic",
+        Command::TopicSuggest { .. } => "topic suggest",
+        Command::TopicAdd { .. } => "topic add",
+        Command::TopicApprove { .. } => "topic approve",
+        Command::ReplyToPost { .. } => "reply to post",
     }
 }

@@ -2,27 +2,33 @@
 //! the scheduler leaves such schedules alone (they are not claimed).
 
 use crate::command::Window;
-use crate::config::ScheduleAction;
+use crate::config::{ScheduleAction, ScheduleConfig};
 use crate::i18n::Arg;
 use crate::reply::{Button, Line, Reply, Span};
 use crate::store::{WriteTx, fmt_day};
 
-use super::{CommandError, Scope, profile};
+use super::{CommandError, Scope, profile, topics};
 
 /// How many at-risk streaks a reminder names.
 const AT_RISK_NAMED: usize = 10;
 
 /// Whether the scheduler can build posts for `action` yet.
 pub fn is_available(action: ScheduleAction) -> bool {
-    matches!(action, ScheduleAction::CheckinReminder | ScheduleAction::Leaderboard)
+    matches!(action, ScheduleAction::CheckinReminder | ScheduleAction::Leaderboard | ScheduleAction::Topic)
 }
 
-pub async fn build(scope: &Scope<'_>, tx: &mut WriteTx, action: ScheduleAction) -> Result<Option<Reply>, CommandError> {
-    Ok(match action {
+/// The post of `schedule` for `slot`.
+pub async fn build(
+    scope: &Scope<'_>,
+    tx: &mut WriteTx,
+    schedule: &ScheduleConfig,
+    slot: &str,
+) -> Result<Option<Reply>, CommandError> {
+    Ok(match schedule.action {
         ScheduleAction::CheckinReminder => Some(checkin_reminder(scope, tx).await?),
         ScheduleAction::Leaderboard => Some(profile::board(scope, tx, Window::All).await?),
-        ScheduleAction::Topic
-        | ScheduleAction::ChallengeOpen
+        ScheduleAction::Topic => topics::post(scope, tx, &schedule.id, slot).await?,
+        ScheduleAction::ChallengeOpen
         | ScheduleAction::ChallengeVoting
         | ScheduleAction::ChallengeClose
         | ScheduleAction::Digest => None,

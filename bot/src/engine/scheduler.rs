@@ -119,7 +119,7 @@ impl Engine {
         }
         let catalog = Catalog::new(community.locale);
         let scope = Scope::new(community, community_id, &catalog, now);
-        let post = posts::build(&scope, tx, schedule.action).await.map_err(|e| match e {
+        let post = posts::build(&scope, tx, schedule, slot).await.map_err(|e| match e {
             super::CommandError::Unknown(error) => error,
             refusal => anyhow::anyhow!("building a post was refused: {refusal}"),
         })?;

@@ -10,6 +10,7 @@ mod ledger;
 mod members;
 mod reports;
 mod schedule;
+mod topics;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -25,6 +26,7 @@ pub use ledger::{LedgerKind, NewLedgerEntry};
 pub use members::{IdentityKey, MemberRow, NewMember};
 pub use reports::{MemberActivity, Standing};
 pub use schedule::OutboxPost;
+pub use topics::{CurrentTopic, TopicAdded, TopicRow};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
