@@ -68,6 +68,8 @@ pub const NOTE_MAX: usize = 200;
 pub const REASON_MAX: usize = 200;
 pub const SCHEDULE_ID_MAX: usize = 64;
 pub const TOPIC_MAX: usize = 300;
+pub const ENTRY_MAX: usize = 500;
+pub const THEME_MAX: usize = 200;
 pub const WINDOWS: &[&str] = &["all", "week", "month", "season"];
 
 const fn arg(name: &'static str, kind: ArgKind, required: bool) -> ArgSpec {
@@ -100,6 +102,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         args: &[arg("text", ArgKind::Text { max_chars: TOPIC_MAX }, true)],
         admin: false,
     },
+    spec("challenge", &[], false),
+    CommandSpec { name: "challenge", sub: Some("history"), args: &[], admin: false },
+    spec("submit", &[arg("entry", ArgKind::Text { max_chars: ENTRY_MAX }, true)], false),
+    spec("vote", &[arg("entry", ArgKind::Integer, true)], false),
     spec("help", &[], false),
     spec("forgetme", &[], false),
     CommandSpec { name: "forgetme", sub: Some("confirm"), args: &[], admin: false },
@@ -120,6 +126,13 @@ pub static COMMANDS: &[CommandSpec] = &[
         admin: true,
     },
     CommandSpec { name: "topic", sub: Some("approve"), args: &[arg("id", ArgKind::Integer, true)], admin: true },
+    CommandSpec {
+        name: "challenge",
+        sub: Some("start"),
+        args: &[arg("theme", ArgKind::Text { max_chars: THEME_MAX }, true)],
+        admin: true,
+    },
+    CommandSpec { name: "challenge", sub: Some("close"), args: &[], admin: true },
     spec("post", &[arg("schedule", ArgKind::Text { max_chars: SCHEDULE_ID_MAX }, true)], true),
 ];
 
@@ -189,6 +202,18 @@ pub enum Command {
     },
     TopicApprove {
         id: i64,
+    },
+    Challenge,
+    ChallengeHistory,
+    ChallengeStart {
+        theme: String,
+    },
+    ChallengeClose,
+    Submit {
+        entry: String,
+    },
+    Vote {
+        entry: i64,
     },
     /// A reply to the bot's post that the platform delivered as `message_id`
     /// (an adapter event, not a typed command).
@@ -370,6 +395,12 @@ fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Co
         ("topic", Some("suggest")) => Command::TopicSuggest { text: text(next()).ok_or_else(|| missing("text"))? },
         ("topic", Some("add")) => Command::TopicAdd { text: text(next()).ok_or_else(|| missing("text"))? },
         ("topic", Some("approve")) => Command::TopicApprove { id: integer(next()).ok_or_else(|| missing("id"))? },
+        ("challenge", None) => Command::Challenge,
+        ("challenge", Some("history")) => Command::ChallengeHistory,
+        ("challenge", Some("start")) => Command::ChallengeStart { theme: text(next()).ok_or_else(|| missing("theme"))? },
+        ("challenge", Some("close")) => Command::ChallengeClose,
+        ("submit", _) => Command::Submit { entry: text(next()).ok_or_else(|| missing("entry"))? },
+        ("vote", _) => Command::Vote { entry: integer(next()).ok_or_else(|| missing("entry"))? },
         ("help", _) => Command::Help,
         (name, _) => return Err(ParseError::UnknownCommand(name.to_string())),
     })

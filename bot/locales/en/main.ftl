@@ -171,3 +171,53 @@ cmd-topic = the current topic
 cmd-topic-suggest = suggest a topic for the pool
 cmd-topic-add = add a topic to the pool
 cmd-topic-approve = approve a member's topic suggestion
+
+## Challenges
+challenge-title = 🏆 { $theme }
+challenge-open-title = 🏆 New challenge: { $theme }
+challenge-open-body = Submit with /submit <text or link> until { $deadline }. Every entry earns { $entry_points } points; the best earn { $prizes }.
+challenge-show-open = Open for entries until { $deadline } · { $entries ->
+    [one] 1 entry
+   *[other] { $entries } entries
+} so far.
+challenge-show-voting = Voting until { $deadline } · { $entries ->
+    [one] 1 entry
+   *[other] { $entries } entries
+}. Vote with /vote <number>.
+challenge-none = No challenge is running right now.
+challenge-queued = A challenge is running; "{ $theme }" will be the next one.
+challenge-deadline-manual = an admin moves it on
+challenge-voting-title = 🗳️ Vote for the best entry: { $theme }
+challenge-voting-hint = Vote with /vote <number> or a button until { $deadline }. One vote each, changeable; not for your own entry.
+button-vote = Vote { $number }
+challenge-results-title = 🏁 Challenge results: { $theme }
+challenge-place-line = { " — " }{ $votes ->
+    [one] 1 vote
+   *[other] { $votes } votes
+} (+{ $points })
+challenge-no-votes = Nobody voted this time, so there are no winners.
+challenge-participation = Every entry earned +{ $points } ({ $entries ->
+    [one] 1 entry
+   *[other] { $entries } entries
+}). Thanks for taking part!
+challenge-no-entries = 🏁 The challenge "{ $theme }" ends without entries. See you at the next one!
+challenge-history-title = 🏆 Recent challenges
+challenge-history-line = { $theme }: { $winner }
+challenge-history-no-winner = no winner
+challenge-history-none = No challenge has finished yet.
+submit-done = Entry #{ $number } received. You can replace it with /submit until { $deadline }.
+submit-replaced = Entry #{ $number } replaced. Submissions close { $deadline }.
+vote-done = Your vote for entry #{ $number } is counted.
+vote-changed = Your vote now goes to entry #{ $number }.
+error-challenge-not-open = Submissions are closed: voting has started.
+error-challenge-not-voting = Voting has not started yet; entries are still coming in.
+error-no-entry = There is no entry #{ $number }; entries run from 1 to { $count }.
+error-own-entry = You can't vote for your own entry.
+reason-challenge-entry = challenge entry: { $theme }
+reason-challenge-win = challenge place { $place }: { $theme }
+cmd-challenge = the running challenge: theme, phase, deadline
+cmd-challenge-history = the last five challenges and their winners
+cmd-submit = enter the challenge (a resubmission replaces your entry)
+cmd-vote = vote for a challenge entry by its number
+cmd-challenge-start = start a challenge with a theme (or queue it as the next)
+cmd-challenge-close = close the challenge now and pay the winners

@@ -4,11 +4,11 @@ use crate::config::BadgeConfig;
 use crate::config::badge_rule::Counter;
 use crate::store::{LedgerKind, MemberRow, WriteTx};
 
-use super::Ctx;
+use super::Scope;
 
 /// Awards every badge whose rule `member` now meets and did not hold yet;
 /// returns the display names of the new ones, to be announced once.
-pub async fn award_new(ctx: &Ctx<'_>, tx: &mut WriteTx, member: &MemberRow) -> anyhow::Result<Vec<String>> {
+pub async fn award_new(ctx: &Scope<'_>, tx: &mut WriteTx, member: &MemberRow) -> anyhow::Result<Vec<String>> {
     let held = tx.badges_of(member.id).await?;
     let mut earned = Vec::new();
     let mut counters = Counters::default();
@@ -41,7 +41,7 @@ impl Counters {
         tx: &mut WriteTx,
         member: &MemberRow,
         counter: Counter,
-        ctx: &Ctx<'_>,
+        ctx: &Scope<'_>,
     ) -> anyhow::Result<i64> {
         let slot = match counter {
             Counter::Streak => return Ok(i64::from(member.streak.current(ctx.today))),
@@ -57,7 +57,7 @@ impl Counters {
             Counter::Points => tx.balance(member.id).await?,
             Counter::Checkins => tx.checkin_count(member.id).await?,
             Counter::TopicReplies => tx.ledger_count(member.id, LedgerKind::TopicReply).await?,
-            Counter::ChallengeWins => tx.ledger_count(member.id, LedgerKind::ChallengeWin).await?,
+            Counter::ChallengeWins => tx.challenge_wins(member.id).await?,
             Counter::Streak => unreachable!("handled above"),
         };
         *slot = Some(value);

@@ -24,6 +24,9 @@ pub enum CommandError {
     AllowanceUsed { allowance: u32, resets_at: String },
     #[error("no season running")]
     NoSeason,
+    /// A refusal already worded from the catalog.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error(transparent)]
     Unknown(#[from] anyhow::Error),
 }
@@ -42,6 +45,7 @@ impl CommandError {
                 catalog.fmt("error-allowance-used", &[("allowance", (*allowance).into()), ("resets", resets_at.into())])
             }
             CommandError::NoSeason => catalog.text("error-no-season"),
+            CommandError::Refused(text) => text.clone(),
             CommandError::Unknown(_) => catalog.text("error-internal"),
         };
         Reply::ephemeral().text(text)

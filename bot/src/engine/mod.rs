@@ -2,6 +2,7 @@
 //! event into a `Request`, call `Engine::handle`, and render the `Reply`.
 
 mod badges;
+mod challenges;
 mod checkin;
 mod context;
 mod error;
@@ -208,6 +209,12 @@ impl Engine {
             Command::TopicSuggest { text } => topics::add(&ctx, &mut tx, text, false).await?,
             Command::TopicAdd { text } => topics::add(&ctx, &mut tx, text, true).await?,
             Command::TopicApprove { id } => topics::approve(&ctx, &mut tx, *id).await?,
+            Command::Challenge => challenges::show(&ctx, &mut tx).await?,
+            Command::ChallengeHistory => challenges::history(&ctx, &mut tx).await?,
+            Command::ChallengeStart { theme } => challenges::start(&ctx, &mut tx, theme).await?,
+            Command::ChallengeClose => challenges::close(&ctx, &mut tx).await?,
+            Command::Submit { entry } => challenges::submit(&ctx, &mut tx, entry).await?,
+            Command::Vote { entry } => challenges::vote(&ctx, &mut tx, *entry).await?,
             Command::ReplyToPost { message_id } => topics::reply(&ctx, &mut tx, message_id).await?.unwrap_or_default(),
         };
         tx.commit().await?;
@@ -244,6 +251,12 @@ fn command_name(command: &Command) -> &'static str {
         Command::TopicSuggest { .. } => "topic suggest",
         Command::TopicAdd { .. } => "topic add",
         Command::TopicApprove { .. } => "topic approve",
+        Command::Challenge => "challenge",
+        Command::ChallengeHistory => "challenge history",
+        Command::ChallengeStart { .. } => "challenge start",
+        Command::ChallengeClose => "challenge close",
+        Command::Submit { .. } => "submit",
+        Command::Vote { .. } => "vote",
         Command::ReplyToPost { .. } => "reply to post",
     }
 }

@@ -7,14 +7,14 @@ use crate::i18n::Arg;
 use crate::reply::{Button, Line, Reply, Span};
 use crate::store::{WriteTx, fmt_day};
 
-use super::{CommandError, Scope, profile, topics};
+use super::{CommandError, Scope, challenges, profile, topics};
 
 /// How many at-risk streaks a reminder names.
 const AT_RISK_NAMED: usize = 10;
 
 /// Whether the scheduler can build posts for `action` yet.
 pub fn is_available(action: ScheduleAction) -> bool {
-    matches!(action, ScheduleAction::CheckinReminder | ScheduleAction::Leaderboard | ScheduleAction::Topic)
+    action != ScheduleAction::Digest
 }
 
 /// The post of `schedule` for `slot`.
@@ -28,10 +28,10 @@ pub async fn build(
         ScheduleAction::CheckinReminder => Some(checkin_reminder(scope, tx).await?),
         ScheduleAction::Leaderboard => Some(profile::board(scope, tx, Window::All).await?),
         ScheduleAction::Topic => topics::post(scope, tx, &schedule.id, slot).await?,
-        ScheduleAction::ChallengeOpen
-        | ScheduleAction::ChallengeVoting
-        | ScheduleAction::ChallengeClose
-        | ScheduleAction::Digest => None,
+        ScheduleAction::ChallengeOpen => challenges::open_post(scope, tx).await?,
+        ScheduleAction::ChallengeVoting => challenges::voting_post(scope, tx).await?,
+        ScheduleAction::ChallengeClose => challenges::close_post(scope, tx).await?,
+        ScheduleAction::Digest => None,
     })
 }
 

@@ -4,6 +4,7 @@
 //! writer connection, so no two of our own writers ever contend for SQLite's
 //! lock. Reads that need no transaction (export, checks) use the reader pool.
 
+mod challenges;
 mod checkins;
 mod export;
 mod ledger;
@@ -21,6 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+pub use challenges::{ChallengePhase, ChallengeRow, EntryRow, PastChallenge};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
 pub use ledger::{LedgerKind, NewLedgerEntry};
 pub use members::{IdentityKey, MemberRow, NewMember};
