@@ -1,0 +1,92 @@
+//! The scheduler across restarts, on a file database: a post claimed but not
+//! delivered before a crash is delivered once after it; nothing fires twice.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use hearth_bot::config::Config;
+use hearth_bot::store::Store;
+use hearth_bot::{Engine, Platform, SimulatedClock};
+
+const CONFIG: &str = r#"
+[[community]]
+id = "night-owls"
+name = "Night Owls"
+timezone = "Europe/Berlin"
+
+[[community.schedule]]
+id = "evening"
+cron = "0 20 * * *"
+action = "checkin_reminder"
+"#;
+
+struct Process {
+    engine: Engine,
+    clock: SimulatedClock,
+}
+
+/// One run of the bot on the database at `path` (a restart is a new one).
+async fn start(path: &PathBuf, at: &str) -> Process {
+    let config = Config::from_toml_str(CONFIG, "test.toml", std::path::Path::new(".")).expect("config");
+    let store = Store::connect(&format!("sqlite://{}", path.display())).await.expect("store");
+    let at: DateTime<Utc> = DateTime::parse_from_rfc3339(at).expect("instant").with_timezone(&Utc);
+    let clock = SimulatedClock::starting_at(at);
+    let engine = Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await.expect("engine");
+    Process { engine, clock }
+}
+
+fn scratch_db(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hearth-sched-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir.join("hearth.db")
+}
+
+#[tokio::test]
+async fn a_post_claimed_before_a_crash_is_delivered_once_after_it() {
+    let db = scratch_db("crash");
+    // 19:00 Berlin: the schedule is seen for the first time and starts now.
+    let first = start(&db, "2026-03-02T18:00:00Z").await;
+    assert_eq!(first.engine.fire_due().await.expect("fire"), 0);
+    // 20:00: the slot is claimed and queued ... and the process dies before delivery.
+    first.clock.advance(Duration::hours(1));
+    assert_eq!(first.engine.fire_due().await.expect("fire"), 1);
+    first.engine.store().close().await;
+    drop(first);
+
+    let second = start(&db, "2026-03-02T19:05:00Z").await;
+    assert_eq!(second.engine.fire_due().await.expect("fire"), 0, "the slot is claimed already");
+    let pending = second.engine.pending_posts(Platform::Console, "night-owls").await.expect("pending");
+    assert_eq!(pending.len(), 1, "the undelivered post survived the crash");
+    assert!(pending[0].reply.to_plain_text().contains("Time to check in"));
+    second.engine.mark_delivered(pending[0].id, Some("m-1")).await.expect("delivered");
+    assert!(second.engine.pending_posts(Platform::Console, "night-owls").await.expect("pending").is_empty());
+    second.engine.store().close().await;
+    drop(second);
+
+    let third = start(&db, "2026-03-02T19:30:00Z").await;
+    assert_eq!(third.engine.fire_due().await.expect("fire"), 0);
+    assert!(third.engine.pending_posts(Platform::Console, "night-owls").await.expect("pending").is_empty());
+    let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}
+
+#[tokio::test]
+async fn concurrent_wake_ups_claim_a_slot_once() {
+    let db = scratch_db("race");
+    let process = start(&db, "2026-03-02T18:00:00Z").await;
+    process.engine.fire_due().await.expect("first sight");
+    process.clock.advance(Duration::hours(1));
+    let wake_ups: Vec<_> = (0..20)
+        .map(|_| {
+            let engine = process.engine.clone();
+            tokio::spawn(async move { engine.fire_due().await.expect("fire") })
+        })
+        .collect();
+    let mut queued = 0;
+    for wake_up in wake_ups {
+        queued += wake_up.await.expect("task");
+    }
+    assert_eq!(queued, 1);
+    let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}
