@@ -397,7 +397,9 @@ fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Co
         ("topic", Some("approve")) => Command::TopicApprove { id: integer(next()).ok_or_else(|| missing("id"))? },
         ("challenge", None) => Command::Challenge,
         ("challenge", Some("history")) => Command::ChallengeHistory,
-        ("challenge", Some("start")) => Command::ChallengeStart { theme: text(next()).ok_or_else(|| missing("theme"))? },
+        ("challenge", Some("start")) => {
+            Command::ChallengeStart { theme: text(next()).ok_or_else(|| missing("theme"))? }
+        }
         ("challenge", Some("close")) => Command::ChallengeClose,
         ("submit", _) => Command::Submit { entry: text(next()).ok_or_else(|| missing("entry"))? },
         ("vote", _) => Command::Vote { entry: integer(next()).ok_or_else(|| missing("entry"))? },

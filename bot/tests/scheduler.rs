@@ -1,7 +1,7 @@
 //! The scheduler across restarts, on a file database: a post claimed but not
 //! delivered before a crash is delivered once after it; nothing fires twice.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -27,7 +27,7 @@ struct Process {
 }
 
 /// One run of the bot on the database at `path` (a restart is a new one).
-async fn start(path: &PathBuf, at: &str) -> Process {
+async fn start(path: &Path, at: &str) -> Process {
     let config = Config::from_toml_str(CONFIG, "test.toml", std::path::Path::new(".")).expect("config");
     let store = Store::connect(&format!("sqlite://{}", path.display())).await.expect("store");
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(at).expect("instant").with_timezone(&Utc);

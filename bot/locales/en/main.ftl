@@ -148,7 +148,6 @@ error-extra-args = Too many words. Usage: { $usage }
 error-unknown-community = No community with id "{ $id }" is configured.
 unlinked-chat = This chat is not linked to a hearth community yet. An admin adds this line to the community in the config file:
 error-unknown-schedule = There is no schedule "{ $schedule }". Schedules here: { $known }
-error-schedule-unavailable = The { $action } action cannot post yet.
 expected-member = a member, like @name
 expected-integer = a whole number
 expected-choice = one of { $choices }
@@ -221,3 +220,20 @@ cmd-submit = enter the challenge (a resubmission replaces your entry)
 cmd-vote = vote for a challenge entry by its number
 cmd-challenge-start = start a challenge with a theme (or queue it as the next)
 cmd-challenge-close = close the challenge now and pay the winners
+
+## Weekly digest
+digest-title = 📰 { $community } this week ({ $from } – { $to })
+digest-activity = { $checkins ->
+    [one] 1 check-in
+   *[other] { $checkins } check-ins
+} · { $active ->
+    [one] 1 active member
+   *[other] { $active } active members
+} · { $new ->
+    [one] 1 new member
+   *[other] { $new } new members
+}
+digest-streaks = Longest streaks: { $names }
+digest-points = Most points this week: { $names }
+digest-points-entry = { $name } ({ $points })
+digest-challenge = Challenge winner: { $winner } with "{ $theme }"

@@ -132,7 +132,6 @@ error-extra-args = 参数太多。用法：{ $usage }
 error-unknown-community = 配置中没有 id 为 "{ $id }" 的社群。
 unlinked-chat = 这个群还没有关联到 hearth 社群。请管理员把下面这一行加到配置文件中对应社群下：
 error-unknown-schedule = 没有名为 "{ $schedule }" 的定时任务。现有：{ $known }
-error-schedule-unavailable = { $action } 类型的定时任务暂时还不能推送。
 expected-member = 一位成员，例如 @name
 expected-integer = 一个整数
 expected-choice = 以下之一：{ $choices }
@@ -193,3 +192,11 @@ cmd-submit = 提交挑战作品（重新提交会替换之前的作品）
 cmd-vote = 按编号为挑战作品投票
 cmd-challenge-start = 用指定主题开始挑战（或排为下一个）
 cmd-challenge-close = 立即结束挑战并发放奖励
+
+## 每周周报
+digest-title = 📰 { $community } 本周周报（{ $from } – { $to }）
+digest-activity = 签到 { $checkins } 次 · 活跃成员 { $active } 人 · 新成员 { $new } 人
+digest-streaks = 连签最长：{ $names }
+digest-points = 本周积分最多：{ $names }
+digest-points-entry = { $name }（{ $points } 分）
+digest-challenge = 挑战优胜：{ $winner }，作品主题“{ $theme }”

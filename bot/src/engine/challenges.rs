@@ -63,10 +63,9 @@ pub async fn history(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandEr
     let mut reply = Reply::ephemeral().line(Line(vec![Span::Bold(cat.text("challenge-history-title"))]));
     for challenge in past {
         let winner = challenge.winner.unwrap_or_else(|| cat.text("challenge-history-no-winner"));
-        reply.push(Line::plain(cat.fmt(
-            "challenge-history-line",
-            &[("theme", challenge.theme.into()), ("winner", winner.into())],
-        )));
+        reply.push(Line::plain(
+            cat.fmt("challenge-history-line", &[("theme", challenge.theme.into()), ("winner", winner.into())]),
+        ));
     }
     Ok(reply)
 }
@@ -82,10 +81,9 @@ pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx, text: &str) -> Result<Reply
     let replaced = tx.submit_entry(challenge.id, ctx.member.id, text, ctx.now).await?;
     let number = tx.entries(challenge.id).await?.iter().find(|e| e.member_id == ctx.member.id).map_or(0, |e| e.number);
     let key = if replaced { "submit-replaced" } else { "submit-done" };
-    Ok(Reply::ephemeral().text(cat.fmt(
-        key,
-        &[("number", number.into()), ("deadline", deadline(ctx, ScheduleAction::ChallengeVoting).into())],
-    )))
+    Ok(Reply::ephemeral().text(
+        cat.fmt(key, &[("number", number.into()), ("deadline", deadline(ctx, ScheduleAction::ChallengeVoting).into())]),
+    ))
 }
 
 /// `/vote <entry>`: one vote per member, changeable, never for one's own entry.
@@ -98,7 +96,9 @@ pub async fn vote(ctx: &Ctx<'_>, tx: &mut WriteTx, number: i64) -> Result<Reply,
     };
     let entries = tx.entries(challenge.id).await?;
     let Some(entry) = entries.iter().find(|e| e.number == number) else {
-        return Err(CommandError::Refused(cat.fmt("error-no-entry", &[("number", number.into()), ("count", entries.len().into())])));
+        return Err(CommandError::Refused(
+            cat.fmt("error-no-entry", &[("number", number.into()), ("count", entries.len().into())]),
+        ));
     };
     if entry.member_id == ctx.member.id {
         return Err(CommandError::Refused(cat.text("error-own-entry")));
@@ -133,7 +133,9 @@ pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Option<R
     let entries = tx.entries(challenge.id).await?;
     if entries.is_empty() {
         tx.set_challenge_phase(challenge.id, ChallengePhase::Closed, scope.now).await?;
-        return Ok(Some(Reply::public().text(cat.fmt("challenge-no-entries", &[("theme", (&challenge.theme).into())]))));
+        return Ok(Some(
+            Reply::public().text(cat.fmt("challenge-no-entries", &[("theme", (&challenge.theme).into())])),
+        ));
     }
     tx.set_challenge_phase(challenge.id, ChallengePhase::Voting, scope.now).await?;
     let mut reply = Reply::public()
@@ -149,10 +151,9 @@ pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Option<R
             command: format!("/vote {}", entry.number),
         });
     }
-    reply.push(Line::plain(cat.fmt(
-        "challenge-voting-hint",
-        &[("deadline", deadline(scope, ScheduleAction::ChallengeClose).into())],
-    )));
+    reply.push(Line::plain(
+        cat.fmt("challenge-voting-hint", &[("deadline", deadline(scope, ScheduleAction::ChallengeClose).into())]),
+    ));
     Ok(Some(reply))
 }
 
@@ -168,16 +169,16 @@ async fn open(scope: &Scope<'_>, tx: &mut WriteTx, theme: &str) -> anyhow::Resul
     let cat = scope.catalog;
     tx.open_challenge(scope.community_id, theme, scope.now).await?;
     let prizes: Vec<String> = scope.community.challenge.winner_points.iter().map(|p| cat.number(*p)).collect();
-    Ok(Reply::public()
-        .line(Line(vec![Span::Bold(cat.fmt("challenge-open-title", &[("theme", theme.into())]))]))
-        .text(cat.fmt(
+    Ok(Reply::public().line(Line(vec![Span::Bold(cat.fmt("challenge-open-title", &[("theme", theme.into())]))])).text(
+        cat.fmt(
             "challenge-open-body",
             &[
                 ("deadline", deadline(scope, ScheduleAction::ChallengeVoting).into()),
                 ("entry_points", scope.community.challenge.entry_points.into()),
                 ("prizes", prizes.join("/").into()),
             ],
-        )))
+        ),
+    ))
 }
 
 /// Closes `challenge`: places entries by votes (ties to the earliest entry),
@@ -211,17 +212,15 @@ async fn results(scope: &Scope<'_>, tx: &mut WriteTx, challenge: &ChallengeRow) 
     for entry in &entries {
         pay(scope, tx, entry.member_id, entry_points, LedgerKind::ChallengeEntry, challenge, 0).await?;
     }
-    reply.push(Line::plain(cat.fmt(
-        "challenge-participation",
-        &[("points", entry_points.into()), ("entries", entries.len().into())],
-    )));
+    reply.push(Line::plain(
+        cat.fmt("challenge-participation", &[("points", entry_points.into()), ("entries", entries.len().into())]),
+    ));
     for entry in &entries {
         if let Some(member) = tx.member(entry.member_id).await? {
             for badge in badges::award_new(scope, tx, &member).await? {
-                reply.push(Line::plain(cat.fmt(
-                    "badge-earned-by",
-                    &[("name", (&member.name).into()), ("badge", Arg::Text(badge))],
-                )));
+                reply.push(Line::plain(
+                    cat.fmt("badge-earned-by", &[("name", (&member.name).into()), ("badge", Arg::Text(badge))]),
+                ));
             }
         }
     }

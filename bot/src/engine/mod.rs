@@ -5,6 +5,7 @@ mod badges;
 mod challenges;
 mod checkin;
 mod context;
+mod digest;
 mod error;
 mod export;
 mod help;

@@ -7,15 +7,10 @@ use crate::i18n::Arg;
 use crate::reply::{Button, Line, Reply, Span};
 use crate::store::{WriteTx, fmt_day};
 
-use super::{CommandError, Scope, challenges, profile, topics};
+use super::{CommandError, Scope, challenges, digest, profile, topics};
 
 /// How many at-risk streaks a reminder names.
 const AT_RISK_NAMED: usize = 10;
-
-/// Whether the scheduler can build posts for `action` yet.
-pub fn is_available(action: ScheduleAction) -> bool {
-    action != ScheduleAction::Digest
-}
 
 /// The post of `schedule` for `slot`.
 pub async fn build(
@@ -31,7 +26,7 @@ pub async fn build(
         ScheduleAction::ChallengeOpen => challenges::open_post(scope, tx).await?,
         ScheduleAction::ChallengeVoting => challenges::voting_post(scope, tx).await?,
         ScheduleAction::ChallengeClose => challenges::close_post(scope, tx).await?,
-        ScheduleAction::Digest => None,
+        ScheduleAction::Digest => Some(digest::post(scope, tx).await?),
     })
 }
 

@@ -33,7 +33,6 @@ impl Engine {
             .communities
             .iter()
             .flat_map(|c| c.schedules.iter().map(move |s| (c, s)))
-            .filter(|(_, s)| posts::is_available(s.action))
             .filter_map(|(c, s)| next_slot(&s.cron, c.timezone, after))
             .map(|slot| slot.at)
             .min()
@@ -46,7 +45,7 @@ impl Engine {
         let now = self.now();
         let mut queued = 0;
         for community in &self.inner.config.communities {
-            for schedule in community.schedules.iter().filter(|s| posts::is_available(s.action)) {
+            for schedule in &community.schedules {
                 match self.fire_schedule(community, schedule, now).await {
                     Ok(n) => queued += n,
                     Err(error) => tracing::error!(
@@ -153,10 +152,6 @@ impl Engine {
                 &[("schedule", schedule_id.into()), ("known", known.join(", ").into())],
             )));
         };
-        if !posts::is_available(schedule.action) {
-            return Ok(Reply::ephemeral()
-                .text(cat.fmt("error-schedule-unavailable", &[("action", schedule.action.as_str().into())])));
-        }
         // A manual slot per member and second: a double tap posts once.
         let slot = format!("manual:{}:{}", fmt_time(ctx.now), ctx.member.id);
         self.post_slot(tx, ctx.community, schedule, &slot, ctx.now, ctx.now).await?;

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::Duration;
 
 use crate::reply::{Line, Reply, Span};
-use crate::store::WriteTx;
+use crate::store::{MemberActivity, WriteTx};
 
-use super::{CommandError, Ctx};
+use super::{CommandError, Ctx, Scope};
 
 /// Check-ins in the last 7 days that make a member "core".
 const CORE_CHECKINS: i64 = 5;
@@ -41,21 +41,13 @@ pub async fn stats(ctx: &mut Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, Command
     let week_checkins: i64 = per_member.values().sum();
 
     let mut buckets = [0i64; STREAK_BUCKETS.len()];
-    let (mut core, mut dormant) = (0, 0);
-    let dormant_since = ctx.now - Duration::days(DORMANT_DAYS);
     for m in &members {
         let streak = m.streak.current(ctx.today);
         if let Some(i) = STREAK_BUCKETS.iter().position(|(lo, hi)| (*lo..=*hi).contains(&streak)) {
             buckets[i] += 1;
         }
-        let last = m.last_active.map_or(m.joined_at, |t| t.max(m.joined_at));
-        if per_member.get(&m.member_id).copied().unwrap_or(0) >= CORE_CHECKINS {
-            core += 1;
-        } else if last < dormant_since {
-            dormant += 1;
-        }
     }
-    let casual = total - core - dormant;
+    let Segments { core, casual, dormant } = segments(ctx, &members, &per_member);
     let retained = active_before.intersection(&active).count() as i64;
 
     let mut reply = Reply::ephemeral()
@@ -97,6 +89,29 @@ pub async fn stats(ctx: &mut Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, Command
         )
     }));
     Ok(reply)
+}
+
+/// Members by segment: core (≥ 5 check-ins in the last 7 local days),
+/// dormant (no activity in 14 days), casual (everyone else).
+pub struct Segments {
+    pub core: i64,
+    pub casual: i64,
+    pub dormant: i64,
+}
+
+/// `checkins_last_7_days` maps member id → check-ins on the last 7 local days.
+pub fn segments(scope: &Scope<'_>, members: &[MemberActivity], checkins_last_7_days: &HashMap<i64, i64>) -> Segments {
+    let dormant_since = scope.now - Duration::days(DORMANT_DAYS);
+    let (mut core, mut dormant) = (0, 0);
+    for m in members {
+        let last = m.last_active.map_or(m.joined_at, |t| t.max(m.joined_at));
+        if checkins_last_7_days.get(&m.member_id).copied().unwrap_or(0) >= CORE_CHECKINS {
+            core += 1;
+        } else if last < dormant_since {
+            dormant += 1;
+        }
+    }
+    Segments { core, casual: members.len() as i64 - core - dormant, dormant }
 }
 
 /// Whole percent, rounded; 0 when there is nothing to divide by.

@@ -21,7 +21,7 @@ pub struct MemberActivity {
     pub name: String,
     pub streak: StreakState,
     pub joined_at: DateTime<Utc>,
-    /// Latest check-in or ledger row (as receiver or giver).
+    /// Latest check-in, ledger row (as receiver or giver), challenge entry or vote.
     pub last_active: Option<DateTime<Utc>>,
 }
 
@@ -114,7 +114,9 @@ impl WriteTx {
             "SELECT m.id, m.name, m.streak, m.freezes, m.last_checkin_day, m.joined_at, \
                     MAX(COALESCE((SELECT MAX(at) FROM checkins c WHERE c.member_id = m.id), ''), \
                         COALESCE((SELECT MAX(at) FROM ledger l WHERE l.member_id = m.id), ''), \
-                        COALESCE((SELECT MAX(at) FROM ledger l WHERE l.actor_member_id = m.id), '')) \
+                        COALESCE((SELECT MAX(at) FROM ledger l WHERE l.actor_member_id = m.id), ''), \
+                        COALESCE((SELECT MAX(submitted_at) FROM challenge_entries e WHERE e.member_id = m.id), ''), \
+                        COALESCE((SELECT MAX(voted_at) FROM challenge_votes v WHERE v.voter_id = m.id), '')) \
              FROM members m WHERE m.community_id = ? AND m.is_bot = 0 ORDER BY m.id",
         )
         .bind(community_id)
@@ -154,7 +156,8 @@ impl WriteTx {
         Ok(rows)
     }
 
-    /// Members with any check-in or ledger row (received or given) in `[from, to)`.
+    /// Members with any check-in, ledger row (received or given), challenge
+    /// entry or vote in `[from, to)`.
     pub async fn active_members_between(
         &mut self,
         community_id: i64,
@@ -166,7 +169,11 @@ impl WriteTx {
                  WHERE m.community_id = ?1 AND c.at >= ?2 AND c.at < ?3 \
              UNION SELECT member_id FROM ledger WHERE community_id = ?1 AND at >= ?2 AND at < ?3 \
              UNION SELECT actor_member_id FROM ledger \
-                 WHERE community_id = ?1 AND at >= ?2 AND at < ?3 AND actor_member_id IS NOT NULL",
+                 WHERE community_id = ?1 AND at >= ?2 AND at < ?3 AND actor_member_id IS NOT NULL \
+             UNION SELECT e.member_id FROM challenge_entries e JOIN challenges c ON c.id = e.challenge_id \
+                 WHERE c.community_id = ?1 AND e.submitted_at >= ?2 AND e.submitted_at < ?3 \
+             UNION SELECT v.voter_id FROM challenge_votes v JOIN challenges c ON c.id = v.challenge_id \
+                 WHERE c.community_id = ?1 AND v.voted_at >= ?2 AND v.voted_at < ?3",
         )
         .bind(community_id)
         .bind(fmt_time(from))
