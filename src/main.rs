@@ -2,10 +2,11 @@
 //! lives in `hearth-bot`; every platform in its adapter crate.
 
 mod export_format;
+mod reload;
 mod settings;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -96,21 +97,23 @@ fn main() -> ExitCode {
 async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
     match command {
         Cmd::Run { config } => {
-            let config = match load_config(config)? {
+            let path = settings::config_path(config);
+            let config = match load_config(&path) {
                 Ok(config) => config,
                 Err(code) => return Ok(code),
             };
-            run(config).await
+            run(config, path).await
         }
         Cmd::Console { config, db, clock, community } => {
-            let config = match load_config(config)? {
+            let path = settings::config_path(config);
+            let config = match load_config(&path) {
                 Ok(config) => config,
                 Err(code) => return Ok(code),
             };
             let start = clock.as_deref().map(parse_clock).transpose()?;
-            console(config, db, start, community).await
+            console(config, path, db, start, community).await
         }
-        Cmd::CheckConfig { config } => Ok(match load_config(config)? {
+        Cmd::CheckConfig { config } => Ok(match load_config(&settings::config_path(config)) {
             Ok(config) => {
                 println!("{}", config.summary());
                 ExitCode::SUCCESS
@@ -118,7 +121,7 @@ async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
             Err(code) => code,
         }),
         Cmd::Export { config, db, community, format } => {
-            let config = match load_config(config)? {
+            let config = match load_config(&settings::config_path(config)) {
                 Ok(config) => config,
                 Err(code) => return Ok(code),
             };
@@ -135,15 +138,11 @@ async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
 }
 
 /// Loads the config, printing `file:line:col: message` lines when it is invalid.
-fn load_config(flag: Option<PathBuf>) -> anyhow::Result<Result<Config, ExitCode>> {
-    let path = settings::config_path(flag);
-    match Config::load(&path) {
-        Ok(config) => Ok(Ok(config)),
-        Err(errors) => {
-            eprintln!("{errors}");
-            Ok(Err(ExitCode::from(EXIT_BAD_CONFIG)))
-        }
-    }
+fn load_config(path: &Path) -> Result<Config, ExitCode> {
+    Config::load(path).map_err(|errors| {
+        eprintln!("{errors}");
+        ExitCode::from(EXIT_BAD_CONFIG)
+    })
 }
 
 fn parse_clock(text: &str) -> anyhow::Result<DateTime<Utc>> {
@@ -152,7 +151,7 @@ fn parse_clock(text: &str) -> anyhow::Result<DateTime<Utc>> {
         .with_context(|| format!("--clock {text:?}: expected an RFC 3339 instant like 2026-03-02T08:00:00Z"))
 }
 
-async fn run(config: Config) -> anyhow::Result<ExitCode> {
+async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     for var in ["DISCORD_TOKEN", "DISCORD_PUBLIC_KEY", "TELEGRAM_TOKEN"] {
         if std::env::var_os(var).is_some() {
             eprintln!("hearth: {var} is set, but this build has no adapter for it yet; it is ignored");
@@ -162,11 +161,12 @@ async fn run(config: Config) -> anyhow::Result<ExitCode> {
     if std::io::stdin().is_terminal() {
         eprintln!("hearth: type `@alice /checkin` and press enter; `@alice /help` lists the commands; Ctrl-D quits");
     }
-    console(config, None, None, None).await
+    console(config, path, None, None, None).await
 }
 
 async fn console(
     config: Config,
+    config_path: PathBuf,
     db: Option<String>,
     start: Option<DateTime<Utc>>,
     community: Option<String>,
@@ -187,6 +187,7 @@ async fn console(
     let store = Store::connect(&settings::database_url(db, &config)).await?;
     let admins = config.console.admins.clone();
     let engine = Engine::open(store.clone(), config, clock, vec![Platform::Console]).await?;
+    reload::spawn(engine.clone(), config_path);
     let session = ConsoleSession::new(engine, community, admins, simulated);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();

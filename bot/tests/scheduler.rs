@@ -90,3 +90,23 @@ async fn concurrent_wake_ups_claim_a_slot_once() {
     assert_eq!(queued, 1);
     let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
 }
+
+#[tokio::test]
+async fn a_reload_adds_and_removes_schedules_without_a_restart() {
+    let db = scratch_db("reload");
+    let process = start(&db, "2026-03-02T18:00:00Z").await;
+    process.engine.fire_due().await.expect("first sight of the evening schedule");
+    let replaced = CONFIG.replace("id = \"evening\"", "id = \"morning\"").replace("0 20 * * *", "0 8 * * *");
+    let config = Config::from_toml_str(&replaced, "new.toml", std::path::Path::new(".")).expect("new config");
+    process.engine.reload(config).await.expect("reload");
+    assert_eq!(process.engine.fire_due().await.expect("fire"), 0, "a new schedule starts now");
+    // 21:00 Berlin: the removed evening schedule does not fire.
+    process.clock.advance(Duration::hours(2));
+    assert_eq!(process.engine.fire_due().await.expect("fire"), 0);
+    // 08:00 the next morning: the added schedule fires, at its own time.
+    let next = process.engine.next_due_after(process.engine.now()).expect("a next slot");
+    assert_eq!(next, DateTime::parse_from_rfc3339("2026-03-03T07:00:00Z").expect("instant"));
+    process.clock.set(next);
+    assert_eq!(process.engine.fire_due().await.expect("fire"), 1);
+    let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}

@@ -148,6 +148,8 @@ impl ConsoleSession {
                     self.fire_due(out).await?;
                     out.flush().context("flushing console output")?;
                 }
+                // A reload may have changed the schedules: look again.
+                () = self.engine.reloaded() => {}
             }
         }
     }
@@ -188,7 +190,8 @@ impl ConsoleSession {
         let now = self.engine.now();
         let local = self
             .engine
-            .config()
+            .served()
+            .config
             .community(&self.community)
             .map(|c| format!(" = {} {}", now.with_timezone(&c.timezone).format("%Y-%m-%d %H:%M"), c.timezone))
             .unwrap_or_default();

@@ -36,7 +36,8 @@ impl Engine {
     /// Everything stored about community `id`; `None` if it is not configured.
     /// A configured community with no activity yet exports empty lists.
     pub async fn export(&self, id: &str) -> anyhow::Result<Option<Export>> {
-        let Some(community) = self.config().community(id) else {
+        let served = self.served();
+        let Some(community) = served.config.community(id) else {
             return Ok(None);
         };
         let rows = self.store().export(id).await?.unwrap_or_default();

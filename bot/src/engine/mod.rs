@@ -18,7 +18,10 @@ mod stats;
 mod topics;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::command::{self, Command, ParseError};
@@ -98,12 +101,56 @@ pub struct Engine {
 
 struct Inner {
     store: Store,
-    config: Config,
     clock: Arc<dyn Clock>,
-    /// Database id of each configured community, by config id.
-    community_ids: HashMap<String, i64>,
     /// Where scheduled posts go: one outbox row per post and target.
     targets: Vec<Platform>,
+    /// The config in force; a reload swaps it whole.
+    served: RwLock<Arc<Served>>,
+    /// Woken on every reload, so a sleeping scheduler recomputes its next slot.
+    reloaded: Notify,
+}
+
+/// A config in force, with the database id of each of its communities.
+pub struct Served {
+    pub config: Config,
+    community_ids: HashMap<String, i64>,
+}
+
+impl Served {
+    /// Gives every community its database row and syncs its config topics.
+    async fn prepare(store: &Store, config: Config, now: DateTime<Utc>) -> anyhow::Result<Served> {
+        let slugs: Vec<&str> = config.communities.iter().map(|c| c.id.as_str()).collect();
+        let community_ids = store.register_communities(&slugs, now).await?;
+        for community in &config.communities {
+            let topics: Vec<String> =
+                community.topics.pool.iter().chain(&community.topics.file_topics).cloned().collect();
+            let id = community_ids.get(&community.id).copied().unwrap_or_default();
+            store.sync_config_topics(id, &topics, now).await?;
+        }
+        Ok(Served { config, community_ids })
+    }
+
+    /// The community a chat belongs to, if it is linked in the config.
+    pub fn community_for(&self, chat: &ChatRef) -> Option<&CommunityConfig> {
+        let communities = &self.config.communities;
+        match chat {
+            ChatRef::Console { community } => communities.iter().find(|c| &c.id == community),
+            ChatRef::Discord { guild_id, .. } => {
+                communities.iter().find(|c| c.discord.as_ref().is_some_and(|d| &d.guild_id == guild_id))
+            }
+            ChatRef::Telegram { chat_id } => {
+                communities.iter().find(|c| c.telegram.as_ref().is_some_and(|t| t.chat_id == *chat_id))
+            }
+        }
+    }
+
+    /// The database id of a configured community.
+    fn community_id(&self, community: &CommunityConfig) -> anyhow::Result<i64> {
+        self.community_ids
+            .get(&community.id)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("community {:?} has no database row", community.id))
+    }
 }
 
 impl Engine {
@@ -115,19 +162,36 @@ impl Engine {
         clock: Arc<dyn Clock>,
         targets: Vec<Platform>,
     ) -> anyhow::Result<Self> {
-        let slugs: Vec<&str> = config.communities.iter().map(|c| c.id.as_str()).collect();
-        let community_ids = store.register_communities(&slugs, clock.now()).await?;
-        for community in &config.communities {
-            let topics: Vec<String> =
-                community.topics.pool.iter().chain(&community.topics.file_topics).cloned().collect();
-            let id = community_ids.get(&community.id).copied().unwrap_or_default();
-            store.sync_config_topics(id, &topics, clock.now()).await?;
-        }
-        Ok(Self { inner: Arc::new(Inner { store, config, clock, community_ids, targets }) })
+        let served = Served::prepare(&store, config, clock.now()).await?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                targets,
+                served: RwLock::new(Arc::new(served)),
+                reloaded: Notify::new(),
+            }),
+        })
     }
 
-    pub fn config(&self) -> &Config {
-        &self.inner.config
+    /// Puts a new, already validated config in force: added communities get
+    /// their rows, schedules seen for the first time start now, removed ones
+    /// stop. Commands already running finish under the old config.
+    pub async fn reload(&self, config: Config) -> anyhow::Result<()> {
+        let served = Served::prepare(&self.inner.store, config, self.now()).await?;
+        *self.inner.served.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(served);
+        self.inner.reloaded.notify_waiters();
+        Ok(())
+    }
+
+    /// Resolves on the next reload (for loops that sleep until a slot).
+    pub async fn reloaded(&self) {
+        self.inner.reloaded.notified().await;
+    }
+
+    /// The config in force now.
+    pub fn served(&self) -> Arc<Served> {
+        self.inner.served.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     pub fn store(&self) -> &Store {
@@ -136,20 +200,6 @@ impl Engine {
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.inner.clock.now()
-    }
-
-    /// The community a chat belongs to, if it is linked in the config.
-    pub fn community_for(&self, chat: &ChatRef) -> Option<&CommunityConfig> {
-        let communities = &self.inner.config.communities;
-        match chat {
-            ChatRef::Console { community } => communities.iter().find(|c| &c.id == community),
-            ChatRef::Discord { guild_id, .. } => {
-                communities.iter().find(|c| c.discord.as_ref().is_some_and(|d| &d.guild_id == guild_id))
-            }
-            ChatRef::Telegram { chat_id } => {
-                communities.iter().find(|c| c.telegram.as_ref().is_some_and(|t| t.chat_id == *chat_id))
-            }
-        }
     }
 
     /// Parses a typed line and runs it. `None` when the line is ordinary chat.
@@ -166,12 +216,13 @@ impl Engine {
 
     /// Runs one command in one transaction and says how it went.
     pub async fn handle(&self, request: Request) -> Reply {
-        let Some(community) = self.community_for(&request.chat) else {
+        let served = self.served();
+        let Some(community) = served.community_for(&request.chat) else {
             return error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat);
         };
         let catalog = Catalog::new(community.locale);
         let command_name = command_name(&request.command);
-        match self.run(community, &catalog, request).await {
+        match self.run(&served, community, &catalog, request).await {
             Ok(reply) => reply,
             Err(CommandError::Unknown(error)) => {
                 tracing::error!(community = %community.id, command = command_name, error = ?error, "command failed");
@@ -183,13 +234,14 @@ impl Engine {
 
     async fn run(
         &self,
+        served: &Served,
         community: &CommunityConfig,
         catalog: &Catalog,
         request: Request,
     ) -> Result<Reply, CommandError> {
         let now = self.inner.clock.now();
         let mut tx = self.inner.store.begin().await?;
-        let community_id = self.community_id(community)?;
+        let community_id = served.community_id(community)?;
         let mut ctx = Ctx::open(&mut tx, Scope::new(community, community_id, catalog, now), &request).await?;
         let reply = match &request.command {
             Command::Checkin { note } => checkin::checkin(&mut ctx, &mut tx, note.as_deref()).await?,
@@ -222,17 +274,8 @@ impl Engine {
         Ok(reply)
     }
 
-    /// The database id of a configured community (registered by `open`).
-    fn community_id(&self, community: &CommunityConfig) -> anyhow::Result<i64> {
-        self.inner
-            .community_ids
-            .get(&community.id)
-            .copied()
-            .ok_or_else(|| anyhow::anyhow!("community {:?} has no database row", community.id))
-    }
-
     fn catalog_for(&self, chat: &ChatRef) -> Catalog {
-        Catalog::new(self.community_for(chat).map_or(crate::config::Locale::En, |c| c.locale))
+        Catalog::new(self.served().community_for(chat).map_or(crate::config::Locale::En, |c| c.locale))
     }
 }
 

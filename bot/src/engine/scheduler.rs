@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{CommandError, Ctx, Engine, Platform, Scope, posts};
+use super::{CommandError, Ctx, Engine, Platform, Scope, Served, posts};
 use crate::config::{CommunityConfig, Misfire, ScheduleConfig};
 use crate::domain::schedule::{next_slot, slots_between};
 use crate::i18n::Catalog;
@@ -28,7 +28,7 @@ pub struct PendingPost {
 impl Engine {
     /// The first instant after `after` at which any schedule is due.
     pub fn next_due_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.inner
+        self.served()
             .config
             .communities
             .iter()
@@ -43,10 +43,11 @@ impl Engine {
     /// Returns how many posts were queued.
     pub async fn fire_due(&self) -> anyhow::Result<usize> {
         let now = self.now();
+        let served = self.served();
         let mut queued = 0;
-        for community in &self.inner.config.communities {
+        for community in &served.config.communities {
             for schedule in &community.schedules {
-                match self.fire_schedule(community, schedule, now).await {
+                match self.fire_schedule(&served, community, schedule, now).await {
                     Ok(n) => queued += n,
                     Err(error) => tracing::error!(
                         community = %community.id, schedule = %schedule.id, error = ?error, "firing a schedule failed"
@@ -59,11 +60,14 @@ impl Engine {
 
     async fn fire_schedule(
         &self,
+        served: &Served,
         community: &CommunityConfig,
         schedule: &ScheduleConfig,
         now: DateTime<Utc>,
     ) -> anyhow::Result<usize> {
-        let community_id = self.community_id(community)?;
+        let community_id = served.community_id(community)?;
+        let catalog = Catalog::new(community.locale);
+        let scope = Scope::new(community, community_id, &catalog, now);
         let mut tx = self.inner.store.begin().await?;
         let Some(cursor) = tx.schedule_cursor(community_id, &schedule.id).await? else {
             // First sight of this schedule: it starts now; earlier slots never fire.
@@ -80,7 +84,7 @@ impl Engine {
             };
             let mut skipped: Vec<String> = older.iter().map(|s| s.key()).collect();
             if now - latest.at <= allowed {
-                queued += self.post_slot(&mut tx, community, schedule, &latest.key(), latest.at, now).await?;
+                queued += self.post_slot(&mut tx, &scope, schedule, &latest.key(), latest.at).await?;
             } else {
                 skipped.push(latest.key());
             }
@@ -103,22 +107,19 @@ impl Engine {
 
     /// Claims `slot` and queues its post for every delivery target; 0 when the
     /// slot was claimed before or the action builds no post.
-    pub(super) async fn post_slot(
+    async fn post_slot(
         &self,
         tx: &mut WriteTx,
-        community: &CommunityConfig,
+        scope: &Scope<'_>,
         schedule: &ScheduleConfig,
         slot: &str,
         due_at: DateTime<Utc>,
-        now: DateTime<Utc>,
     ) -> anyhow::Result<usize> {
-        let community_id = self.community_id(community)?;
+        let (community, community_id, now) = (scope.community, scope.community_id, scope.now);
         if !tx.claim_slot(community_id, &schedule.id, slot, due_at, now).await? {
             return Ok(0);
         }
-        let catalog = Catalog::new(community.locale);
-        let scope = Scope::new(community, community_id, &catalog, now);
-        let post = posts::build(&scope, tx, schedule, slot).await.map_err(|e| match e {
+        let post = posts::build(scope, tx, schedule, slot).await.map_err(|e| match e {
             super::CommandError::Unknown(error) => error,
             refusal => anyhow::anyhow!("building a post was refused: {refusal}"),
         })?;
@@ -154,7 +155,7 @@ impl Engine {
         };
         // A manual slot per member and second: a double tap posts once.
         let slot = format!("manual:{}:{}", fmt_time(ctx.now), ctx.member.id);
-        self.post_slot(tx, ctx.community, schedule, &slot, ctx.now, ctx.now).await?;
+        self.post_slot(tx, &ctx.scope, schedule, &slot, ctx.now).await?;
         Ok(Reply::ephemeral().text(cat.fmt("post-done", &[("schedule", schedule.id.as_str().into())])))
     }
 
