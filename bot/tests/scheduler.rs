@@ -110,3 +110,25 @@ async fn a_reload_adds_and_removes_schedules_without_a_restart() {
     assert_eq!(process.engine.fire_due().await.expect("fire"), 1);
     let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
 }
+
+#[tokio::test]
+async fn failed_deliveries_back_off_and_give_up_with_the_reason() {
+    let db = scratch_db("failures");
+    let process = start(&db, "2026-03-02T18:00:00Z").await;
+    process.engine.fire_due().await.expect("first sight");
+    process.clock.advance(Duration::hours(1));
+    assert_eq!(process.engine.fire_due().await.expect("fire"), 1);
+    let pending =
+        |engine: Engine| async move { engine.pending_posts(Platform::Console, "night-owls").await.expect("pending") };
+
+    let post = pending(process.engine.clone()).await.remove(0);
+    process.engine.delivery_failed(&post, "timeout", false).await.expect("recorded");
+    assert!(pending(process.engine.clone()).await.is_empty(), "not before the backoff");
+    process.clock.advance(Duration::seconds(30));
+    let post = pending(process.engine.clone()).await.remove(0);
+    assert_eq!(post.attempts, 1);
+    process.engine.delivery_failed(&post, "chat not found", true).await.expect("recorded");
+    process.clock.advance(Duration::days(1));
+    assert!(pending(process.engine.clone()).await.is_empty(), "a permanent error fails the post for good");
+    let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}

@@ -17,12 +17,20 @@ const ON_TIME: Duration = Duration::minutes(1);
 /// week of downtime); older ones are skipped like any missed slot.
 const SLOT_SCAN_LIMIT: usize = 20_000;
 
+/// Delivery attempts before a post is marked failed for good.
+pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;
+/// The wait after the first failed attempt; it doubles with each one.
+const FIRST_RETRY: Duration = Duration::seconds(30);
+const LONGEST_RETRY: Duration = Duration::hours(1);
+
 /// A post waiting for one delivery target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingPost {
     pub id: i64,
     pub schedule_id: String,
     pub reply: Reply,
+    /// Failed attempts so far.
+    pub attempts: i64,
 }
 
 impl Engine {
@@ -165,7 +173,9 @@ impl Engine {
         let mut posts = Vec::with_capacity(rows.len());
         for row in rows {
             match serde_json::from_str::<Reply>(&row.body) {
-                Ok(reply) => posts.push(PendingPost { id: row.id, schedule_id: row.schedule_id, reply }),
+                Ok(reply) => {
+                    posts.push(PendingPost { id: row.id, schedule_id: row.schedule_id, reply, attempts: row.attempts })
+                }
                 Err(error) => {
                     tracing::error!(post = row.id, error = %error, "an outbox post does not decode");
                     self.inner.store.mark_attempt_failed(row.id, "body does not decode", None).await?;
@@ -175,8 +185,39 @@ impl Engine {
         Ok(posts)
     }
 
+    /// Records a failed delivery with its reason: tried again after a backoff
+    /// (30 s, doubling, at most an hour), or failed for good when the error is
+    /// `permanent` (bot removed, chat gone) or after `MAX_DELIVERY_ATTEMPTS`.
+    pub async fn delivery_failed(&self, post: &PendingPost, reason: &str, permanent: bool) -> anyhow::Result<()> {
+        let attempts = post.attempts + 1;
+        let retry_at = (!permanent && attempts < MAX_DELIVERY_ATTEMPTS).then(|| self.now() + retry_after(attempts));
+        if retry_at.is_none() {
+            tracing::warn!(post = post.id, schedule = %post.schedule_id, attempts, reason, "post failed for good");
+        }
+        self.inner.store.mark_attempt_failed(post.id, reason, retry_at).await
+    }
+
     /// Records that a post reached its chat.
     pub async fn mark_delivered(&self, post_id: i64, message_id: Option<&str>) -> anyhow::Result<()> {
         self.inner.store.mark_sent(post_id, message_id, self.now()).await
+    }
+}
+
+/// The wait before attempt `attempts + 1`.
+fn retry_after(attempts: i64) -> Duration {
+    let doublings = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    (FIRST_RETRY * 2i32.pow(doublings.min(16))).min(LONGEST_RETRY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_and_are_capped() {
+        assert_eq!(retry_after(1), Duration::seconds(30));
+        assert_eq!(retry_after(2), Duration::seconds(60));
+        assert_eq!(retry_after(4), Duration::seconds(240));
+        assert_eq!(retry_after(12), Duration::hours(1));
     }
 }
