@@ -150,3 +150,63 @@ fn restarts_fire_each_slot_once_and_respect_misfire_and_grace() {
     assert_eq!(console("2026-03-16T21:00:00Z", ""), "");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_simulated_fortnight_with_restarts_posts_each_slot_once_and_pays_the_challenge() {
+    let dir = scratch("month");
+    let db = format!("sqlite://{}", dir.join("month.db").display());
+    let console = |clock: &str, input: &str| -> (String, String) {
+        let out = hearth(&["console", "--config", "tests/fixtures/month.toml", "--db", &db, "--clock", clock], input);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // Monday 2 March, 08:00 EST. The schedules are new: nothing fires at start.
+    let (week1, _) = console(
+        "2026-03-02T13:00:00Z",
+        "@alice /checkin\n:advance 2h\n@alice /submit tiny synth\n@bob /submit tiny editor\n:advance 5d\n\
+         @carol /vote 1\n@dave /vote 1\n@alice /vote 2\n:advance 1d\n",
+    );
+    // Mon–Sat topics at 10:00, then Sunday's (8 March, the day clocks spring forward).
+    assert_eq!(week1.matches("Topic of the day").count(), 7, "{week1}");
+    // Reminders at 20:00 Mon–Sat; Sunday's is still ahead when the session ends.
+    assert_eq!(week1.matches("Time to check in").count(), 6, "{week1}");
+    assert_eq!(week1.matches("New challenge").count(), 1, "{week1}");
+    assert_eq!(week1.matches("Vote for the best entry").count(), 1, "{week1}");
+    // Five topics, drawn without repeats before the bag refills.
+    let topics: Vec<&str> = week1.lines().filter(|l| l.trim_start().starts_with("Topic ")).map(str::trim).collect();
+    let mut first_five = topics[..5].to_vec();
+    first_five.sort_unstable();
+    first_five.dedup();
+    assert_eq!(first_five.len(), 5, "{topics:?}");
+
+    // Restart Sunday 21:00 EDT: the 18:00 digest, 20:00 close and 20:00
+    // reminder are within their 6h grace and catch up once each.
+    let (restart, _) = console("2026-03-09T01:00:00Z", "");
+    assert_eq!(restart.matches("📰").count(), 1, "{restart}");
+    assert_eq!(restart.matches("Challenge results").count(), 1, "{restart}");
+    assert_eq!(restart.matches("Time to check in").count(), 1, "{restart}");
+    assert_eq!(restart.matches("Topic of the day").count(), 0, "Sunday's topic was posted before: {restart}");
+    // The same instant again: nothing is posted twice.
+    assert_eq!(console("2026-03-09T01:00:00Z", "").0, "");
+    // A week later, long past every grace: nothing, and a log line names the skipped slots.
+    let (late, log) = console("2026-03-16T23:00:00Z", "");
+    assert_eq!(late, "");
+    assert!(log.contains("missed slots skipped"), "{log}");
+
+    let export = export_as_for(&db, "tests/fixtures/month.toml", "ny-month");
+    let ledger = export["ledger"].as_array().expect("ledger");
+    let rows = |kind: &str| -> Vec<i64> {
+        ledger.iter().filter(|r| r["kind"] == kind).filter_map(|r| r["delta"].as_i64()).collect()
+    };
+    assert_eq!(rows("challenge_win"), vec![100, 50]);
+    assert_eq!(rows("challenge_entry"), vec![5, 5]);
+    let alice = export["members"].as_array().expect("members").iter().find(|m| m["name"] == "alice").cloned();
+    assert_eq!(alice.expect("alice")["balance"], 10 + 100 + 5);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn export_as_for(db: &str, config: &str, community: &str) -> serde_json::Value {
+    let out = hearth(&["export", "--config", config, "--db", db, "--community", community, "--format", "json"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON export")
+}

@@ -52,15 +52,28 @@ impl Engine {
     pub async fn fire_due(&self) -> anyhow::Result<usize> {
         let now = self.now();
         let served = self.served();
-        let mut queued = 0;
+        // Catching up after downtime, posts go out in the order of their slots.
+        let mut due = Vec::new();
         for community in &served.config.communities {
+            let community_id = served.community_id(community)?;
             for schedule in &community.schedules {
-                match self.fire_schedule(&served, community, schedule, now).await {
-                    Ok(n) => queued += n,
-                    Err(error) => tracing::error!(
-                        community = %community.id, schedule = %schedule.id, error = ?error, "firing a schedule failed"
-                    ),
-                }
+                let cursor = self.inner.store.schedule_cursor(community_id, &schedule.id).await?;
+                let latest = cursor
+                    .and_then(|cursor| {
+                        slots_between(&schedule.cron, community.timezone, cursor, now, SLOT_SCAN_LIMIT).pop()
+                    })
+                    .map(|slot| slot.at);
+                due.push((latest, community, schedule));
+            }
+        }
+        due.sort_by_key(|(latest, _, _)| *latest);
+        let mut queued = 0;
+        for (_, community, schedule) in due {
+            match self.fire_schedule(&served, community, schedule, now).await {
+                Ok(n) => queued += n,
+                Err(error) => tracing::error!(
+                    community = %community.id, schedule = %schedule.id, error = ?error, "firing a schedule failed"
+                ),
             }
         }
         Ok(queued)

@@ -118,6 +118,18 @@ impl WriteTx {
 }
 
 impl Store {
+    /// Until when a schedule has been looked at, read outside a transaction.
+    pub async fn schedule_cursor(&self, community_id: i64, schedule_id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT checked_until FROM schedule_cursors WHERE community_id = ? AND schedule_id = ?")
+                .bind(community_id)
+                .bind(schedule_id)
+                .fetch_optional(&self.writer)
+                .await
+                .context("reading schedule cursor")?;
+        row.map(|(t,)| parse_time(&t)).transpose()
+    }
+
     /// Posts due for `target` in `community`, oldest first.
     pub async fn pending_posts(
         &self,
