@@ -12,6 +12,7 @@ use super::cron::CronSpec;
 use super::raw::{RawCommunity, RawConfig, S};
 use super::types::*;
 use super::{ConfigError, ConfigErrors};
+use crate::command::Window;
 
 /// Points-like values: never negative, never absurd.
 const MAX_POINTS: i64 = 1_000_000;
@@ -281,8 +282,18 @@ fn validate_schedules(check: &mut Check<'_>, raw: &RawCommunity) -> Vec<Schedule
                 None
             }),
         };
+        let window = match s.window.as_ref().map(|w| (w.get_ref().as_str(), w.span())) {
+            None | Some(("all", _)) => Window::All,
+            Some(("week", _)) => Window::Week,
+            Some(("month", _)) => Window::Month,
+            Some(("season", _)) => Window::Season,
+            Some((other, span)) => {
+                check.error(span, format!("unknown window {other:?}: expected all, week, month or season"));
+                Window::All
+            }
+        };
         if let (Ok(cron), Some(action), Some(grace)) = (cron, action, grace) {
-            out.push(ScheduleConfig { id: s.id.get_ref().clone(), cron, action, misfire, grace });
+            out.push(ScheduleConfig { id: s.id.get_ref().clone(), cron, action, misfire, grace, window });
         }
     }
     out

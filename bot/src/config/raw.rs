@@ -121,6 +121,8 @@ pub struct RawSchedule {
     pub action: S<String>,
     pub misfire: Option<S<String>>,
     pub grace: Option<S<String>>,
+    /// For `leaderboard` schedules: all, week, month or season.
+    pub window: Option<S<String>>,
 }
 
 #[derive(Deserialize)]

@@ -80,6 +80,10 @@ fn bad_values_point_at_the_value() {
             "t.toml:9:9: grace \"soon\"",
         ),
         (
+            "[[community.schedule]]\nid = \"a\"\ncron = \"0 9 * * *\"\naction = \"leaderboard\"\nwindow = \"year\"\n",
+            "t.toml:9:10: unknown window \"year\"",
+        ),
+        (
             "[[community.badge]]\nid = \"b\"\nname = \"B\"\nwhen = \"karma >= 3\"\n",
             "t.toml:8:8: unknown counter \"karma\"",
         ),

@@ -146,6 +146,8 @@ pub struct ScheduleConfig {
     pub action: ScheduleAction,
     pub misfire: Misfire,
     pub grace: chrono::Duration,
+    /// The leaderboard a `leaderboard` schedule posts (default: all time).
+    pub window: crate::command::Window,
 }
 
 #[derive(Debug, Clone)]

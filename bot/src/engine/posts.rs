@@ -1,7 +1,6 @@
 //! What a scheduled action posts. `None` for an action that is not built yet;
 //! the scheduler leaves such schedules alone (they are not claimed).
 
-use crate::command::Window;
 use crate::config::{ScheduleAction, ScheduleConfig};
 use crate::i18n::Arg;
 use crate::reply::{Button, Line, Reply, Span};
@@ -21,7 +20,11 @@ pub async fn build(
 ) -> Result<Option<Reply>, CommandError> {
     Ok(match schedule.action {
         ScheduleAction::CheckinReminder => Some(checkin_reminder(scope, tx).await?),
-        ScheduleAction::Leaderboard => Some(profile::board(scope, tx, Window::All).await?),
+        ScheduleAction::Leaderboard => match profile::board(scope, tx, schedule.window).await {
+            // A season board between seasons has nothing to show.
+            Err(CommandError::NoSeason) => None,
+            board => Some(board?),
+        },
         ScheduleAction::Topic => topics::post(scope, tx, &schedule.id, slot).await?,
         ScheduleAction::ChallengeOpen => challenges::open_post(scope, tx).await?,
         ScheduleAction::ChallengeVoting => challenges::voting_post(scope, tx).await?,
