@@ -274,10 +274,10 @@ fn validate_schedules(check: &mut Check<'_>, raw: &RawCommunity) -> Vec<Schedule
         };
         let grace = match &s.grace {
             None => Some(Duration::hours(6)),
-            Some(g) => parse_span(g.get_ref()).or_else(|| {
+            Some(g) => parse_span(g.get_ref()).filter(|span| *span <= Duration::days(7)).or_else(|| {
                 check.error(
                     g.span(),
-                    format!("grace {:?}: expected a span like \"90m\", \"6h\" or \"1d\"", g.get_ref()),
+                    format!("grace {:?}: expected a span like \"90m\", \"6h\" or \"1d\", at most \"7d\"", g.get_ref()),
                 );
                 None
             }),

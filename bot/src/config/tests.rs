@@ -80,6 +80,10 @@ fn bad_values_point_at_the_value() {
             "t.toml:9:9: grace \"soon\"",
         ),
         (
+            "[[community.schedule]]\nid = \"a\"\ncron = \"0 9 * * *\"\naction = \"topic\"\ngrace = \"30d\"\n",
+            "t.toml:9:9: grace \"30d\": expected a span like \"90m\", \"6h\" or \"1d\", at most \"7d\"",
+        ),
+        (
             "[[community.schedule]]\nid = \"a\"\ncron = \"0 9 * * *\"\naction = \"leaderboard\"\nwindow = \"year\"\n",
             "t.toml:9:10: unknown window \"year\"",
         ),

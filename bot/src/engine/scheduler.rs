@@ -13,8 +13,8 @@ use crate::store::{WriteTx, fmt_time};
 
 /// A slot this late still counts as on time (a wake-up is never exact).
 const ON_TIME: Duration = Duration::minutes(1);
-/// The most slots looked at per schedule and wake-up (a minutely job after a
-/// week of downtime); older ones are skipped like any missed slot.
+/// The most slots looked at per schedule and wake-up: a minutely job over the
+/// scanned window (grace + two days) stays below it for any grace up to a week.
 const SLOT_SCAN_LIMIT: usize = 20_000;
 
 /// Delivery attempts before a post is marked failed for good.
@@ -96,13 +96,22 @@ impl Engine {
             tx.commit().await?;
             return Ok(0);
         };
-        let slots = slots_between(&schedule.cron, community.timezone, cursor, now, SLOT_SCAN_LIMIT);
+        let allowed = match schedule.misfire {
+            Misfire::CatchUp => schedule.grace.max(ON_TIME),
+            Misfire::Skip => ON_TIME,
+        };
+        let slots =
+            slots_between(&schedule.cron, community.timezone, scan_from(cursor, now, allowed), now, SLOT_SCAN_LIMIT);
+        if cursor < scan_from(cursor, now, allowed) {
+            tracing::warn!(
+                community = %community.id,
+                schedule = %schedule.id,
+                since = %fmt_time(cursor),
+                "down for long: slots more than two days past their grace are skipped unlisted"
+            );
+        }
         let mut queued = 0;
         if let Some((latest, older)) = slots.split_last() {
-            let allowed = match schedule.misfire {
-                Misfire::CatchUp => schedule.grace.max(ON_TIME),
-                Misfire::Skip => ON_TIME,
-            };
             let mut skipped: Vec<String> = older.iter().map(|s| s.key()).collect();
             if now - latest.at <= allowed {
                 queued += self.post_slot(&mut tx, &scope, schedule, &latest.key(), latest.at).await?;
@@ -214,6 +223,13 @@ impl Engine {
     pub async fn mark_delivered(&self, post_id: i64, message_id: Option<&str>) -> anyhow::Result<()> {
         self.inner.store.mark_sent(post_id, message_id, self.now()).await
     }
+}
+
+/// Where a wake-up starts looking for missed slots: at the cursor, but never
+/// more than two days before the oldest slot that could still fire, so a
+/// long downtime costs a bounded scan and the latest slot is always seen.
+fn scan_from(cursor: DateTime<Utc>, now: DateTime<Utc>, allowed: Duration) -> DateTime<Utc> {
+    cursor.max(now - allowed - Duration::days(2))
 }
 
 /// The wait before attempt `attempts + 1`.
