@@ -222,6 +222,42 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The spec this command was built from; `None` for adapter events.
+    pub fn spec(&self) -> Option<&'static CommandSpec> {
+        let (name, sub) = match self {
+            Command::Checkin { .. } => ("checkin", None),
+            Command::Streak => ("streak", None),
+            Command::Profile { .. } => ("profile", None),
+            Command::Leaderboard { .. } => ("leaderboard", None),
+            Command::Give { .. } => ("give", None),
+            Command::Help => ("help", None),
+            Command::ForgetMe { confirm: false } => ("forgetme", None),
+            Command::ForgetMe { confirm: true } => ("forgetme", Some("confirm")),
+            Command::Award { .. } => ("award", None),
+            Command::Stats => ("stats", None),
+            Command::Post { .. } => ("post", None),
+            Command::Topic => ("topic", None),
+            Command::TopicSuggest { .. } => ("topic", Some("suggest")),
+            Command::TopicAdd { .. } => ("topic", Some("add")),
+            Command::TopicApprove { .. } => ("topic", Some("approve")),
+            Command::Challenge => ("challenge", None),
+            Command::ChallengeHistory => ("challenge", Some("history")),
+            Command::ChallengeStart { .. } => ("challenge", Some("start")),
+            Command::ChallengeClose => ("challenge", Some("close")),
+            Command::Submit { .. } => ("submit", None),
+            Command::Vote { .. } => ("vote", None),
+            Command::ReplyToPost { .. } => return None,
+        };
+        spec_of(name, sub)
+    }
+
+    /// Whether only admins may run it.
+    pub fn is_admin_only(&self) -> bool {
+        self.spec().is_some_and(|spec| spec.admin)
+    }
+}
+
 /// Why a line is not a command we can run. Each variant is shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseError {
@@ -264,6 +300,13 @@ pub enum ArgValue {
 
 /// Parses one typed line such as `/give @bob 3 thanks!`.
 pub fn parse(line: &str) -> Result<Command, ParseError> {
+    parse_naming(line, None)
+}
+
+/// Parses a line whose member may be named outside its text: the author of
+/// the message it replies to, or a mention that carries a user. `named` fills
+/// the first member argument that is not written as `@handle`.
+pub fn parse_naming(line: &str, named: Option<MemberRef>) -> Result<Command, ParseError> {
     let line = line.trim();
     let Some(body) = line.strip_prefix('/') else {
         return Err(ParseError::NotACommand);
@@ -271,7 +314,7 @@ pub fn parse(line: &str) -> Result<Command, ParseError> {
     let (name, rest) = split_word(body);
     let name = name.to_lowercase();
     let (spec, rest) = find_spec(&name, rest)?;
-    let values = parse_args(spec, rest)?;
+    let values = parse_args(spec, rest, named)?;
     build(spec, values)
 }
 
@@ -298,10 +341,20 @@ fn find_spec<'r>(name: &str, rest: &'r str) -> Result<(&'static CommandSpec, &'r
     }
 }
 
-fn parse_args(spec: &'static CommandSpec, mut rest: &str) -> Result<Vec<Option<ArgValue>>, ParseError> {
+fn parse_args(
+    spec: &'static CommandSpec,
+    mut rest: &str,
+    mut named: Option<MemberRef>,
+) -> Result<Vec<Option<ArgValue>>, ParseError> {
     let mut values = Vec::with_capacity(spec.args.len());
     for arg in spec.args {
         rest = rest.trim_start();
+        if arg.kind == ArgKind::Member && !rest.starts_with('@') {
+            if let Some(member) = named.take() {
+                values.push(Some(ArgValue::Member(member)));
+                continue;
+            }
+        }
         if rest.is_empty() {
             if arg.required {
                 return Err(ParseError::Missing { spec, arg: arg.name });
@@ -524,6 +577,45 @@ mod tests {
             from_values(give, vec![Some(ArgValue::Member(handle("bob"))), Some(ArgValue::Integer(2)), None]),
             Ok(Command::Give { member: handle("bob"), amount: Some(2), reason: None })
         );
+    }
+
+    #[test]
+    fn a_member_named_outside_the_text_fills_the_member_argument() {
+        let alice = MemberRef::Identity {
+            platform: "telegram".into(),
+            user_id: "42".into(),
+            display_name: "Alice".into(),
+            is_bot: false,
+        };
+        assert_eq!(
+            parse_naming("/give 3 for the review", Some(alice.clone())),
+            Ok(Command::Give { member: alice.clone(), amount: Some(3), reason: Some("for the review".into()) })
+        );
+        assert_eq!(parse_naming("/profile", Some(alice.clone())), Ok(Command::Profile { member: Some(alice.clone()) }));
+        // A handle written in the text wins over the replied-to author.
+        assert_eq!(
+            parse_naming("/give @bob", Some(alice.clone())),
+            Ok(Command::Give { member: handle("bob"), amount: None, reason: None })
+        );
+        assert_eq!(parse_naming("/checkin", Some(alice)), Ok(Command::Checkin { note: None }));
+    }
+
+    #[test]
+    fn every_typed_command_knows_its_spec() {
+        for spec in COMMANDS {
+            let mut line = spec.usage().replace("<member>", "@bob").replace("[member]", "@bob");
+            for (placeholder, value) in [("<amount>", "2"), ("<id>", "1"), ("<entry>", "1")] {
+                line = line.replace(placeholder, value);
+            }
+            let line: String = line
+                .split(' ')
+                .filter(|w| !w.starts_with('['))
+                .map(|w| if w.starts_with('<') { "words" } else { w })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let command = parse(&line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(command.spec(), Some(spec), "{line}");
+        }
     }
 
     #[test]

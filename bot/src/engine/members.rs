@@ -4,17 +4,30 @@ use crate::command::MemberRef;
 use crate::reply::Reply;
 use crate::store::{IdentityKey, MemberRow, NewMember, WriteTx};
 
-use super::{CommandError, Ctx};
+use super::{CommandError, Ctx, Platform};
 
 /// The member a command names. `@name` must be someone the bot has seen on
 /// the asker's platform; an identity the platform resolved is created on first use.
 pub async fn resolve(ctx: &Ctx<'_>, tx: &mut WriteTx, target: &MemberRef) -> Result<MemberRow, CommandError> {
     match target {
-        MemberRef::Handle(name) => {
+        MemberRef::Handle(name) if ctx.platform() == Platform::Console => {
             let identity = IdentityKey { platform: ctx.platform().as_str().to_string(), user_id: name.clone() };
             tx.member_by_identity(ctx.community_id, &identity)
                 .await?
                 .ok_or_else(|| CommandError::UnknownMember(name.clone()))
+        }
+        // Elsewhere a handle is an @username the adapter has seen on a user.
+        MemberRef::Handle(name) => {
+            let platform = ctx.platform().as_str();
+            let owner =
+                tx.handle_owner(platform, name).await?.ok_or_else(|| CommandError::UnknownMember(name.clone()))?;
+            let identity = MemberRef::Identity {
+                platform: platform.to_string(),
+                user_id: owner.user_id,
+                display_name: owner.display_name,
+                is_bot: owner.is_bot,
+            };
+            Box::pin(resolve(ctx, tx, &identity)).await
         }
         MemberRef::Identity { platform, user_id, display_name, is_bot } => {
             let identity = IdentityKey { platform: platform.clone(), user_id: user_id.clone() };

@@ -6,6 +6,7 @@ mod challenges;
 mod checkin;
 mod context;
 mod digest;
+mod directory;
 mod error;
 mod export;
 mod help;
@@ -21,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::command::{self, Command, ParseError};
@@ -108,6 +109,8 @@ struct Inner {
     served: RwLock<Arc<Served>>,
     /// Woken on every reload, so a sleeping scheduler recomputes its next slot.
     reloaded: Notify,
+    /// Bumped whenever posts are queued, so delivery workers wake at once.
+    posts_queued: watch::Sender<u64>,
 }
 
 /// A config in force, with the database id of each of its communities.
@@ -170,6 +173,7 @@ impl Engine {
                 targets,
                 served: RwLock::new(Arc::new(served)),
                 reloaded: Notify::new(),
+                posts_queued: watch::Sender::new(0),
             }),
         })
     }
@@ -207,10 +211,16 @@ impl Engine {
         match command::parse(text) {
             Ok(command) => Some(self.handle(Request { actor, chat, command, event_id: None }).await),
             Err(ParseError::NotACommand) => None,
-            Err(error) => {
-                let catalog = self.catalog_for(&chat);
-                Some(error::parse_error_reply(&catalog, &error))
-            }
+            Err(error) => Some(self.refuse_unparsed(&chat, &error)),
+        }
+    }
+
+    /// The answer to a command line that did not parse: what was expected, or
+    /// in a chat no community owns, how to link it (like every command there).
+    pub fn refuse_unparsed(&self, chat: &ChatRef, error: &ParseError) -> Reply {
+        match self.served().community_for(chat) {
+            Some(community) => error::parse_error_reply(&Catalog::new(community.locale), error),
+            None => error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), chat),
         }
     }
 
@@ -225,7 +235,7 @@ impl Engine {
         match self.run(&served, community, &catalog, request).await {
             Ok(reply) => reply,
             Err(CommandError::Unknown(error)) => {
-                tracing::error!(community = %community.id, command = command_name, error = ?error, "command failed");
+                tracing::error!(community = %community.id, command = %command_name, error = ?error, "command failed");
                 Reply::ephemeral().text(catalog.text("error-internal"))
             }
             Err(refusal) => refusal.to_reply(&catalog),
@@ -257,7 +267,12 @@ impl Engine {
             Command::Help => help::help(&ctx),
             Command::ForgetMe { confirm } => members::forget_me(&mut ctx, &mut tx, *confirm).await?,
             Command::Stats => stats::stats(&mut ctx, &mut tx).await?,
-            Command::Post { schedule } => self.post_now(&ctx, &mut tx, schedule).await?,
+            Command::Post { schedule } => {
+                let reply = self.post_now(&ctx, &mut tx, schedule).await?;
+                tx.commit().await?;
+                self.announce_posts();
+                return Ok(reply);
+            }
             Command::Topic => topics::show(&ctx, &mut tx).await?,
             Command::TopicSuggest { text } => topics::add(&ctx, &mut tx, text, false).await?,
             Command::TopicAdd { text } => topics::add(&ctx, &mut tx, text, true).await?,
@@ -273,34 +288,12 @@ impl Engine {
         tx.commit().await?;
         Ok(reply)
     }
-
-    fn catalog_for(&self, chat: &ChatRef) -> Catalog {
-        Catalog::new(self.served().community_for(chat).map_or(crate::config::Locale::En, |c| c.locale))
-    }
 }
 
-fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Checkin { .. } => "checkin",
-        Command::Streak => "streak",
-        Command::Profile { .. } => "profile",
-        Command::Leaderboard { .. } => "leaderboard",
-        Command::Give { .. } => "give",
-        Command::Help => "help",
-        Command::ForgetMe { .. } => "forgetme",
-        Command::Award { .. } => "award",
-        Command::Stats => "stats",
-        Command::Post { .. } => "post",
-        Command::Topic => "topic",
-        Command::TopicSuggest { .. } => "topic suggest",
-        Command::TopicAdd { .. } => "topic add",
-        Command::TopicApprove { .. } => "topic approve",
-        Command::Challenge => "challenge",
-        Command::ChallengeHistory => "challenge history",
-        Command::ChallengeStart { .. } => "challenge start",
-        Command::ChallengeClose => "challenge close",
-        Command::Submit { .. } => "submit",
-        Command::Vote { .. } => "vote",
-        Command::ReplyToPost { .. } => "reply to post",
+/// A log label such as `topic suggest`.
+fn command_name(command: &Command) -> String {
+    match command.spec() {
+        Some(spec) => spec.sub.map_or_else(|| spec.name.to_string(), |sub| format!("{} {sub}", spec.name)),
+        None => "reply to post".to_string(),
     }
 }

@@ -3,6 +3,7 @@
 //! or a second wake-up never posts a slot twice.
 
 use chrono::{DateTime, Duration, Utc};
+use tokio::sync::watch;
 
 use super::{CommandError, Ctx, Engine, Platform, Scope, Served, posts};
 use crate::config::{CommunityConfig, Misfire, ScheduleConfig};
@@ -22,6 +23,8 @@ pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;
 /// The wait after the first failed attempt; it doubles with each one.
 const FIRST_RETRY: Duration = Duration::seconds(30);
 const LONGEST_RETRY: Duration = Duration::hours(1);
+/// The longest the scheduler sleeps without looking again (clock jumps, no schedules).
+const IDLE_WAKE: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// A post waiting for one delivery target.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +79,41 @@ impl Engine {
                 ),
             }
         }
+        if queued > 0 {
+            self.announce_posts();
+        }
         Ok(queued)
+    }
+
+    /// Fires due slots for as long as the process runs, sleeping until the
+    /// next slot (or a reload) in between. Spawned once at start, never from
+    /// an adapter's connect handler, so reconnects cannot start a second one.
+    pub async fn run_scheduler(self) {
+        loop {
+            if let Err(error) = self.fire_due().await {
+                tracing::error!(error = ?error, "firing due schedules failed");
+            }
+            let now = self.now();
+            let wait = self
+                .next_due_after(now)
+                .and_then(|next| (next - now).to_std().ok())
+                .unwrap_or(IDLE_WAKE)
+                .min(IDLE_WAKE);
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = self.reloaded() => {}
+            }
+        }
+    }
+
+    /// A receiver that changes whenever posts are queued (delivery workers
+    /// wait on it instead of polling).
+    pub fn posts_queued(&self) -> watch::Receiver<u64> {
+        self.inner.posts_queued.subscribe()
+    }
+
+    pub(super) fn announce_posts(&self) {
+        self.inner.posts_queued.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     async fn fire_schedule(
@@ -157,11 +194,14 @@ impl Engine {
             return Ok(0);
         };
         let body = serde_json::to_string(&post)?;
-        for target in &self.inner.targets {
+        // Only the running platforms this community has a chat on.
+        let targets: Vec<Platform> =
+            self.inner.targets.iter().copied().filter(|target| links_platform(community, *target)).collect();
+        for target in &targets {
             tx.enqueue_post(community_id, &schedule.id, slot, target.as_str(), &body, now).await?;
         }
         tracing::info!(community = %community.id, schedule = %schedule.id, slot, due = %fmt_time(due_at), "slot posted");
-        Ok(self.inner.targets.len())
+        Ok(targets.len())
     }
 
     /// `/post <schedule>`: fires a schedule now, as a slot of its own, so its
@@ -222,6 +262,15 @@ impl Engine {
     /// Records that a post reached its chat.
     pub async fn mark_delivered(&self, post_id: i64, message_id: Option<&str>) -> anyhow::Result<()> {
         self.inner.store.mark_sent(post_id, message_id, self.now()).await
+    }
+}
+
+/// Whether a community has a chat on `platform` (the console speaks in every one).
+fn links_platform(community: &CommunityConfig, platform: Platform) -> bool {
+    match platform {
+        Platform::Console => true,
+        Platform::Discord => community.discord.is_some(),
+        Platform::Telegram => community.telegram.is_some(),
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod challenges;
 mod checkins;
+mod directory;
 mod export;
 mod ledger;
 mod members;
@@ -23,6 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use challenges::{ChallengePhase, ChallengeRow, EntryRow, PastChallenge};
+pub use directory::{HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
 pub use ledger::{LedgerKind, NewLedgerEntry};
 pub use members::{IdentityKey, MemberRow, NewMember};

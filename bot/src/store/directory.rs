@@ -1,0 +1,88 @@
+//! Handles and chats the adapters have seen (see migration 0005).
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use super::{Store, WriteTx, fmt_time};
+
+/// A user a handle belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandleOwner {
+    pub user_id: String,
+    pub display_name: String,
+    pub is_bot: bool,
+}
+
+/// One sighting of a user with a handle.
+pub struct SeenHandle<'a> {
+    pub platform: &'a str,
+    /// Lowercase, without '@'.
+    pub handle: &'a str,
+    pub owner: &'a HandleOwner,
+    pub now: DateTime<Utc>,
+}
+
+impl Store {
+    pub async fn remember_handle(&self, seen: SeenHandle<'_>) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO handles (platform, handle, user_id, display_name, is_bot, seen_at) VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (platform, handle) DO UPDATE SET user_id = excluded.user_id, \
+             display_name = excluded.display_name, is_bot = excluded.is_bot, seen_at = excluded.seen_at",
+        )
+        .bind(seen.platform)
+        .bind(seen.handle)
+        .bind(&seen.owner.user_id)
+        .bind(&seen.owner.display_name)
+        .bind(seen.owner.is_bot)
+        .bind(fmt_time(seen.now))
+        .execute(&self.writer)
+        .await
+        .context("remembering a handle")?;
+        Ok(())
+    }
+
+    pub async fn set_chat_active(
+        &self,
+        platform: &str,
+        chat_id: &str,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO chats (platform, chat_id, active, changed_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (platform, chat_id) DO UPDATE SET active = excluded.active, changed_at = excluded.changed_at",
+        )
+        .bind(platform)
+        .bind(chat_id)
+        .bind(active)
+        .bind(fmt_time(now))
+        .execute(&self.writer)
+        .await
+        .context("recording a chat's membership")?;
+        Ok(())
+    }
+
+    /// Whether the bot was removed from a chat (and not added back since).
+    pub async fn chat_inactive(&self, platform: &str, chat_id: &str) -> anyhow::Result<bool> {
+        let row: Option<(bool,)> = sqlx::query_as("SELECT active FROM chats WHERE platform = ? AND chat_id = ?")
+            .bind(platform)
+            .bind(chat_id)
+            .fetch_optional(&self.reader)
+            .await
+            .context("reading a chat's membership")?;
+        Ok(row.is_some_and(|(active,)| !active))
+    }
+}
+
+impl WriteTx {
+    pub async fn handle_owner(&mut self, platform: &str, handle: &str) -> anyhow::Result<Option<HandleOwner>> {
+        let row: Option<(String, String, bool)> =
+            sqlx::query_as("SELECT user_id, display_name, is_bot FROM handles WHERE platform = ? AND handle = ?")
+                .bind(platform)
+                .bind(handle.to_lowercase())
+                .fetch_optional(&mut *self.tx)
+                .await
+                .context("looking up a handle")?;
+        Ok(row.map(|(user_id, display_name, is_bot)| HandleOwner { user_id, display_name, is_bot }))
+    }
+}
