@@ -2,6 +2,7 @@
 //! lives in `hearth-bot`; every platform in its adapter crate.
 
 mod export_format;
+mod http;
 mod reload;
 mod settings;
 
@@ -152,16 +153,67 @@ fn parse_clock(text: &str) -> anyhow::Result<DateTime<Utc>> {
 }
 
 async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
-    for var in ["DISCORD_TOKEN", "DISCORD_PUBLIC_KEY", "TELEGRAM_TOKEN"] {
+    for var in ["DISCORD_TOKEN", "DISCORD_PUBLIC_KEY"] {
         if std::env::var_os(var).is_some() {
-            eprintln!("hearth: {var} is set, but this build has no adapter for it yet; it is ignored");
+            eprintln!("hearth: {var} is set, but this build has no Discord adapter yet; it is ignored");
         }
     }
-    eprintln!("hearth: no chat platform adapter is configured; chatting on stdin/stdout (console adapter)");
-    if std::io::stdin().is_terminal() {
-        eprintln!("hearth: type `@alice /checkin` and press enter; `@alice /help` lists the commands; Ctrl-D quits");
+    let Some(telegram) = settings::telegram()? else {
+        eprintln!("hearth: no chat platform adapter is configured; chatting on stdin/stdout (console adapter)");
+        if std::io::stdin().is_terminal() {
+            eprintln!(
+                "hearth: type `@alice /checkin` and press enter; `@alice /help` lists the commands; Ctrl-D quits"
+            );
+        }
+        return console(config, path, None, None, None).await;
+    };
+    let http_addr = settings::http_addr()?;
+    let webhook_url = settings::telegram_webhook_url()?;
+    let store = Store::connect(&settings::database_url(None, &config)).await?;
+    let engine = Engine::open(store.clone(), config, Arc::new(SystemClock), vec![Platform::Telegram]).await?;
+    reload::spawn(engine.clone(), path);
+    let telegram = hearth_telegram::Telegram::connect(engine.clone(), telegram).await?;
+    // Started once here, never from a connect handler: a reconnect cannot duplicate them.
+    tokio::spawn(engine.clone().run_scheduler());
+    tokio::spawn(telegram.clone().run_delivery());
+    let webhook = match (http_addr, webhook_url) {
+        (Some(_), Some(url)) => {
+            telegram.set_webhook(url).await?;
+            true
+        }
+        (None, Some(_)) => {
+            anyhow::bail!("TELEGRAM_WEBHOOK_URL needs HEARTH_HTTP_ADDR (the address Telegram's POSTs reach)")
+        }
+        _ => false,
+    };
+    if !webhook {
+        tokio::spawn(telegram.clone().run_polling());
     }
-    console(config, path, None, None, None).await
+    if let Some(addr) = http_addr {
+        tokio::spawn(async move {
+            if let Err(error) = http::serve(addr, Some(telegram)).await {
+                tracing::error!(error = ?error, "the HTTP listener stopped");
+            }
+        });
+    }
+    eprintln!("hearth: running on Telegram ({}); Ctrl-C stops", if webhook { "webhook" } else { "long polling" });
+    shutdown_signal().await;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = async {
+            match terminate.as_mut() {
+                Some(signal) => { signal.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+    }
 }
 
 async fn console(

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
+
 use hearth_bot::config::Config;
 
 /// `--config`, else `$HEARTH_CONFIG`, else `config/hearth.toml`, else `config/example.toml`.
@@ -40,4 +42,36 @@ pub fn invite_url(application_id: &str) -> anyhow::Result<String> {
     Ok(format!(
         "https://discord.com/oauth2/authorize?client_id={id}&scope=bot%20applications.commands&permissions={INVITE_PERMISSIONS}"
     ))
+}
+
+/// A variable from the environment; empty counts as unset.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// `TELEGRAM_TOKEN` and `TELEGRAM_API_URL`; `None` when no token is set.
+pub fn telegram() -> anyhow::Result<Option<hearth_telegram::TelegramSettings>> {
+    let Some(token) = env("TELEGRAM_TOKEN") else {
+        return Ok(None);
+    };
+    let api_url = env("TELEGRAM_API_URL")
+        .map(|url| url::Url::parse(&url).with_context(|| format!("TELEGRAM_API_URL {url:?} is not a URL")))
+        .transpose()?;
+    Ok(Some(hearth_telegram::TelegramSettings { token, api_url }))
+}
+
+/// `HEARTH_HTTP_ADDR`, e.g. `127.0.0.1:8080`.
+pub fn http_addr() -> anyhow::Result<Option<std::net::SocketAddr>> {
+    env("HEARTH_HTTP_ADDR")
+        .map(|addr| {
+            addr.parse().with_context(|| format!("HEARTH_HTTP_ADDR {addr:?}: expected host:port like 0.0.0.0:8080"))
+        })
+        .transpose()
+}
+
+/// `TELEGRAM_WEBHOOK_URL`: the public https URL that reaches `/telegram/webhook`.
+pub fn telegram_webhook_url() -> anyhow::Result<Option<url::Url>> {
+    env("TELEGRAM_WEBHOOK_URL")
+        .map(|url| url::Url::parse(&url).with_context(|| format!("TELEGRAM_WEBHOOK_URL {url:?} is not a URL")))
+        .transpose()
 }

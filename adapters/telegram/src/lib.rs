@@ -1,1 +1,92 @@
-//! hearth-telegram
+//! hearth-telegram: the Telegram adapter. It translates updates into engine
+//! requests and renders replies as Telegram HTML; it holds no rules and no SQL.
+//!
+//! One `Telegram` value is shared by the update source (long polling or the
+//! webhook), the outbox delivery worker and the HTTP listener.
+
+mod admins;
+mod delivery;
+mod menu;
+mod polling;
+mod process;
+pub mod render;
+mod send;
+pub mod translate;
+mod webhook;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use hearth_bot::Engine;
+use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::Limits;
+use teloxide::prelude::*;
+
+pub use translate::{BotIdentity, Inbound, translate};
+pub use webhook::{SECRET_HEADER, WEBHOOK_PATH, WebhookAnswer};
+
+/// The Bot API client every call goes through: throttled to Telegram's
+/// limits (about 20 messages a minute per group, 30 a second overall).
+pub type TelegramBot = Throttle<Bot>;
+
+/// What the adapter needs from the environment.
+pub struct TelegramSettings {
+    /// `TELEGRAM_TOKEN`. Never logged.
+    pub token: String,
+    /// `TELEGRAM_API_URL`: the Bot API base URL (default Telegram's).
+    pub api_url: Option<url::Url>,
+}
+
+impl std::fmt::Debug for TelegramSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TelegramSettings").field("token", &"<redacted>").field("api_url", &self.api_url).finish()
+    }
+}
+
+/// A connected Telegram adapter. Cheap to clone.
+#[derive(Clone)]
+pub struct Telegram {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    engine: Engine,
+    bot: TelegramBot,
+    me: BotIdentity,
+    admins: admins::AdminCache,
+    recent: process::RecentUpdates,
+    handles: process::SeenHandles,
+    /// The `secret_token` given to `setWebhook`; `None` in polling mode.
+    webhook_secret: std::sync::OnceLock<String>,
+}
+
+impl Telegram {
+    /// Asks Telegram who the bot is (which also checks the token) and
+    /// publishes the command menus.
+    pub async fn connect(engine: Engine, settings: TelegramSettings) -> anyhow::Result<Telegram> {
+        let mut bot = Bot::new(settings.token);
+        if let Some(url) = settings.api_url {
+            bot = bot.set_api_url(url);
+        }
+        let bot = Throttle::new_spawn(bot, Limits::default());
+        let me = bot.get_me().await.context("asking Telegram who the bot is (getMe); is TELEGRAM_TOKEN right?")?;
+        let me = BotIdentity { id: me.id, username: me.username.clone().unwrap_or_default() };
+        tracing::info!(bot = %me.username, "connected to Telegram");
+        menu::publish(&bot).await;
+        Ok(Telegram {
+            shared: Arc::new(Shared {
+                engine,
+                bot,
+                me,
+                admins: admins::AdminCache::default(),
+                recent: process::RecentUpdates::default(),
+                handles: process::SeenHandles::default(),
+                webhook_secret: std::sync::OnceLock::new(),
+            }),
+        })
+    }
+
+    pub fn me(&self) -> &BotIdentity {
+        &self.shared.me
+    }
+}

@@ -25,7 +25,7 @@ pub enum Inbound {
     /// A tap on one of our inline buttons; `line` is the command it stands for.
     Button { actor: Actor, chat: ChatRef, parsed: Result<Command, ParseError>, callback_id: String },
     /// A message that replies to one of the bot's messages (maybe a topic post).
-    ReplyToBot { actor: Actor, chat: ChatRef, bot_message_id: MessageId },
+    ReplyToBot { actor: Actor, chat: ChatRef, bot_message_id: MessageId, message_id: MessageId },
     /// The bot was added to a chat.
     Joined { chat: ChatRef },
     /// The bot was removed from (or banned in) a chat.
@@ -34,8 +34,8 @@ pub enum Inbound {
     Ignore,
 }
 
-/// Translates one update. `handle_owner` is not consulted here: `@handles`
-/// stay handles and the engine resolves them against users it has seen.
+/// Translates one update. `@handles` stay handles: the engine resolves them
+/// against the users the adapter has reported (`users_with_handles`).
 pub fn translate(update: &Update, me: &BotIdentity) -> Inbound {
     match &update.kind {
         UpdateKind::Message(message) => translate_message(message, me),
@@ -68,7 +68,7 @@ fn translate_message(message: &Message, me: &BotIdentity) -> Inbound {
 fn reply_to_bot(message: &Message, me: &BotIdentity, actor: Actor, chat: ChatRef) -> Inbound {
     match message.reply_to_message() {
         Some(original) if original.from.as_ref().is_some_and(|u| u.id == me.id) => {
-            Inbound::ReplyToBot { actor, chat, bot_message_id: original.id }
+            Inbound::ReplyToBot { actor, chat, bot_message_id: original.id, message_id: message.id }
         }
         _ => Inbound::Ignore,
     }
@@ -188,7 +188,10 @@ pub fn users_with_handles(update: &Update) -> Vec<(String, HandleOwner)> {
         .into_iter()
         .filter_map(|user| {
             let handle = user.username.as_ref()?.to_lowercase();
-            Some((handle, HandleOwner { user_id: user.id.0.to_string(), display_name: display_name(user), is_bot: user.is_bot }))
+            Some((
+                handle,
+                HandleOwner { user_id: user.id.0.to_string(), display_name: display_name(user), is_bot: user.is_bot },
+            ))
         })
         .collect()
 }

@@ -1,0 +1,107 @@
+//! The outbox worker for Telegram chats: scheduled posts go out here, and
+//! nothing is lost across a restart because the outbox is in the database.
+
+use std::time::Duration;
+
+use hearth_bot::engine::PendingPost;
+use hearth_bot::{ChatRef, Platform};
+use teloxide::prelude::*;
+use teloxide::{ApiError, RequestError};
+
+use crate::Telegram;
+
+/// The longest a worker sleeps without looking at the outbox (retries fall due).
+const RECHECK: Duration = Duration::from_secs(5);
+
+impl Telegram {
+    /// Delivers queued posts until the process ends; wakes when posts are
+    /// queued, and every few seconds for retries.
+    pub async fn run_delivery(self) {
+        let mut queued = self.shared.engine.posts_queued();
+        loop {
+            self.deliver_pending().await;
+            tokio::select! {
+                changed = queued.changed() => if changed.is_err() { return },
+                () = tokio::time::sleep(RECHECK) => {}
+            }
+        }
+    }
+
+    /// One pass over every community that has a Telegram chat.
+    pub async fn deliver_pending(&self) {
+        let engine = &self.shared.engine;
+        let served = engine.served();
+        for community in &served.config.communities {
+            let Some(link) = &community.telegram else {
+                continue;
+            };
+            let posts = match engine.pending_posts(Platform::Telegram, &community.id).await {
+                Ok(posts) => posts,
+                Err(error) => {
+                    tracing::error!(community = %community.id, error = ?error, "reading the outbox failed");
+                    continue;
+                }
+            };
+            for post in posts {
+                if !self.deliver(link.chat_id, &post).await {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Sends one post and records the outcome. False when the chat should
+    /// not be tried again in this pass.
+    async fn deliver(&self, chat_id: i64, post: &PendingPost) -> bool {
+        let engine = &self.shared.engine;
+        let chat = ChatRef::Telegram { chat_id };
+        let outcome = if engine.chat_inactive(&chat).await.unwrap_or(false) {
+            Err(("the bot was removed from the chat".to_string(), true))
+        } else {
+            match self.send(ChatId(chat_id), &post.reply, None).await {
+                Ok(id) => Ok(id),
+                Err(RequestError::RetryAfter(wait)) => {
+                    // Not the post's fault: wait as told and leave it pending.
+                    tokio::time::sleep(wait.duration()).await;
+                    return false;
+                }
+                Err(error) => Err((error.to_string(), is_permanent(&error))),
+            }
+        };
+        let recorded = match outcome {
+            Ok(id) => engine.mark_delivered(post.id, id.map(|id| id.0.to_string()).as_deref()).await,
+            Err((reason, permanent)) => {
+                tracing::warn!(post = post.id, chat = chat_id, reason = %reason, permanent, "delivery failed");
+                engine.delivery_failed(post, &reason, permanent).await
+            }
+        };
+        if let Err(error) = recorded {
+            tracing::error!(post = post.id, error = ?error, "recording a delivery failed");
+        }
+        true
+    }
+}
+
+/// Errors that no retry can fix: the bot is out of the chat, or the chat is gone.
+pub fn is_permanent(error: &RequestError) -> bool {
+    match error {
+        RequestError::Api(api) => matches!(
+            api,
+            ApiError::BotKicked
+                | ApiError::BotKickedFromSupergroup
+                | ApiError::BotKickedFromChannel
+                | ApiError::BotBlocked
+                | ApiError::ChatNotFound
+                | ApiError::GroupDeactivated
+                | ApiError::NotEnoughRightsToPostMessages
+                | ApiError::UserDeactivated
+                | ApiError::CantInitiateConversation
+                | ApiError::CantTalkWithBots
+                | ApiError::InvalidToken
+                | ApiError::MessageIsTooLong
+                | ApiError::CantParseEntities(_)
+        ),
+        RequestError::MigrateToChatId(_) => true,
+        _ => false,
+    }
+}
