@@ -349,11 +349,12 @@ fn parse_args(
     let mut values = Vec::with_capacity(spec.args.len());
     for arg in spec.args {
         rest = rest.trim_start();
-        if arg.kind == ArgKind::Member && !rest.starts_with('@') {
-            if let Some(member) = named.take() {
-                values.push(Some(ArgValue::Member(member)));
-                continue;
-            }
+        if arg.kind == ArgKind::Member
+            && !rest.starts_with('@')
+            && let Some(member) = named.take()
+        {
+            values.push(Some(ArgValue::Member(member)));
+            continue;
         }
         if rest.is_empty() {
             if arg.required {

@@ -30,10 +30,10 @@ impl RecentUpdates {
             return false;
         }
         order.push_back(id);
-        if order.len() > RECENT_UPDATES {
-            if let Some(oldest) = order.pop_front() {
-                set.remove(&oldest);
-            }
+        if order.len() > RECENT_UPDATES
+            && let Some(oldest) = order.pop_front()
+        {
+            set.remove(&oldest);
         }
         true
     }
@@ -94,11 +94,11 @@ impl Telegram {
             Err(error) => return engine.refuse_unparsed(chat, &error),
         };
         // Only admin commands cost a getChatMember call.
-        if let (true, ChatRef::Telegram { chat_id }) = (command.is_admin_only(), chat) {
-            if let Ok(user) = actor.user_id.parse::<u64>() {
-                actor.is_platform_admin =
-                    self.shared.admins.is_admin(&self.shared.bot, ChatId(*chat_id), UserId(user)).await;
-            }
+        if let (true, ChatRef::Telegram { chat_id }) = (command.is_admin_only(), chat)
+            && let Ok(user) = actor.user_id.parse::<u64>()
+        {
+            actor.is_platform_admin =
+                self.shared.admins.is_admin(&self.shared.bot, ChatId(*chat_id), UserId(user)).await;
         }
         engine.handle(Request { actor, chat: chat.clone(), command, event_id: Some(event_id) }).await
     }

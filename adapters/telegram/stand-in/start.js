@@ -1,0 +1,178 @@
+// A local Telegram Bot API stand-in for hearth's end-to-end tests: the npm
+// package telegram-test-api, with the routes hearth needs patched in.
+//
+// Usage: node start.js            (binds 127.0.0.1 on a free port)
+// Prints one JSON line {"port": N} on stdout once it listens.
+//
+// What is patched, and why (telegram-test-api 4.2.x against teloxide 0.17):
+// - getMe answers every field teloxide's `Me` requires;
+// - getUpdates long-polls (waits up to `timeout` seconds for an update),
+//   so a polling bot does not spin;
+// - sendMessage answers a realistic Message (group chat, date in seconds);
+// - callback updates carry `chat_instance`, which teloxide requires;
+// - answerCallbackQuery, setMyCommands and deleteWebhook answer `true`;
+// - getChatMember answers from admins the test declares;
+// - client routes: POST /sendUpdate (any raw update, e.g. my_chat_member),
+//   POST /setChatAdmin {chatId, userId}, GET /botLog (calls recorded).
+'use strict';
+
+const TelegramServer = require('telegram-test-api');
+const { routes } = require('telegram-test-api/lib/routes/index');
+
+const BOT = {
+  id: 666,
+  is_bot: true,
+  first_name: 'hearth',
+  username: 'HearthTestBot',
+};
+
+const log = { callbackAnswers: [], setMyCommands: [], getChatMember: [] };
+const admins = new Set();
+const USER_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'];
+
+const originalFormat = TelegramServer.formatUpdate;
+TelegramServer.formatUpdate = (update) => {
+  if ('raw' in update) {
+    return { update_id: update.updateId, ...update.raw };
+  }
+  if ('callbackQuery' in update) {
+    const formatted = originalFormat(update);
+    formatted.callback_query.chat_instance = String(update.callbackQuery.chat_instance || 'stand-in');
+    return formatted;
+  }
+  return originalFormat(update);
+};
+
+function body(req) {
+  return { ...(req.query || {}), ...(req.body || {}) };
+}
+
+function patchedRoutes(app, server) {
+  app.all('/bot:token/getMe', (_req, res) => {
+    res.json({
+      ok: true,
+      result: {
+        ...BOT,
+        can_join_groups: true,
+        can_read_all_group_messages: false,
+        supports_inline_queries: false,
+        can_connect_to_business: false,
+        has_main_web_app: false,
+      },
+    });
+  });
+
+  app.all('/bot:token/getUpdates', (req, res) => {
+    const token = req.params.token;
+    const timeout = Math.min(Number(body(req).timeout || 0), 25);
+    let done = false;
+    let timer = null;
+    const cleanup = () => {
+      done = true;
+      if (timer) clearTimeout(timer);
+      USER_EVENTS.forEach((event) => server.off(event, finish));
+    };
+    function finish() {
+      if (done) return;
+      cleanup();
+      res.json({ ok: true, result: server.getUpdates(token) });
+    }
+    const pending = server.storage.userMessages.some((u) => u.botToken === token && !u.isRead);
+    if (pending || timeout <= 0) {
+      finish();
+      return;
+    }
+    USER_EVENTS.forEach((event) => server.on(event, finish));
+    timer = setTimeout(finish, timeout * 1000);
+    // A poll the bot gave up on must not mark updates read.
+    res.on('close', () => { if (!done) cleanup(); });
+  });
+
+  app.all('/bot:token/sendMessage', (req, res) => {
+    const sent = server.addBotMessage(body(req), req.params.token);
+    const chatId = Number(sent.chat_id);
+    res.json({
+      ok: true,
+      result: {
+        message_id: sent.message_id,
+        date: Math.floor(Date.now() / 1000),
+        chat: chatId < 0 ? { id: chatId, type: 'supergroup', title: 'Test group' }
+          : { id: chatId, type: 'private', first_name: 'Member' },
+        from: BOT,
+        text: sent.text,
+        ...(sent.reply_markup ? { reply_markup: sent.reply_markup } : {}),
+      },
+    });
+  });
+
+  app.all('/bot:token/answerCallbackQuery', (req, res) => {
+    log.callbackAnswers.push(body(req));
+    res.json({ ok: true, result: true });
+  });
+
+  app.all('/bot:token/setMyCommands', (req, res) => {
+    log.setMyCommands.push(body(req));
+    res.json({ ok: true, result: true });
+  });
+
+  app.all('/bot:token/deleteWebhook', (req, res) => {
+    server.deleteWebhook(req.params.token);
+    res.json({ ok: true, result: true });
+  });
+
+  app.all('/bot:token/getChatMember', (req, res) => {
+    const { chat_id: chatId, user_id: userId } = body(req);
+    log.getChatMember.push({ chatId, userId });
+    const user = { id: Number(userId), is_bot: false, first_name: `User ${userId}` };
+    const result = admins.has(`${chatId}:${userId}`)
+      ? {
+        status: 'administrator',
+        user,
+        can_be_edited: false,
+        is_anonymous: false,
+        can_manage_chat: true,
+        can_delete_messages: true,
+        can_manage_video_chats: true,
+        can_restrict_members: true,
+        can_promote_members: false,
+        can_change_info: true,
+        can_invite_users: true,
+      }
+      : { status: 'member', user };
+    res.json({ ok: true, result });
+  });
+
+  app.post('/sendUpdate', async (req, res) => {
+    const { botToken, update } = req.body;
+    await server.addUserUpdate({ ...server.getCommonFields(botToken), raw: update });
+    server.emit('AddedUserMessage');
+    res.json({ ok: true, result: null });
+  });
+
+  app.post('/setChatAdmin', (req, res) => {
+    admins.add(`${req.body.chatId}:${req.body.userId}`);
+    res.json({ ok: true, result: null });
+  });
+
+  app.get('/botLog', (_req, res) => {
+    res.json({ ok: true, result: log });
+  });
+}
+
+async function main() {
+  // Registered before the package's own routes, so these win.
+  routes.unshift(patchedRoutes);
+  const server = new TelegramServer({ host: '127.0.0.1', port: 1 });
+  server.config.port = Number(process.env.STAND_IN_PORT || 0);
+  await server.start();
+  const { port } = server.server.address();
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+  const stop = () => server.stop().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`stand-in failed: ${error.stack || error}\n`);
+  process.exit(1);
+});

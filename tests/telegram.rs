@@ -1,0 +1,381 @@
+//! The real `hearth` binary long-polling a local Telegram Bot API stand-in
+//! (telegram-test-api, patched by `adapters/telegram/stand-in/start.js`),
+//! played by members through the stand-in's client API.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TOKEN: &str = "4242:fake-test-token-never-logged";
+const GROUP: i64 = -100_123;
+const STRANGERS: i64 = -200;
+const BOT_ID: i64 = 666;
+const WAIT: Duration = Duration::from_secs(20);
+
+const CONFIG: &str = r#"
+[[community]]
+id = "rustaceans"
+name = "Rustaceans"
+timezone = "Europe/Berlin"
+telegram = { chat_id = -100123 }
+
+[community.checkin]
+points = 10
+
+[community.points]
+give_allowance = 2
+give_max = 5
+
+[community.topics]
+pool = ["What did you learn this week?"]
+reply_points = 2
+
+[[community.schedule]]
+id = "reminder"
+cron = "0 20 * * *"
+action = "checkin_reminder"
+
+[[community.schedule]]
+id = "daily-topic"
+cron = "0 10 * * *"
+action = "topic"
+"#;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A child process killed when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+struct StandIn {
+    port: u16,
+    _process: Running,
+}
+
+impl StandIn {
+    fn start() -> StandIn {
+        let dir = root().join("adapters/telegram/stand-in");
+        assert!(
+            dir.join("node_modules/telegram-test-api").exists(),
+            "the Telegram stand-in is not installed: run `npm ci --prefix adapters/telegram/stand-in` (README's test command does)"
+        );
+        let mut child = Command::new("node")
+            .arg("start.js")
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("node runs the stand-in");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("stand-in prints its port");
+        let port: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("stand-in said {line:?}: {e}"));
+        StandIn {
+            port: port["port"].as_u64().and_then(|p| u16::try_from(p).ok()).expect("port"),
+            _process: Running(child),
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: &Value) -> Value {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the stand-in");
+        let body = body.to_string();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read");
+        let (_, payload) = response.split_once("\r\n\r\n").expect("an HTTP response");
+        serde_json::from_str(payload).unwrap_or_else(|e| panic!("{path} answered {payload:?}: {e}"))
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        self.call("POST", path, &body)
+    }
+
+    fn log(&self) -> Value {
+        self.call("GET", "/botLog", &json!({}))["result"].clone()
+    }
+
+    /// Waits until the bot has sent `n` messages to `chat` that were not read before.
+    fn bot_messages(&self, chat: i64, n: usize) -> Vec<Value> {
+        let deadline = Instant::now() + WAIT;
+        let mut seen = Vec::new();
+        while seen.len() < n && Instant::now() < deadline {
+            let batch = self.post("/getUpdates", json!({"token": TOKEN, "chatId": chat}));
+            seen.extend(batch["result"].as_array().cloned().unwrap_or_default().into_iter().map(|stored| {
+                let mut message = stored["message"].clone();
+                message["stand_in_message_id"] = stored["messageId"].clone();
+                message
+            }));
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(seen.len(), n, "bot messages in {chat}: {seen:#?}");
+        for message in &seen {
+            assert_no_user_html(message["text"].as_str().unwrap_or_default());
+        }
+        seen
+    }
+}
+
+/// Only the tags the renderer writes may appear; user text is always escaped.
+fn assert_no_user_html(text: &str) {
+    let mut rest = text.to_string();
+    for tag in ["<b>", "</b>", "<i>", "</i>", "<code>", "</code>"] {
+        rest = rest.replace(tag, "");
+    }
+    assert!(!rest.contains('<') && !rest.contains('>'), "unescaped HTML in a bot message: {text}");
+}
+
+#[derive(Clone)]
+struct Member {
+    id: i64,
+    first_name: &'static str,
+    username: Option<&'static str>,
+}
+
+impl Member {
+    fn user(&self) -> Value {
+        let mut user = json!({"id": self.id, "is_bot": false, "first_name": self.first_name});
+        if let Some(username) = self.username {
+            user["username"] = json!(username);
+        }
+        user
+    }
+}
+
+fn chat(id: i64) -> Value {
+    json!({"id": id, "type": "supergroup", "title": "A group"})
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+impl StandIn {
+    /// A member writes `text` in `chat`, optionally replying to `reply_to` (a message object).
+    fn say(&self, from: &Member, chat_id: i64, text: &str, reply_to: Option<Value>) {
+        let mut message =
+            json!({"botToken": TOKEN, "from": from.user(), "chat": chat(chat_id), "date": now(), "text": text});
+        if let Some(original) = reply_to {
+            message["reply_to_message"] = original;
+        }
+        self.post("/sendMessage", message);
+    }
+
+    /// Says `text` and returns the bot's one answer.
+    fn ask(&self, from: &Member, chat_id: i64, text: &str) -> Value {
+        self.say(from, chat_id, text, None);
+        self.bot_messages(chat_id, 1).remove(0)
+    }
+
+    fn tap(&self, from: &Member, post: &Value, data: &str) {
+        let message = json!({"message_id": post_id(post), "chat": chat(GROUP), "date": now(), "text": post["text"]});
+        self.post("/sendCallback", json!({"botToken": TOKEN, "from": from.user(), "message": message, "data": data}));
+    }
+
+    fn bot_added_to(&self, chat_id: i64) {
+        let bot = json!({"id": BOT_ID, "is_bot": true, "first_name": "hearth", "username": "HearthTestBot"});
+        let update = json!({"my_chat_member": {
+            "chat": chat(chat_id),
+            "from": {"id": 9, "is_bot": false, "first_name": "Owner"},
+            "date": now(),
+            "old_chat_member": {"status": "left", "user": bot},
+            "new_chat_member": {"status": "member", "user": bot},
+        }});
+        self.post("/sendUpdate", json!({"botToken": TOKEN, "update": update}));
+    }
+}
+
+fn text(message: &Value) -> &str {
+    message["text"].as_str().unwrap_or_default()
+}
+
+/// The stand-in's id of a message the bot sent (stored with the message).
+fn post_id(message: &Value) -> i64 {
+    message["stand_in_message_id"].as_i64().expect("message id recorded by the stand-in")
+}
+
+fn replied_to(message: &Value) -> Option<i64> {
+    message["reply_parameters"]["message_id"].as_i64()
+}
+
+fn start_hearth(api: &StandIn, dir: &Path) -> Running {
+    let child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("run")
+        .current_dir(root())
+        .env("TELEGRAM_TOKEN", TOKEN)
+        .env("TELEGRAM_API_URL", format!("http://127.0.0.1:{}", api.port))
+        .env("HEARTH_CONFIG", dir.join("hearth.toml"))
+        .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
+        .env("RUST_LOG", "info")
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("HEARTH_HTTP_ADDR")
+        .env_remove("TELEGRAM_WEBHOOK_URL")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start hearth");
+    Running(child)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hearth-telegram-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[test]
+fn a_group_conversation_over_the_bot_api() {
+    let dir = scratch("group");
+    std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
+    let api = StandIn::start();
+    let hearth = start_hearth(&api, &dir);
+
+    // Ready once the command menus are published: member and admin scopes, en and zh.
+    let deadline = Instant::now() + WAIT;
+    while api.log()["setMyCommands"].as_array().map_or(0, Vec::len) < 4 {
+        assert!(Instant::now() < deadline, "hearth never published its command menu");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let menus = api.log()["setMyCommands"].clone();
+    let scopes: Vec<&str> =
+        menus.as_array().expect("menus").iter().filter_map(|m| m["scope"]["type"].as_str()).collect();
+    assert_eq!(scopes, ["all_group_chats", "all_chat_administrators", "all_group_chats", "all_chat_administrators"]);
+    let member_menu: Vec<&str> =
+        menus[0]["commands"].as_array().expect("commands").iter().filter_map(|c| c["command"].as_str()).collect();
+    assert!(member_menu.contains(&"checkin") && !member_menu.contains(&"award"), "{member_menu:?}");
+
+    let alice = Member { id: 1001, first_name: "Alice", username: Some("alice") };
+    let bob = Member { id: 1002, first_name: "Bob", username: Some("bob") };
+    let carol = Member { id: 1003, first_name: "Carol", username: Some("carol") };
+    let dave = Member { id: 1004, first_name: "Dave <i>&co", username: None };
+
+    // Added to the configured group: a welcome that names the community.
+    api.bot_added_to(GROUP);
+    let welcome = api.bot_messages(GROUP, 1).remove(0);
+    assert!(text(&welcome).contains("Rustaceans") && text(&welcome).contains("/checkin"), "{welcome}");
+    // Added to a group no community owns: the exact line to add.
+    api.bot_added_to(STRANGERS);
+    let hint = api.bot_messages(STRANGERS, 1).remove(0);
+    assert!(text(&hint).contains("<code>telegram = { chat_id = -200 }</code>"), "{hint}");
+
+    // Two members check in, one with @botname; a reply quotes the member's message.
+    let checked_in = api.ask(&alice, GROUP, "/checkin");
+    assert!(text(&checked_in).contains("Alice checked in: day 1"), "{checked_in}");
+    assert!(replied_to(&checked_in).is_some(), "answers reply to the command: {checked_in}");
+    let checked_in = api.ask(&bob, GROUP, "/checkin@HearthTestBot");
+    assert!(text(&checked_in).contains("Bob checked in: day 1"), "{checked_in}");
+    let bob_message_id = replied_to(&checked_in).expect("reply to bob");
+
+    // A command for another bot is not ours: the next answer is Carol's check-in.
+    api.say(&carol, GROUP, "/checkin@SomeOtherBot", None);
+    let checked_in = api.ask(&carol, GROUP, "/checkin");
+    assert!(text(&checked_in).contains("Carol checked in"), "{checked_in}");
+
+    // Giving by @username, with hostile text in the reason.
+    let gave = api.ask(&bob, GROUP, "/give @alice 3 <script>alert(1)</script> & thanks");
+    assert!(text(&gave).contains("Bob gave Alice 3 points"), "{gave}");
+    assert!(text(&gave).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; thanks"), "{gave}");
+
+    // A member without admin rights is refused; a chat admin awards by replying to Bob's message.
+    let refused = api.ask(&dave, GROUP, "/award @bob 5 nice");
+    assert!(text(&refused).contains("Only admins"), "{refused}");
+    api.post("/setChatAdmin", json!({"chatId": GROUP, "userId": carol.id}));
+    let bobs_message = json!({"message_id": bob_message_id, "from": bob.user(), "chat": chat(GROUP), "date": now(), "text": "/checkin@HearthTestBot"});
+    api.say(&carol, GROUP, "/award 5 great review", Some(bobs_message));
+    let awarded = api.bot_messages(GROUP, 1).remove(0);
+    assert!(text(&awarded).contains("Bob was awarded 5 points"), "{awarded}");
+
+    // A scheduled reminder goes out through the outbox, with a Check in button.
+    let posted = api.ask(&carol, GROUP, "/post reminder");
+    assert!(text(&posted).contains("reminder"), "{posted}");
+    let reminder = api.bot_messages(GROUP, 1).remove(0);
+    let button = &reminder["reply_markup"]["inline_keyboard"][0][0];
+    assert_eq!(button["callback_data"], "/checkin", "{reminder}");
+    // Dave taps it: a public check-in in the chat, and the tap is answered.
+    api.tap(&dave, &reminder, "/checkin");
+    let checked_in = api.bot_messages(GROUP, 1).remove(0);
+    assert!(text(&checked_in).contains("Dave &lt;i&gt;&amp;co checked in"), "{checked_in}");
+    // A second tap: the personal refusal is a toast, not a message.
+    api.tap(&dave, &reminder, "/checkin");
+    let deadline = Instant::now() + WAIT;
+    while api.log()["callbackAnswers"].as_array().map_or(0, Vec::len) < 2 {
+        assert!(Instant::now() < deadline, "the second tap was never answered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let toast = api.log()["callbackAnswers"][1]["text"].as_str().unwrap_or_default().to_string();
+    assert!(toast.contains("already checked in"), "{toast}");
+
+    // A topic post, and a reply to it earns topic points once.
+    api.ask(&carol, GROUP, "/post daily-topic");
+    let topic = api.bot_messages(GROUP, 1).remove(0);
+    assert!(text(&topic).contains("What did you learn this week?"), "{topic}");
+    let bot = json!({"id": BOT_ID, "is_bot": true, "first_name": "hearth", "username": "HearthTestBot"});
+    let topic_message =
+        json!({"message_id": post_id(&topic), "from": bot, "chat": chat(GROUP), "date": now(), "text": topic["text"]});
+    api.say(&alice, GROUP, "Rust's borrow checker, finally", Some(topic_message));
+    let earned = api.bot_messages(GROUP, 1).remove(0);
+    assert!(text(&earned).contains("+2"), "{earned}");
+
+    // In a group no community owns, every command answers with the hint.
+    let hint = api.ask(&bob, STRANGERS, "/checkin");
+    assert!(text(&hint).contains("telegram = { chat_id = -200 }"), "{hint}");
+
+    drop(hearth);
+    let export = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(["export", "--community", "rustaceans", "--format", "json"])
+        .current_dir(root())
+        .env("HEARTH_CONFIG", dir.join("hearth.toml"))
+        .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
+        .output()
+        .expect("export");
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let export: Value = serde_json::from_slice(&export.stdout).expect("JSON export");
+    let balance = |name: &str| {
+        export["members"].as_array().expect("members").iter().find(|m| m["name"] == name).map(|m| m["balance"].clone())
+    };
+    assert_eq!(balance("Alice"), Some(json!(10 + 3 + 2)));
+    assert_eq!(balance("Bob"), Some(json!(10 + 5)));
+    assert_eq!(balance("Carol"), Some(json!(10)));
+    assert_eq!(balance("Dave <i>&co"), Some(json!(10)));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_start_that_fails_never_prints_the_token() {
+    let dir = scratch("no-api");
+    std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
+    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("run")
+        .current_dir(root())
+        .env("TELEGRAM_TOKEN", TOKEN)
+        // Nothing listens on port 9 of loopback: getMe fails at once.
+        .env("TELEGRAM_API_URL", "http://127.0.0.1:9")
+        .env("HEARTH_CONFIG", dir.join("hearth.toml"))
+        .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::null())
+        .output()
+        .expect("hearth runs");
+    assert!(!out.status.success());
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(printed.contains("getMe"), "the failure says what failed: {printed}");
+    assert!(!printed.contains("fake-test-token"), "the token leaked: {printed}");
+    let _ = std::fs::remove_dir_all(dir);
+}
