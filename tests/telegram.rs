@@ -88,18 +88,8 @@ impl StandIn {
     }
 
     fn call(&self, method: &str, path: &str, body: &Value) -> Value {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the stand-in");
-        let body = body.to_string();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("send");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read");
-        let (_, payload) = response.split_once("\r\n\r\n").expect("an HTTP response");
-        serde_json::from_str(payload).unwrap_or_else(|e| panic!("{path} answered {payload:?}: {e}"))
+        let (_, payload) = http(self.port, method, path, &[], &body.to_string());
+        serde_json::from_str(&payload).unwrap_or_else(|e| panic!("{path} answered {payload:?}: {e}"))
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
@@ -129,6 +119,22 @@ impl StandIn {
         }
         seen
     }
+}
+
+/// One HTTP/1.1 request on loopback: the status and the body.
+fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect on loopback");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("an HTTP status");
+    let (_, payload) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    (status, payload.to_string())
 }
 
 /// Only the tags the renderer writes may appear; user text is always escaped.
@@ -213,8 +219,12 @@ fn replied_to(message: &Value) -> Option<i64> {
     message["reply_parameters"]["message_id"].as_i64()
 }
 
-fn start_hearth(api: &StandIn, dir: &Path) -> Running {
-    let child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+/// `hearth run` long-polling the stand-in; `env` adds variables (webhook mode).
+fn start_hearth(api: &StandIn, dir: &Path, env: &[(&str, String)]) -> Running {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    command.env_remove("HEARTH_HTTP_ADDR").env_remove("TELEGRAM_WEBHOOK_URL");
+    command.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+    let child = command
         .arg("run")
         .current_dir(root())
         .env("TELEGRAM_TOKEN", TOKEN)
@@ -223,8 +233,6 @@ fn start_hearth(api: &StandIn, dir: &Path) -> Running {
         .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
         .env("RUST_LOG", "info")
         .env_remove("DISCORD_TOKEN")
-        .env_remove("HEARTH_HTTP_ADDR")
-        .env_remove("TELEGRAM_WEBHOOK_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -245,7 +253,7 @@ fn a_group_conversation_over_the_bot_api() {
     let dir = scratch("group");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let api = StandIn::start();
-    let hearth = start_hearth(&api, &dir);
+    let hearth = start_hearth(&api, &dir, &[]);
 
     // Ready once the command menus are published: member and admin scopes, en and zh.
     let deadline = Instant::now() + WAIT;
@@ -377,5 +385,65 @@ fn a_start_that_fails_never_prints_the_token() {
     let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(printed.contains("getMe"), "the failure says what failed: {printed}");
     assert!(!printed.contains("fake-test-token"), "the token leaked: {printed}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !ready() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+#[test]
+fn webhook_mode_checks_the_secret_and_processes_an_update_once() {
+    let dir = scratch("webhook");
+    std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
+    let api = StandIn::start();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/telegram/webhook");
+    let _hearth = start_hearth(
+        &api,
+        &dir,
+        &[("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")), ("TELEGRAM_WEBHOOK_URL", url.clone())],
+    );
+    wait_for("setWebhook", || api.log()["setWebhook"].as_array().is_some_and(|calls| !calls.is_empty()));
+    let registered = api.log()["setWebhook"][0].clone();
+    assert_eq!(registered["url"], url.as_str());
+    let secret = registered["secret_token"].as_str().expect("a secret token").to_string();
+    assert!(secret.len() >= 32, "{secret}");
+    wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
+    assert_eq!(http(port, "GET", "/healthz", &[], ""), (200, "ok".to_string()));
+
+    // A member's message goes through the stand-in's webhook delivery.
+    let alice = Member { id: 1001, first_name: "Alice", username: Some("alice") };
+    let checked_in = api.ask(&alice, GROUP, "/checkin");
+    assert!(text(&checked_in).contains("Alice checked in"), "{checked_in}");
+    assert_eq!(api.log()["webhookStatuses"], json!([200]));
+
+    // Posts without the secret, or with another one, are refused and change nothing.
+    let bob = Member { id: 1002, first_name: "Bob", username: Some("bob") };
+    let update = json!({"update_id": 900_001, "message": {
+        "message_id": 77, "from": bob.user(), "chat": chat(GROUP), "date": now(), "text": "/checkin"
+    }})
+    .to_string();
+    assert_eq!(http(port, "POST", "/telegram/webhook", &[], &update).0, 401);
+    let wrong = [("X-Telegram-Bot-Api-Secret-Token", "not-the-secret")];
+    assert_eq!(http(port, "POST", "/telegram/webhook", &wrong, &update).0, 401);
+    let right = [("X-Telegram-Bot-Api-Secret-Token", secret.as_str())];
+    assert_eq!(http(port, "POST", "/telegram/webhook", &right, "{not json").0, 400);
+    // The same update delivered twice is processed once.
+    assert_eq!(http(port, "POST", "/telegram/webhook", &right, &update).0, 200);
+    assert_eq!(http(port, "POST", "/telegram/webhook", &right, &update).0, 200);
+    let answers = api.bot_messages(GROUP, 1);
+    assert!(text(&answers[0]).contains("Bob checked in"), "{answers:?}");
+    std::thread::sleep(Duration::from_millis(500));
+    let again = api.post("/getUpdates", json!({"token": TOKEN, "chatId": GROUP}));
+    assert_eq!(again["result"], json!([]), "a redelivered update was answered twice");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -12,10 +12,13 @@
 // - callback updates carry `chat_instance`, which teloxide requires;
 // - answerCallbackQuery, setMyCommands and deleteWebhook answer `true`;
 // - getChatMember answers from admins the test declares;
+// - setWebhook answers `true` and keeps `secret_token`, which every webhook
+//   POST then carries in X-Telegram-Bot-Api-Secret-Token, as Telegram does;
 // - client routes: POST /sendUpdate (any raw update, e.g. my_chat_member),
 //   POST /setChatAdmin {chatId, userId}, GET /botLog (calls recorded).
 'use strict';
 
+const axios = require('axios');
 const TelegramServer = require('telegram-test-api');
 const { routes } = require('telegram-test-api/lib/routes/index');
 
@@ -26,7 +29,9 @@ const BOT = {
   username: 'HearthTestBot',
 };
 
-const log = { callbackAnswers: [], setMyCommands: [], getChatMember: [] };
+const log = {
+  callbackAnswers: [], setMyCommands: [], getChatMember: [], setWebhook: [], webhookStatuses: [],
+};
 const admins = new Set();
 const USER_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'];
 
@@ -42,6 +47,46 @@ TelegramServer.formatUpdate = (update) => {
   }
   return originalFormat(update);
 };
+
+// Webhook delivery with the secret header; a non-2xx answer is recorded, not thrown.
+TelegramServer.prototype.addUserUpdate = async function addUserUpdate(update) {
+  const webhook = this.webhooks[update.botToken];
+  if (webhook) {
+    const headers = webhook.secret_token ? { 'X-Telegram-Bot-Api-Secret-Token': webhook.secret_token } : {};
+    const response = await axios({
+      url: webhook.url, method: 'POST', data: TelegramServer.formatUpdate(update), headers, validateStatus: () => true,
+    });
+    log.webhookStatuses.push(response.status);
+  } else {
+    this.storage.userMessages.push(update);
+  }
+  this.updateId += 1;
+};
+
+// Text fields of a multipart/form-data body (teloxide sends setWebhook so,
+// because it may carry a certificate file); express parses no multipart.
+function multipartFields(req) {
+  return new Promise((resolve, reject) => {
+    const match = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers['content-type'] || '');
+    if (!match) {
+      resolve({});
+      return;
+    }
+    const boundary = `--${match[1] || match[2]}`;
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('error', reject);
+    req.on('end', () => {
+      const fields = {};
+      for (const part of Buffer.concat(chunks).toString('utf8').split(boundary)) {
+        const [head, ...rest] = part.split('\r\n\r\n');
+        const name = /name="([^"]+)"/.exec(head || '');
+        if (name) fields[name[1]] = rest.join('\r\n\r\n').replace(/\r\n$/, '');
+      }
+      resolve(fields);
+    });
+  });
+}
 
 function body(req) {
   return { ...(req.query || {}), ...(req.body || {}) };
@@ -112,6 +157,13 @@ function patchedRoutes(app, server) {
 
   app.all('/bot:token/setMyCommands', (req, res) => {
     log.setMyCommands.push(body(req));
+    res.json({ ok: true, result: true });
+  });
+
+  app.all('/bot:token/setWebhook', async (req, res) => {
+    const webhook = { ...body(req), ...(await multipartFields(req)) };
+    log.setWebhook.push(webhook);
+    server.setWebhook(webhook, req.params.token);
     res.json({ ok: true, result: true });
   });
 
