@@ -194,13 +194,21 @@ impl StandIn {
     }
 
     fn bot_added_to(&self, chat_id: i64) {
+        self.bot_membership(chat_id, "left", "member");
+    }
+
+    fn bot_removed_from(&self, chat_id: i64) {
+        self.bot_membership(chat_id, "member", "kicked");
+    }
+
+    fn bot_membership(&self, chat_id: i64, old: &str, new: &str) {
         let bot = json!({"id": BOT_ID, "is_bot": true, "first_name": "hearth", "username": "HearthTestBot"});
         let update = json!({"my_chat_member": {
             "chat": chat(chat_id),
             "from": {"id": 9, "is_bot": false, "first_name": "Owner"},
             "date": now(),
-            "old_chat_member": {"status": "left", "user": bot},
-            "new_chat_member": {"status": "member", "user": bot},
+            "old_chat_member": {"status": old, "user": bot},
+            "new_chat_member": {"status": new, "user": bot, "until_date": 0},
         }});
         self.post("/sendUpdate", json!({"botToken": TOKEN, "update": update}));
     }
@@ -235,7 +243,7 @@ fn start_hearth(api: &StandIn, dir: &Path, env: &[(&str, String)]) -> Running {
         .env_remove("DISCORD_TOKEN")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        .stderr(std::fs::File::create(dir.join("hearth.log")).expect("log file"))
         .spawn()
         .expect("start hearth");
     Running(child)
@@ -255,12 +263,7 @@ fn a_group_conversation_over_the_bot_api() {
     let api = StandIn::start();
     let hearth = start_hearth(&api, &dir, &[]);
 
-    // Ready once the command menus are published: member and admin scopes, en and zh.
-    let deadline = Instant::now() + WAIT;
-    while api.log()["setMyCommands"].as_array().map_or(0, Vec::len) < 4 {
-        assert!(Instant::now() < deadline, "hearth never published its command menu");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until_ready(&api);
     let menus = api.log()["setMyCommands"].clone();
     let scopes: Vec<&str> =
         menus.as_array().expect("menus").iter().filter_map(|m| m["scope"]["type"].as_str()).collect();
@@ -388,6 +391,15 @@ fn a_start_that_fails_never_prints_the_token() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Ready once the command menus are published: member and admin scopes, en and zh.
+fn wait_until_ready(api: &StandIn) {
+    wait_for("the command menus", || api.log()["setMyCommands"].as_array().map_or(0, Vec::len) >= 4);
+}
+
+fn log_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("hearth.log")).unwrap_or_default()
+}
+
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + WAIT;
     while !ready() {
@@ -445,5 +457,48 @@ fn webhook_mode_checks_the_secret_and_processes_an_update_once() {
     std::thread::sleep(Duration::from_millis(500));
     let again = api.post("/getUpdates", json!({"token": TOKEN, "chatId": GROUP}));
     assert_eq!(again["result"], json!([]), "a redelivered update was answered twice");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn delivery_waits_out_a_429_and_gives_up_when_the_bot_is_out() {
+    let dir = scratch("delivery");
+    std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
+    let api = StandIn::start();
+    let _hearth = start_hearth(&api, &dir, &[]);
+    wait_until_ready(&api);
+    let carol = Member { id: 1003, first_name: "Carol", username: Some("carol") };
+    api.post("/setChatAdmin", json!({"chatId": GROUP, "userId": carol.id}));
+    let failed_sends = || api.log()["failedSends"].as_array().map_or(0, Vec::len);
+
+    // Flood control: the post waits as long as Telegram says, then goes out once.
+    let too_many = json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1",
+        "parameters": {"retry_after": 1}});
+    api.post("/failPosts", json!({"chatId": GROUP, "count": 1, "status": 429, "answer": too_many}));
+    assert!(text(&api.ask(&carol, GROUP, "/post reminder")).contains("Posted reminder"));
+    let reminder = api.bot_messages(GROUP, 1).remove(0);
+    assert_eq!(reminder["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "/checkin");
+    assert_eq!(failed_sends(), 1);
+
+    // Kicked: the post fails for good, with the reason, and is not retried.
+    let kicked = json!({"ok": false, "error_code": 403,
+        "description": "Forbidden: bot was kicked from the supergroup chat"});
+    api.post("/failPosts", json!({"chatId": GROUP, "count": 1, "status": 403, "answer": kicked}));
+    std::thread::sleep(Duration::from_millis(1100)); // a manual post is one per admin and second
+    assert!(text(&api.ask(&carol, GROUP, "/post reminder")).contains("Posted reminder"));
+    wait_for("the permanent failure in the log", || {
+        log_of(&dir).lines().any(|l| l.contains("delivery failed") && l.contains("permanent=true"))
+    });
+    assert_eq!(failed_sends(), 2);
+
+    // Removed from the chat: it is marked inactive and posts are not even tried.
+    api.bot_removed_from(GROUP);
+    wait_for("the removal in the log", || log_of(&dir).contains("the bot was removed from a chat"));
+    std::thread::sleep(Duration::from_millis(1100));
+    assert!(text(&api.ask(&carol, GROUP, "/post reminder")).contains("Posted reminder"));
+    wait_for("the skipped post in the log", || log_of(&dir).contains("reason=the bot was removed from the chat"));
+    assert_eq!(failed_sends(), 2, "no send was tried for a chat the bot is out of");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(api.post("/getUpdates", json!({"token": TOKEN, "chatId": GROUP}))["result"], json!([]));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -15,7 +15,9 @@
 // - setWebhook answers `true` and keeps `secret_token`, which every webhook
 //   POST then carries in X-Telegram-Bot-Api-Secret-Token, as Telegram does;
 // - client routes: POST /sendUpdate (any raw update, e.g. my_chat_member),
-//   POST /setChatAdmin {chatId, userId}, GET /botLog (calls recorded).
+//   POST /setChatAdmin {chatId, userId}, GET /botLog (calls recorded),
+//   POST /failPosts {chatId, count, status, answer}: the next `count`
+//   messages with buttons sent to chatId get that error answer instead.
 'use strict';
 
 const axios = require('axios');
@@ -30,9 +32,10 @@ const BOT = {
 };
 
 const log = {
-  callbackAnswers: [], setMyCommands: [], getChatMember: [], setWebhook: [], webhookStatuses: [],
+  callbackAnswers: [], setMyCommands: [], getChatMember: [], setWebhook: [], webhookStatuses: [], failedSends: [],
 };
 const admins = new Set();
+const failures = [];
 const USER_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'];
 
 const originalFormat = TelegramServer.formatUpdate;
@@ -134,6 +137,15 @@ function patchedRoutes(app, server) {
   });
 
   app.all('/bot:token/sendMessage', (req, res) => {
+    const request = body(req);
+    const failure = request.reply_markup
+      && failures.find((f) => f.count > 0 && String(f.chatId) === String(request.chat_id));
+    if (failure) {
+      failure.count -= 1;
+      log.failedSends.push({ chatId: request.chat_id, status: failure.status });
+      res.status(failure.status).json(failure.answer);
+      return;
+    }
     const sent = server.addBotMessage(body(req), req.params.token);
     const chatId = Number(sent.chat_id);
     res.json({
@@ -198,6 +210,11 @@ function patchedRoutes(app, server) {
     const { botToken, update } = req.body;
     await server.addUserUpdate({ ...server.getCommonFields(botToken), raw: update });
     server.emit('AddedUserMessage');
+    res.json({ ok: true, result: null });
+  });
+
+  app.post('/failPosts', (req, res) => {
+    failures.push({ ...req.body });
     res.json({ ok: true, result: null });
   });
 
