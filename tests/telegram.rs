@@ -66,6 +66,11 @@ struct StandIn {
 
 impl StandIn {
     fn start() -> StandIn {
+        Self::start_as(false)
+    }
+
+    /// `plain`: the npm package as published, none of `start.js`'s patches.
+    fn start_as(plain: bool) -> StandIn {
         let dir = root().join("adapters/telegram/stand-in");
         assert!(
             dir.join("node_modules/telegram-test-api").exists(),
@@ -73,6 +78,7 @@ impl StandIn {
         );
         let mut child = Command::new("node")
             .arg("start.js")
+            .env("STAND_IN_PLAIN", if plain { "1" } else { "0" })
             .current_dir(&dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -227,20 +233,23 @@ fn replied_to(message: &Value) -> Option<i64> {
     message["reply_parameters"]["message_id"].as_i64()
 }
 
-/// `hearth run` long-polling the stand-in; `env` adds variables (webhook mode).
+/// `hearth run` long-polling the stand-in, logging to `dir/hearth.log`;
+/// `env` adds or overrides variables (webhook mode, log level).
 fn start_hearth(api: &StandIn, dir: &Path, env: &[(&str, String)]) -> Running {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    command.env_remove("HEARTH_HTTP_ADDR").env_remove("TELEGRAM_WEBHOOK_URL");
-    command.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
-    let child = command
+    command
         .arg("run")
         .current_dir(root())
+        .env_remove("HEARTH_HTTP_ADDR")
+        .env_remove("TELEGRAM_WEBHOOK_URL")
+        .env_remove("DISCORD_TOKEN")
         .env("TELEGRAM_TOKEN", TOKEN)
         .env("TELEGRAM_API_URL", format!("http://127.0.0.1:{}", api.port))
         .env("HEARTH_CONFIG", dir.join("hearth.toml"))
         .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
-        .env("RUST_LOG", "info")
-        .env_remove("DISCORD_TOKEN")
+        .env("RUST_LOG", "info");
+    command.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+    let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(dir.join("hearth.log")).expect("log file"))
@@ -261,7 +270,8 @@ fn a_group_conversation_over_the_bot_api() {
     let dir = scratch("group");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let api = StandIn::start();
-    let hearth = start_hearth(&api, &dir, &[]);
+    // Trace logging: even then the token must not appear.
+    let hearth = start_hearth(&api, &dir, &[("RUST_LOG", "trace".to_string())]);
 
     wait_until_ready(&api);
     let menus = api.log()["setMyCommands"].clone();
@@ -349,6 +359,9 @@ fn a_group_conversation_over_the_bot_api() {
     assert!(text(&hint).contains("telegram = { chat_id = -200 }"), "{hint}");
 
     drop(hearth);
+    let log = log_of(&dir);
+    assert!(log.contains("TRACE"), "the run logged at trace level");
+    assert!(!log.contains("fake-test-token"), "the token reached the log");
     let export = Command::new(env!("CARGO_BIN_EXE_hearth"))
         .args(["export", "--community", "rustaceans", "--format", "json"])
         .current_dir(root())
@@ -500,5 +513,37 @@ fn delivery_waits_out_a_429_and_gives_up_when_the_bot_is_out() {
     assert_eq!(failed_sends(), 2, "no send was tried for a chat the bot is out of");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(api.post("/getUpdates", json!({"token": TOKEN, "chatId": GROUP}))["result"], json!([]));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_unpatched_stand_in_gets_answers_too() {
+    // Its getMe lacks fields, its getUpdates never waits, its callbacks lack
+    // chat_instance and it knows no setMyCommands or getChatMember: hearth
+    // copes with each. Carol is an admin through the config's list.
+    let dir = scratch("plain");
+    std::fs::write(
+        dir.join("hearth.toml"),
+        CONFIG.replace("chat_id = -100123 }", "chat_id = -100123 }\nadmins = [\"telegram:1003\"]"),
+    )
+    .expect("config");
+    let api = StandIn::start_as(true);
+    let _hearth = start_hearth(&api, &dir, &[]);
+    let alice = Member { id: 1001, first_name: "Alice", username: Some("alice") };
+    let bob = Member { id: 1002, first_name: "Bob", username: Some("bob") };
+    let carol = Member { id: 1003, first_name: "Carol", username: None };
+
+    wait_for("hearth to answer", || log_of(&dir).contains("connected to Telegram"));
+    assert!(text(&api.ask(&alice, GROUP, "/checkin")).contains("Alice checked in"));
+    assert!(text(&api.ask(&bob, GROUP, "/checkin@TestNameBot")).contains("Bob checked in"));
+    assert!(
+        text(&api.ask(&bob, GROUP, "/give @alice 2 <b>thanks</b>"))
+            .contains("Bob gave Alice 2 points: &lt;b&gt;thanks")
+    );
+    assert!(text(&api.ask(&carol, GROUP, "/post reminder")).contains("Posted reminder"));
+    let reminder = api.bot_messages(GROUP, 1).remove(0);
+    api.tap(&carol, &reminder, "/checkin");
+    assert!(text(&api.bot_messages(GROUP, 1)[0]).contains("Carol checked in"));
+    assert!(text(&api.ask(&bob, STRANGERS, "/checkin")).contains("telegram = { chat_id = -200 }"));
     let _ = std::fs::remove_dir_all(dir);
 }

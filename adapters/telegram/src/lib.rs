@@ -69,10 +69,11 @@ impl Telegram {
             bot = bot.set_api_url(url);
         }
         let bot = Throttle::new_spawn(bot, Limits::default());
-        let me = bot.get_me().await.context("asking Telegram who the bot is (getMe); is TELEGRAM_TOKEN right?")?;
-        let me = BotIdentity { id: me.id, username: me.username.clone().unwrap_or_default() };
+        let me = who_am_i(&bot).await.context("asking Telegram who the bot is (getMe); is TELEGRAM_TOKEN right?")?;
         tracing::info!(bot = %me.username, "connected to Telegram");
-        menu::publish(&bot).await;
+        // In the background: a slow or missing setMyCommands must not delay updates.
+        let menu_bot = bot.clone();
+        tokio::spawn(async move { menu::publish(&menu_bot).await });
         Ok(Telegram {
             shared: Arc::new(Shared {
                 engine,
@@ -88,5 +89,25 @@ impl Telegram {
 
     pub fn me(&self) -> &BotIdentity {
         &self.shared.me
+    }
+}
+
+/// `getMe`. A server that leaves out fields teloxide's `Me` requires (test
+/// stand-ins do) still tells the id and username, which is all hearth needs.
+async fn who_am_i(bot: &TelegramBot) -> Result<BotIdentity, teloxide::RequestError> {
+    match bot.get_me().await {
+        Ok(me) => Ok(BotIdentity { id: me.id, username: me.username.clone().unwrap_or_default() }),
+        Err(teloxide::RequestError::InvalidJson { source, raw }) => {
+            let value: serde_json::Value = serde_json::from_str(&raw).unwrap_or_default();
+            let result = &value["result"];
+            match (result["id"].as_u64(), result["username"].as_str()) {
+                (Some(id), Some(username)) => {
+                    tracing::warn!("getMe answered without some of Telegram's fields; using its id and username");
+                    Ok(BotIdentity { id: teloxide::types::UserId(id), username: username.to_string() })
+                }
+                _ => Err(teloxide::RequestError::InvalidJson { source, raw }),
+            }
+        }
+        Err(error) => Err(error),
     }
 }

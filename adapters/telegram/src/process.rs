@@ -9,7 +9,7 @@ use hearth_bot::{Actor, ChatRef, Platform, Request};
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQueryId, MessageId, Update};
 
-use crate::translate::{Inbound, translate, users_with_handles};
+use crate::translate::{self, Inbound, translate, users_with_handles};
 use crate::{Telegram, render};
 
 /// How many update ids are remembered to drop a redelivered update.
@@ -52,6 +52,7 @@ impl Telegram {
             tracing::debug!(update = update.id.0, "update seen before; skipped");
             return;
         }
+        let update = translate::repaired(update);
         self.remember_handles(&update).await;
         let event_id = format!("telegram:{}", update.id.0);
         match translate(&update, &self.shared.me) {
@@ -93,8 +94,10 @@ impl Telegram {
             Ok(command) => command,
             Err(error) => return engine.refuse_unparsed(chat, &error),
         };
-        // Only admin commands cost a getChatMember call.
+        // Only admin commands cost a getChatMember call, and only for
+        // accounts the config does not already list as admins.
         if let (true, ChatRef::Telegram { chat_id }) = (command.is_admin_only(), chat)
+            && !engine.listed_admin(chat, &actor)
             && let Ok(user) = actor.user_id.parse::<u64>()
         {
             actor.is_platform_admin =

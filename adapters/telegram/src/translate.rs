@@ -34,6 +34,32 @@ pub enum Inbound {
     Ignore,
 }
 
+/// An update teloxide could not read, repaired where the cause is a field
+/// Telegram always sends but some Bot API stand-ins omit (a callback
+/// query's `chat_instance`). Anything else comes back unchanged.
+pub fn repaired(update: Update) -> Update {
+    let UpdateKind::Error(value) = &update.kind else {
+        return update;
+    };
+    let mut value = value.clone();
+    let Some(query) = value.get_mut("callback_query").and_then(serde_json::Value::as_object_mut) else {
+        return update;
+    };
+    if query.contains_key("chat_instance") {
+        return update;
+    }
+    query.insert("chat_instance".into(), serde_json::Value::String(String::new()));
+    let mut full = serde_json::json!({ "update_id": update.id.0 });
+    if let (Some(full), Some(fields)) = (full.as_object_mut(), value.as_object()) {
+        full.extend(fields.clone());
+    }
+    // teloxide reads updates from text, not from a `Value`.
+    match serde_json::from_str::<Update>(&full.to_string()) {
+        Ok(fixed) if !matches!(fixed.kind, UpdateKind::Error(_)) => fixed,
+        _ => update,
+    }
+}
+
 /// Translates one update. `@handles` stay handles: the engine resolves them
 /// against the users the adapter has reported (`users_with_handles`).
 pub fn translate(update: &Update, me: &BotIdentity) -> Inbound {

@@ -2,6 +2,7 @@
 // package telegram-test-api, with the routes hearth needs patched in.
 //
 // Usage: node start.js            (binds 127.0.0.1 on a free port)
+//        STAND_IN_PLAIN=1 node start.js   (the package as published, unpatched)
 // Prints one JSON line {"port": N} on stdout once it listens.
 //
 // What is patched, and why (telegram-test-api 4.2.x against teloxide 0.17):
@@ -38,8 +39,10 @@ const admins = new Set();
 const failures = [];
 const USER_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'];
 
+const PLAIN = process.env.STAND_IN_PLAIN === '1';
+
 const originalFormat = TelegramServer.formatUpdate;
-TelegramServer.formatUpdate = (update) => {
+const patchedFormat = (update) => {
   if ('raw' in update) {
     return { update_id: update.updateId, ...update.raw };
   }
@@ -52,7 +55,7 @@ TelegramServer.formatUpdate = (update) => {
 };
 
 // Webhook delivery with the secret header; a non-2xx answer is recorded, not thrown.
-TelegramServer.prototype.addUserUpdate = async function addUserUpdate(update) {
+async function patchedAddUserUpdate(update) {
   const webhook = this.webhooks[update.botToken];
   if (webhook) {
     const headers = webhook.secret_token ? { 'X-Telegram-Bot-Api-Secret-Token': webhook.secret_token } : {};
@@ -64,7 +67,7 @@ TelegramServer.prototype.addUserUpdate = async function addUserUpdate(update) {
     this.storage.userMessages.push(update);
   }
   this.updateId += 1;
-};
+}
 
 // Text fields of a multipart/form-data body (teloxide sends setWebhook so,
 // because it may carry a certificate file); express parses no multipart.
@@ -229,8 +232,12 @@ function patchedRoutes(app, server) {
 }
 
 async function main() {
-  // Registered before the package's own routes, so these win.
-  routes.unshift(patchedRoutes);
+  if (!PLAIN) {
+    // Registered before the package's own routes, so these win.
+    routes.unshift(patchedRoutes);
+    TelegramServer.formatUpdate = patchedFormat;
+    TelegramServer.prototype.addUserUpdate = patchedAddUserUpdate;
+  }
   const server = new TelegramServer({ host: '127.0.0.1', port: 1 });
   server.config.port = Number(process.env.STAND_IN_PORT || 0);
   await server.start();

@@ -88,16 +88,16 @@ impl<'a> Ctx<'a> {
                 .await?
             }
         };
-        let is_admin = actor.is_platform_admin
-            || scope
-                .community
-                .admins
-                .iter()
-                .any(|a| a.platform == actor.platform.as_str() && a.user_id == actor.user_id);
+        let is_admin = actor.is_platform_admin || listed_admin(scope.community, actor);
         Ok(Ctx { scope, actor, member, is_admin, event_id: request.event_id.as_deref() })
     }
 
     pub fn platform(&self) -> Platform {
         self.actor.platform
     }
+}
+
+/// Whether the community's `admins` list names this account.
+pub fn listed_admin(community: &CommunityConfig, actor: &Actor) -> bool {
+    community.admins.iter().any(|a| a.platform == actor.platform.as_str() && a.user_id == actor.user_id)
 }

@@ -224,6 +224,12 @@ impl Engine {
         }
     }
 
+    /// Whether the config's `admins` list makes this account an admin in
+    /// `chat` (adapters skip asking the platform then).
+    pub fn listed_admin(&self, chat: &ChatRef, actor: &Actor) -> bool {
+        self.served().community_for(chat).is_some_and(|community| context::listed_admin(community, actor))
+    }
+
     /// Runs one command in one transaction and says how it went.
     pub async fn handle(&self, request: Request) -> Reply {
         let served = self.served();
