@@ -16,10 +16,18 @@ impl DayBoundary {
         Self { tz, starts_at }
     }
 
-    /// The local day that `instant` belongs to.
+    /// The local day that `instant` belongs to: the last day whose start
+    /// (`start_of`) is not after it. The wall clock alone is not enough: when
+    /// clocks fall back across the start time, wall time repeats, but a day
+    /// that has begun never un-begins.
     pub fn day_of(&self, instant: DateTime<Utc>) -> NaiveDate {
         let local = instant.with_timezone(&self.tz).naive_local();
-        (local - self.offset()).date()
+        let by_wall_clock = (local - self.offset()).date();
+        match (by_wall_clock.succ_opt(), by_wall_clock.pred_opt()) {
+            (Some(next), _) if self.start_of(next) <= instant => next,
+            (_, Some(previous)) if self.start_of(by_wall_clock) > instant => previous,
+            _ => by_wall_clock,
+        }
     }
 
     /// The UTC instant at which local `day` begins. A start time that does
@@ -115,6 +123,19 @@ mod tests {
         let ny = DayBoundary::new(chrono_tz::America::New_York, NaiveTime::from_hms_opt(1, 30, 0).unwrap());
         // 2026-11-01 01:30 happens twice; the first is EDT (UTC-4).
         assert_eq!(ny.start_of(date("2026-11-01")), at("2026-11-01T05:30:00Z"));
+    }
+
+    #[test]
+    fn a_begun_day_stays_begun_when_clocks_fall_back_across_its_start() {
+        // New York, days start 01:15. On 2027-11-07 01:15 EDT (05:15 UTC) the
+        // day begins; at 06:00 UTC clocks go back to 01:00 EST, and 01:09 EST
+        // (06:09 UTC) is wall time before 01:15 yet still the 7th.
+        let ny = DayBoundary::new(chrono_tz::America::New_York, NaiveTime::from_hms_opt(1, 15, 0).unwrap());
+        assert_eq!(ny.day_of(at("2027-11-07T05:14:59Z")), date("2027-11-06"));
+        assert_eq!(ny.day_of(at("2027-11-07T05:15:00Z")), date("2027-11-07"));
+        assert_eq!(ny.day_of(at("2027-11-07T06:09:03Z")), date("2027-11-07"));
+        assert_eq!(ny.day_of(at("2027-11-08T06:14:59Z")), date("2027-11-07"));
+        assert_eq!(ny.day_of(at("2027-11-08T06:15:00Z")), date("2027-11-08"));
     }
 
     #[test]
