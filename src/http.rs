@@ -1,5 +1,5 @@
-//! The HTTP listener on `HEARTH_HTTP_ADDR`: `GET /healthz` and, in webhook
-//! mode, `POST /telegram/webhook`.
+//! The HTTP listener on `HEARTH_HTTP_ADDR`: `GET /healthz`,
+//! `POST /discord/interactions` and, in webhook mode, `POST /telegram/webhook`.
 
 use std::net::SocketAddr;
 
@@ -8,20 +8,25 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use hearth_discord::{Discord, INTERACTIONS_PATH};
 use hearth_telegram::{SECRET_HEADER, Telegram, WEBHOOK_PATH, WebhookAnswer};
 
-#[derive(Clone)]
-struct Listeners {
-    telegram: Option<Telegram>,
+/// The adapters that take HTTP requests; a route without its adapter answers 404.
+#[derive(Clone, Default)]
+pub struct Listeners {
+    pub telegram: Option<Telegram>,
+    pub discord: Option<Discord>,
 }
 
 /// Binds `addr` and serves until the process ends.
-pub async fn serve(addr: SocketAddr, telegram: Option<Telegram>) -> anyhow::Result<()> {
+pub async fn serve(addr: SocketAddr, listeners: Listeners) -> anyhow::Result<()> {
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route(WEBHOOK_PATH, post(telegram_webhook))
-        .with_state(Listeners { telegram });
+        .route(INTERACTIONS_PATH, post(discord_interaction))
+        .with_state(listeners);
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding HEARTH_HTTP_ADDR {addr}"))?;
     tracing::info!(%addr, "HTTP listener up");
@@ -38,4 +43,14 @@ async fn telegram_webhook(State(listeners): State<Listeners>, headers: HeaderMap
         WebhookAnswer::Unauthorized => StatusCode::UNAUTHORIZED,
         WebhookAnswer::BadRequest => StatusCode::BAD_REQUEST,
     }
+}
+
+async fn discord_interaction(State(listeners): State<Listeners>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(discord) = listeners.discord else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let answer = discord.interaction(header("x-signature-ed25519"), header("x-signature-timestamp"), &body).await;
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], answer.body).into_response()
 }

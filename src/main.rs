@@ -153,12 +153,9 @@ fn parse_clock(text: &str) -> anyhow::Result<DateTime<Utc>> {
 }
 
 async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
-    for var in ["DISCORD_TOKEN", "DISCORD_PUBLIC_KEY"] {
-        if std::env::var_os(var).is_some() {
-            eprintln!("hearth: {var} is set, but this build has no Discord adapter yet; it is ignored");
-        }
-    }
-    let Some(telegram) = settings::telegram()? else {
+    let telegram = settings::telegram()?;
+    let discord = settings::discord()?;
+    if telegram.is_none() && discord.is_none() {
         eprintln!("hearth: no chat platform adapter is configured; chatting on stdin/stdout (console adapter)");
         if std::io::stdin().is_terminal() {
             eprintln!(
@@ -166,37 +163,64 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
             );
         }
         return console(config, path, None, None, None).await;
-    };
+    }
     let http_addr = settings::http_addr()?;
     let webhook_url = settings::telegram_webhook_url()?;
+    if discord.as_ref().is_some_and(|d| d.public_key.is_some()) && http_addr.is_none() {
+        anyhow::bail!("DISCORD_PUBLIC_KEY needs HEARTH_HTTP_ADDR (the address Discord's interaction POSTs reach)");
+    }
+    if webhook_url.is_some() && http_addr.is_none() {
+        anyhow::bail!("TELEGRAM_WEBHOOK_URL needs HEARTH_HTTP_ADDR (the address Telegram's POSTs reach)");
+    }
+    let mut targets = Vec::new();
+    if telegram.is_some() {
+        targets.push(Platform::Telegram);
+    }
+    if discord.as_ref().is_some_and(|d| d.token.is_some()) {
+        targets.push(Platform::Discord);
+        eprintln!(
+            "hearth: the Discord gateway is not in this build yet; DISCORD_TOKEN is used for REST \
+             (slash commands, posts) and interactions arrive at POST /discord/interactions"
+        );
+    }
     let store = Store::connect(&settings::database_url(None, &config)).await?;
-    let engine = Engine::open(store.clone(), config, Arc::new(SystemClock), vec![Platform::Telegram]).await?;
+    let engine = Engine::open(store.clone(), config, Arc::new(SystemClock), targets).await?;
     reload::spawn(engine.clone(), path);
-    let telegram = hearth_telegram::Telegram::connect(engine.clone(), telegram).await?;
     // Started once here, never from a connect handler: a reconnect cannot duplicate them.
     tokio::spawn(engine.clone().run_scheduler());
-    tokio::spawn(telegram.clone().run_delivery());
-    let webhook = match (http_addr, webhook_url) {
-        (Some(_), Some(url)) => {
-            telegram.set_webhook(url).await?;
-            true
+    let mut listeners = http::Listeners::default();
+    if let Some(settings) = telegram {
+        let telegram = hearth_telegram::Telegram::connect(engine.clone(), settings).await?;
+        tokio::spawn(telegram.clone().run_delivery());
+        match webhook_url {
+            Some(url) => telegram.set_webhook(url).await?,
+            None => {
+                tokio::spawn(telegram.clone().run_polling());
+            }
         }
-        (None, Some(_)) => {
-            anyhow::bail!("TELEGRAM_WEBHOOK_URL needs HEARTH_HTTP_ADDR (the address Telegram's POSTs reach)")
+        listeners.telegram = Some(telegram);
+    }
+    if let Some(settings) = discord {
+        let discord = hearth_discord::Discord::new(engine.clone(), settings)?;
+        if discord.can_post() {
+            let registering = discord.clone();
+            tokio::spawn(async move {
+                if let Err(error) = registering.register_commands().await {
+                    tracing::error!(error = ?error, "registering Discord slash commands failed");
+                }
+            });
+            tokio::spawn(discord.clone().run_delivery());
         }
-        _ => false,
-    };
-    if !webhook {
-        tokio::spawn(telegram.clone().run_polling());
+        listeners.discord = Some(discord);
     }
     if let Some(addr) = http_addr {
         tokio::spawn(async move {
-            if let Err(error) = http::serve(addr, Some(telegram)).await {
+            if let Err(error) = http::serve(addr, listeners).await {
                 tracing::error!(error = ?error, "the HTTP listener stopped");
             }
         });
     }
-    eprintln!("hearth: running on Telegram ({}); Ctrl-C stops", if webhook { "webhook" } else { "long polling" });
+    eprintln!("hearth: running; Ctrl-C stops");
     shutdown_signal().await;
     store.close().await;
     Ok(ExitCode::SUCCESS)

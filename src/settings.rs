@@ -75,3 +75,16 @@ pub fn telegram_webhook_url() -> anyhow::Result<Option<url::Url>> {
         .map(|url| url::Url::parse(&url).with_context(|| format!("TELEGRAM_WEBHOOK_URL {url:?} is not a URL")))
         .transpose()
 }
+
+/// `DISCORD_TOKEN`, `DISCORD_PUBLIC_KEY`, `DISCORD_API_URL` and
+/// `DISCORD_APPLICATION_ID`; `None` when neither a token nor a key is set.
+pub fn discord() -> anyhow::Result<Option<hearth_discord::DiscordSettings>> {
+    let (token, public_key) = (env("DISCORD_TOKEN"), env("DISCORD_PUBLIC_KEY"));
+    if token.is_none() && public_key.is_none() {
+        return Ok(None);
+    }
+    let application_id = env("DISCORD_APPLICATION_ID")
+        .map(|id| id.parse::<u64>().with_context(|| format!("DISCORD_APPLICATION_ID {id:?} is not a numeric id")))
+        .transpose()?;
+    Ok(Some(hearth_discord::DiscordSettings { token, public_key, api_url: env("DISCORD_API_URL"), application_id }))
+}

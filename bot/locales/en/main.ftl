@@ -239,3 +239,15 @@ digest-streaks = Longest streaks: { $names }
 digest-points = Most points this week: { $names }
 digest-points-entry = { $name } ({ $points })
 digest-challenge = Challenge winner: { $winner } with "{ $theme }"
+
+# Argument descriptions (Discord slash-command options).
+arg-member = the member
+arg-amount = how many points
+arg-reason = why
+arg-note = a note for today (optional)
+arg-window = all, week, month or season
+arg-text = the topic
+arg-entry = the entry
+arg-id = the number
+arg-theme = the challenge theme
+arg-schedule = the schedule id from the config

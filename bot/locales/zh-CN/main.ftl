@@ -202,3 +202,15 @@ digest-streaks = 连签最长：{ $names }
 digest-points = 本周积分最多：{ $names }
 digest-points-entry = { $name }（{ $points } 分）
 digest-challenge = 挑战优胜：{ $winner }，作品主题“{ $theme }”
+
+# Argument descriptions (Discord slash-command options).
+arg-member = 成员
+arg-amount = 积分数
+arg-reason = 原因
+arg-note = 今天的备注（可选）
+arg-window = 全部、本周、本月或本赛季
+arg-text = 话题
+arg-entry = 作品
+arg-id = 编号
+arg-theme = 挑战主题
+arg-schedule = 配置中的计划 id

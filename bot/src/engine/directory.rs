@@ -66,3 +66,14 @@ fn chat_key(chat: &ChatRef) -> Option<(Platform, String)> {
         ChatRef::Telegram { chat_id } => Some((Platform::Telegram, chat_id.to_string())),
     }
 }
+
+impl Engine {
+    /// A value an adapter stored about itself, e.g. its last command registration.
+    pub async fn bot_state(&self, key: &str) -> anyhow::Result<Option<String>> {
+        self.inner.store.bot_state(key).await
+    }
+
+    pub async fn set_bot_state(&self, key: &str, value: &str) -> anyhow::Result<()> {
+        self.inner.store.set_bot_state(key, value, self.now()).await
+    }
+}

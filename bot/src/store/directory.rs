@@ -86,3 +86,29 @@ impl WriteTx {
         Ok(row.map(|(user_id, display_name, is_bot)| HandleOwner { user_id, display_name, is_bot }))
     }
 }
+
+impl Store {
+    /// A value the bot stored about itself (`bot_state`).
+    pub async fn bot_state(&self, key: &str) -> anyhow::Result<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM bot_state WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&self.reader)
+            .await
+            .context("reading bot state")?;
+        Ok(row.map(|(value,)| value))
+    }
+
+    pub async fn set_bot_state(&self, key: &str, value: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO bot_state (key, value, changed_at) VALUES (?, ?, ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(fmt_time(now))
+        .execute(&self.writer)
+        .await
+        .context("writing bot state")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,95 @@
+//! The outbox worker for Discord channels: scheduled posts go out over REST
+//! with the outbox id as an enforced nonce, so a retry never posts twice.
+
+use std::time::Duration;
+
+use hearth_bot::Platform;
+use hearth_bot::engine::PendingPost;
+use serenity::all::{ChannelId, HttpError};
+
+use crate::{Discord, render};
+
+/// The longest the worker sleeps without looking at the outbox (retries fall due).
+const RECHECK: Duration = Duration::from_secs(5);
+/// Discord's JSON error codes that no retry fixes: unknown channel or guild,
+/// missing access, missing permissions, cannot send in this channel.
+const PERMANENT_CODES: &[isize] = &[10003, 10004, 50001, 50013, 50008];
+
+impl Discord {
+    /// Delivers queued posts until the process ends; wakes when posts are
+    /// queued, and every few seconds for retries. Rate limits are serenity's.
+    pub async fn run_delivery(self) {
+        let mut queued = self.shared.engine.posts_queued();
+        loop {
+            self.deliver_pending().await;
+            tokio::select! {
+                changed = queued.changed() => if changed.is_err() { return },
+                () = tokio::time::sleep(RECHECK) => {}
+            }
+        }
+    }
+
+    /// One pass over every community that has a Discord channel.
+    pub async fn deliver_pending(&self) {
+        let engine = &self.shared.engine;
+        let served = engine.served();
+        for community in &served.config.communities {
+            let Some(link) = &community.discord else {
+                continue;
+            };
+            let Ok(channel) = link.channel_id.parse::<u64>() else {
+                continue;
+            };
+            let posts = match engine.pending_posts(Platform::Discord, &community.id).await {
+                Ok(posts) => posts,
+                Err(error) => {
+                    tracing::error!(community = %community.id, error = ?error, "reading the outbox failed");
+                    continue;
+                }
+            };
+            for post in posts {
+                self.deliver(ChannelId::new(channel.max(1)), &post).await;
+            }
+        }
+    }
+
+    async fn deliver(&self, channel: ChannelId, post: &PendingPost) {
+        let Some(http) = &self.shared.http else {
+            return;
+        };
+        let engine = &self.shared.engine;
+        let recorded = match channel.send_message(http.as_ref(), render::post_message(&post.reply, post.id)).await {
+            Ok(message) => engine.mark_delivered(post.id, Some(&message.id.get().to_string())).await,
+            Err(error) => {
+                let permanent = is_permanent(&error);
+                let reason = reason(&error);
+                tracing::warn!(post = post.id, channel = channel.get(), reason = %reason, permanent, "delivery failed");
+                engine.delivery_failed(post, &reason, permanent).await
+            }
+        };
+        if let Err(error) = recorded {
+            tracing::error!(post = post.id, error = ?error, "recording a delivery failed");
+        }
+    }
+}
+
+fn is_permanent(error: &serenity::Error) -> bool {
+    match error {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            PERMANENT_CODES.contains(&response.error.code) || matches!(response.status_code.as_u16(), 403 | 404)
+        }
+        // A message over Discord's limits never fits; serenity refuses it before sending.
+        serenity::Error::Model(_) => true,
+        _ => false,
+    }
+}
+
+/// The failure in words for the outbox row: Discord's own message when it gave one.
+fn reason(error: &serenity::Error) -> String {
+    match error {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            format!("{} {} (code {})", response.status_code.as_u16(), response.error.message, response.error.code)
+        }
+        other => other.to_string(),
+    }
+}

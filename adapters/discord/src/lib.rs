@@ -1,0 +1,183 @@
+//! hearth-discord: the Discord adapter. It translates interactions into
+//! engine requests and renders replies as Discord messages; it holds no
+//! rules and no SQL.
+//!
+//! This first part serves the HTTP interactions endpoint, registers the slash
+//! commands, and delivers scheduled posts over REST. All REST goes to
+//! `DISCORD_API_URL` when it is set.
+
+mod delivery;
+pub mod render;
+pub mod slash;
+pub mod translate;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use hearth_bot::command::{Command, ParseError};
+use hearth_bot::reply::Reply;
+use hearth_bot::{Actor, ChatRef, Engine, Request};
+use serenity::all::{ApplicationId, Http, HttpBuilder};
+use serenity::interactions_endpoint::Verifier;
+
+pub use translate::{Inbound, parse_interaction, translate};
+
+/// Where the HTTP listener routes Discord's interaction POSTs.
+pub const INTERACTIONS_PATH: &str = "/discord/interactions";
+/// `bot_state` key of the slash commands last registered.
+const REGISTERED_KEY: &str = "discord.registered_commands";
+
+/// What the adapter needs from the environment.
+pub struct DiscordSettings {
+    /// `DISCORD_TOKEN`: REST (posts, command registration). Never logged.
+    pub token: Option<String>,
+    /// `DISCORD_PUBLIC_KEY`: hex Ed25519 key that signs interaction POSTs.
+    pub public_key: Option<String>,
+    /// `DISCORD_API_URL`: where REST goes instead of https://discord.com.
+    pub api_url: Option<String>,
+    /// `DISCORD_APPLICATION_ID`, else asked from Discord.
+    pub application_id: Option<u64>,
+}
+
+impl std::fmt::Debug for DiscordSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordSettings")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("public_key", &self.public_key)
+            .field("api_url", &self.api_url)
+            .field("application_id", &self.application_id)
+            .finish()
+    }
+}
+
+/// A ready Discord adapter. Cheap to clone.
+#[derive(Clone)]
+pub struct Discord {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    engine: Engine,
+    /// REST client, when a token is set.
+    http: Option<Arc<Http>>,
+    /// Checks interaction signatures, when a public key is set.
+    verifier: Option<Verifier>,
+}
+
+/// The HTTP answer to one interaction POST.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    pub status: u16,
+    /// JSON.
+    pub body: String,
+}
+
+impl Discord {
+    pub fn new(engine: Engine, settings: DiscordSettings) -> anyhow::Result<Discord> {
+        let verifier = settings
+            .public_key
+            .as_deref()
+            .map(|key| {
+                let bytes = parse_hex_key(key).context("DISCORD_PUBLIC_KEY must be 64 hex digits")?;
+                Verifier::try_new(bytes).map_err(|_| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key"))
+            })
+            .transpose()?;
+        let http = settings.token.map(|token| {
+            let mut builder = HttpBuilder::new(token);
+            if let Some(url) = settings.api_url {
+                builder = builder.proxy(url.trim_end_matches('/').to_string());
+            }
+            if let Some(id) = settings.application_id {
+                builder = builder.application_id(ApplicationId::new(id));
+            }
+            Arc::new(builder.build())
+        });
+        Ok(Discord { shared: Arc::new(Shared { engine, http, verifier }) })
+    }
+
+    /// Whether scheduled posts can be delivered (a token is set).
+    pub fn can_post(&self) -> bool {
+        self.shared.http.is_some()
+    }
+
+    /// Registers the slash commands globally with one bulk overwrite, only
+    /// when they differ from the last registration (Discord limits creates).
+    pub async fn register_commands(&self) -> anyhow::Result<()> {
+        let Some(http) = &self.shared.http else {
+            return Ok(());
+        };
+        let definitions = slash::definitions();
+        let wanted = serde_json::to_string(&definitions).context("serializing slash commands")?;
+        let engine = &self.shared.engine;
+        if engine.bot_state(REGISTERED_KEY).await?.as_deref() == Some(wanted.as_str()) {
+            tracing::info!("slash commands unchanged; not registering");
+            return Ok(());
+        }
+        if http.application_id().is_none() {
+            let info = http.get_current_application_info().await.context("asking Discord for the application id")?;
+            http.set_application_id(info.id);
+        }
+        serenity::all::Command::set_global_commands(http, definitions)
+            .await
+            .context("registering slash commands (bulk overwrite)")?;
+        engine.set_bot_state(REGISTERED_KEY, &wanted).await?;
+        tracing::info!("slash commands registered");
+        Ok(())
+    }
+
+    /// One POST to `/discord/interactions`: the signature is checked first
+    /// (401 when bad or missing), then PING gets PONG and a command or a
+    /// button gets its answer in the response.
+    pub async fn interaction(&self, signature: Option<&str>, timestamp: Option<&str>, body: &[u8]) -> HttpAnswer {
+        let verified = match (&self.shared.verifier, signature, timestamp) {
+            (Some(verifier), Some(signature), Some(timestamp)) => verifier.verify(signature, timestamp, body).is_ok(),
+            _ => false,
+        };
+        if !verified {
+            return HttpAnswer { status: 401, body: r#"{"error":"invalid request signature"}"#.into() };
+        }
+        let interaction = match parse_interaction(body) {
+            Ok(interaction) => interaction,
+            Err(error) => {
+                tracing::warn!(error = %error, "an interaction does not parse");
+                return HttpAnswer { status: 400, body: r#"{"error":"not an interaction"}"#.into() };
+            }
+        };
+        let response = match translate(&interaction) {
+            Inbound::Ping => serenity::all::CreateInteractionResponse::Pong,
+            Inbound::Command { actor, chat, parsed, event_id } => {
+                render::interaction_response(&self.run(actor, chat, parsed, event_id).await)
+            }
+            Inbound::Ignore => {
+                return HttpAnswer { status: 400, body: r#"{"error":"unsupported interaction"}"#.into() };
+            }
+        };
+        match serde_json::to_string(&response) {
+            Ok(body) => HttpAnswer { status: 200, body },
+            Err(error) => {
+                tracing::error!(error = %error, "serializing an interaction response failed");
+                HttpAnswer { status: 500, body: "{}".into() }
+            }
+        }
+    }
+
+    async fn run(&self, actor: Actor, chat: ChatRef, parsed: Result<Command, ParseError>, event_id: String) -> Reply {
+        let engine = &self.shared.engine;
+        match parsed {
+            Ok(command) => engine.handle(Request { actor, chat, command, event_id: Some(event_id) }).await,
+            Err(error) => engine.refuse_unparsed(&chat, &error),
+        }
+    }
+}
+
+fn parse_hex_key(hex: &str) -> Option<[u8; 32]> {
+    let hex = hex.trim();
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut bytes = [0u8; 32];
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(bytes)
+}
