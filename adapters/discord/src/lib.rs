@@ -84,8 +84,12 @@ impl Discord {
             .transpose()?;
         let http = settings.token.map(|token| {
             let mut builder = HttpBuilder::new(token);
+            // serenity's ratelimiter builds its requests without the proxy
+            // (0.12.5, http/ratelimiting.rs), so with DISCORD_API_URL set the
+            // ratelimiter is off and limits are the proxy's business, as
+            // serenity's docs advise; against Discord itself it stays on.
             if let Some(url) = settings.api_url {
-                builder = builder.proxy(url.trim_end_matches('/').to_string());
+                builder = builder.proxy(url.trim_end_matches('/').to_string()).ratelimiter_disabled(true);
             }
             if let Some(id) = settings.application_id {
                 builder = builder.application_id(ApplicationId::new(id));
@@ -144,7 +148,8 @@ impl Discord {
             }
         };
         let response = match translate(&interaction) {
-            Inbound::Ping => serenity::all::CreateInteractionResponse::Pong,
+            // Exactly Discord's documented PONG (serenity's adds `"data": null`).
+            Inbound::Ping => return HttpAnswer { status: 200, body: r#"{"type":1}"#.into() },
             Inbound::Command { actor, chat, parsed, event_id } => {
                 render::interaction_response(&self.run(actor, chat, parsed, event_id).await)
             }

@@ -161,18 +161,26 @@ fn render_span(span: &Span) -> String {
 }
 
 /// Backslash-escapes Discord markdown, and breaks `@everyone`/`@here` and
-/// `<@…>` so they read as text even where mentions are allowed.
+/// `<@…>` so they read as text even where mentions are allowed. `#`, `>` and
+/// `-` only mean something at the start of a line, so only there are they
+/// escaped (a span may start a line).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    let mut at_start = true;
     for c in text.chars() {
         match c {
-            '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '<' | '#' | '-' | '[' | ']' | '(' | ')' | ':' => {
+            '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '<' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' | '>' | '-' if at_start => {
                 out.push('\\');
                 out.push(c);
             }
             '@' => out.push_str("@\u{200B}"),
             c => out.push(c),
         }
+        at_start = at_start && c.is_whitespace();
     }
     out
 }
