@@ -166,6 +166,11 @@ impl Bot {
     fn start(name: &str, recorder: &Recorder) -> Bot {
         let dir = scratch(name);
         std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
+        Self::start_in(dir, recorder)
+    }
+
+    /// Starts on an existing directory (its database survives a restart).
+    fn start_in(dir: PathBuf, recorder: &Recorder) -> Bot {
         let key = SigningKey::from_bytes(&[7; 32]);
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_hearth"))
@@ -342,4 +347,23 @@ fn signed_interactions_get_answers_and_bad_signatures_get_401() {
     let log = std::fs::read_to_string(bot.dir.join("hearth.log")).unwrap_or_default();
     assert!(!log.contains(TOKEN), "the token reached the log");
     let _ = std::fs::remove_dir_all(&bot.dir);
+}
+
+#[test]
+fn slash_commands_are_registered_again_only_when_they_change() {
+    let recorder = Recorder::start();
+    let registrations =
+        || recorder.calls().iter().filter(|r| r.method == "PUT" && r.path.contains("/commands")).count();
+    let first = Bot::start("register", &recorder);
+    wait_for("the first registration", || registrations() == 1);
+    let dir = first.dir.clone();
+    drop(first);
+    // A restart with the same commands on the same database: no second bulk overwrite.
+    let second = Bot::start_in(dir.clone(), &recorder);
+    wait_for("the restarted bot's log", || {
+        std::fs::read_to_string(dir.join("hearth.log")).is_ok_and(|log| log.contains("slash commands unchanged"))
+    });
+    assert_eq!(registrations(), 1);
+    drop(second);
+    let _ = std::fs::remove_dir_all(dir);
 }
