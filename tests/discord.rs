@@ -4,19 +4,21 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
+
+mod common;
+use common::{Running, free_port, hex, http, root, wait_for};
 
 const GUILD: &str = "290926798626357999";
 const CHANNEL: &str = "645027906669510667";
 const APPLICATION: &str = "775799577604522054";
 const TOKEN: &str = "fake-discord-token-never-logged";
-const WAIT: Duration = Duration::from_secs(20);
 /// MANAGE_GUILD.
 const ADMIN: &str = "32";
 const MEMBER: &str = "0";
@@ -36,15 +38,6 @@ id = "reminder"
 cron = "0 20 * * *"
 action = "checkin_reminder"
 "#;
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// One request the recorder saw.
 #[derive(Debug, Clone)]
@@ -135,23 +128,11 @@ fn message_json() -> Value {
     })
 }
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hearth-discord-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 /// The running bot, and how to talk to it.
@@ -197,19 +178,9 @@ impl Bot {
 
     /// POSTs `body` with the given signature headers; the status and JSON answer.
     fn post(&self, body: &str, headers: &[(&str, String)]) -> (u16, Value) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        let mut request =
-            "POST /discord/interactions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n".to_string();
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        request.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()));
-        stream.write_all(request.as_bytes()).expect("send");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read");
-        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status");
-        let payload = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-        (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        let (status, payload) = http(self.port, "POST", "/discord/interactions", &headers, body);
+        (status, serde_json::from_str(&payload).unwrap_or(Value::Null))
     }
 
     fn signed_headers(&self, key: &SigningKey, body: &str) -> Vec<(&'static str, String)> {
@@ -221,14 +192,6 @@ impl Bot {
     fn send(&self, interaction: &Value) -> (u16, Value) {
         let body = interaction.to_string();
         self.post(&body, &self.signed_headers(&self.key, &body))
-    }
-}
-
-fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + WAIT;
-    while !ready() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -2,19 +2,21 @@
 //! (telegram-test-api, patched by `adapters/telegram/stand-in/start.js`),
 //! played by members through the stand-in's client API.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+mod common;
+use common::{Running, WAIT, free_port, http, root, wait_for};
 
 const TOKEN: &str = "4242:fake-test-token-never-logged";
 const GROUP: i64 = -100_123;
 const STRANGERS: i64 = -200;
 const BOT_ID: i64 = 666;
-const WAIT: Duration = Duration::from_secs(20);
 
 const CONFIG: &str = r#"
 [[community]]
@@ -44,20 +46,6 @@ id = "daily-topic"
 cron = "0 10 * * *"
 action = "topic"
 "#;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A child process killed when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 struct StandIn {
     port: u16,
@@ -125,22 +113,6 @@ impl StandIn {
         }
         seen
     }
-}
-
-/// One HTTP/1.1 request on loopback: the status and the body.
-fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect on loopback");
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()));
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let status = response.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("an HTTP status");
-    let (_, payload) = response.split_once("\r\n\r\n").expect("an HTTP response");
-    (status, payload.to_string())
 }
 
 /// Only the tags the renderer writes may appear; user text is always escaped.
@@ -411,18 +383,6 @@ fn wait_until_ready(api: &StandIn) {
 
 fn log_of(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("hearth.log")).unwrap_or_default()
-}
-
-fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
-    let deadline = Instant::now() + WAIT;
-    while !ready() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 #[test]

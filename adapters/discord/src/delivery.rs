@@ -19,33 +19,15 @@ impl Discord {
     /// Delivers queued posts until the process ends; wakes when posts are
     /// queued, and every few seconds for retries. Rate limits are serenity's.
     pub async fn run_delivery(self) {
-        let mut queued = self.shared.engine.posts_queued();
-        loop {
-            self.deliver_pending().await;
-            tokio::select! {
-                changed = queued.changed() => if changed.is_err() { return },
-                () = tokio::time::sleep(RECHECK) => {}
-            }
-        }
+        let engine = self.shared.engine.clone();
+        engine.deliver_while_running(RECHECK, || self.deliver_pending()).await;
     }
 
     /// One pass over every community that has a Discord channel.
     pub async fn deliver_pending(&self) {
-        let engine = &self.shared.engine;
-        let served = engine.served();
-        for community in &served.config.communities {
-            let Some(link) = &community.discord else {
+        for (community, posts) in self.shared.engine.pending_posts_by_community(Platform::Discord).await {
+            let Some(channel) = community.discord.as_ref().and_then(|link| link.channel_id.parse::<u64>().ok()) else {
                 continue;
-            };
-            let Ok(channel) = link.channel_id.parse::<u64>() else {
-                continue;
-            };
-            let posts = match engine.pending_posts(Platform::Discord, &community.id).await {
-                Ok(posts) => posts,
-                Err(error) => {
-                    tracing::error!(community = %community.id, error = ?error, "reading the outbox failed");
-                    continue;
-                }
             };
             for post in posts {
                 self.deliver(ChannelId::new(channel.max(1)), &post).await;

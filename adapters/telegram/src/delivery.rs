@@ -17,30 +17,15 @@ impl Telegram {
     /// Delivers queued posts until the process ends; wakes when posts are
     /// queued, and every few seconds for retries.
     pub async fn run_delivery(self) {
-        let mut queued = self.shared.engine.posts_queued();
-        loop {
-            self.deliver_pending().await;
-            tokio::select! {
-                changed = queued.changed() => if changed.is_err() { return },
-                () = tokio::time::sleep(RECHECK) => {}
-            }
-        }
+        let engine = self.shared.engine.clone();
+        engine.deliver_while_running(RECHECK, || self.deliver_pending()).await;
     }
 
     /// One pass over every community that has a Telegram chat.
     pub async fn deliver_pending(&self) {
-        let engine = &self.shared.engine;
-        let served = engine.served();
-        for community in &served.config.communities {
+        for (community, posts) in self.shared.engine.pending_posts_by_community(Platform::Telegram).await {
             let Some(link) = &community.telegram else {
                 continue;
-            };
-            let posts = match engine.pending_posts(Platform::Telegram, &community.id).await {
-                Ok(posts) => posts,
-                Err(error) => {
-                    tracing::error!(community = %community.id, error = ?error, "reading the outbox failed");
-                    continue;
-                }
             };
             for post in posts {
                 if !self.deliver(link.chat_id, &post).await {

@@ -112,6 +112,24 @@ impl Engine {
         self.inner.posts_queued.subscribe()
     }
 
+    /// A delivery worker's loop: runs `pass` at once, then whenever posts are
+    /// queued and at least every `recheck` (retries fall due), for as long
+    /// as the engine lives.
+    pub async fn deliver_while_running<F, Fut>(&self, recheck: std::time::Duration, mut pass: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let mut queued = self.posts_queued();
+        loop {
+            pass().await;
+            tokio::select! {
+                changed = queued.changed() => if changed.is_err() { return },
+                () = tokio::time::sleep(recheck) => {}
+            }
+        }
+    }
+
     pub(super) fn announce_posts(&self) {
         self.inner.posts_queued.send_modify(|n| *n = n.wrapping_add(1));
     }
@@ -245,6 +263,21 @@ impl Engine {
             }
         }
         Ok(posts)
+    }
+
+    /// Pending posts for `target` in every community that links it, oldest
+    /// first. A community whose outbox cannot be read is logged and skipped.
+    pub async fn pending_posts_by_community(&self, target: Platform) -> Vec<(CommunityConfig, Vec<PendingPost>)> {
+        let served = self.served();
+        let mut pending = Vec::new();
+        for community in served.config.communities.iter().filter(|c| links_platform(c, target)) {
+            match self.pending_posts(target, &community.id).await {
+                Ok(posts) if posts.is_empty() => {}
+                Ok(posts) => pending.push((community.clone(), posts)),
+                Err(error) => tracing::error!(community = %community.id, error = ?error, "reading the outbox failed"),
+            }
+        }
+        pending
     }
 
     /// Records a failed delivery with its reason: tried again after a backoff
