@@ -64,6 +64,8 @@ impl Telegram {
                 let reply = self.run(actor, &chat, parsed, event_id).await;
                 self.answer_button(&chat, &reply, callback_id).await;
             }
+            // In a chat no community owns, a reply to the welcome is just chat.
+            Inbound::ReplyToBot { chat, .. } if self.shared.engine.served().community_for(&chat).is_none() => {}
             Inbound::ReplyToBot { actor, chat, bot_message_id, message_id } => {
                 let command = Command::ReplyToPost { message_id: bot_message_id.0.to_string() };
                 let reply = self.run(actor, &chat, Ok(command), event_id).await;
