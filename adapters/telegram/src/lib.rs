@@ -86,10 +86,6 @@ impl Telegram {
             }),
         })
     }
-
-    pub fn me(&self) -> &BotIdentity {
-        &self.shared.me
-    }
 }
 
 /// `getMe`. A server that leaves out fields teloxide's `Me` requires (test

@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
-use crate::command::{self, Command, ParseError};
+use crate::command::{self, Command, CommandSpec, ParseError};
 use crate::config::{CommunityConfig, Config};
 use crate::i18n::Catalog;
 use crate::reply::Reply;
@@ -237,11 +237,12 @@ impl Engine {
             return error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat);
         };
         let catalog = Catalog::new(community.locale);
-        let command_name = command_name(&request.command);
+        // The spec is 'static: the log label is only formatted when something failed.
+        let spec = request.command.spec();
         match self.run(&served, community, &catalog, request).await {
             Ok(reply) => reply,
             Err(CommandError::Unknown(error)) => {
-                tracing::error!(community = %community.id, command = %command_name, error = ?error, "command failed");
+                tracing::error!(community = %community.id, command = %command_label(spec), error = ?error, "command failed");
                 Reply::ephemeral().text(catalog.text("error-internal"))
             }
             Err(refusal) => refusal.to_reply(&catalog),
@@ -297,8 +298,8 @@ impl Engine {
 }
 
 /// A log label such as `topic suggest`.
-fn command_name(command: &Command) -> String {
-    match command.spec() {
+fn command_label(spec: Option<&CommandSpec>) -> String {
+    match spec {
         Some(spec) => spec.sub.map_or_else(|| spec.name.to_string(), |sub| format!("{} {sub}", spec.name)),
         None => "reply to post".to_string(),
     }

@@ -108,7 +108,7 @@ impl Engine {
 
     /// A receiver that changes whenever posts are queued (delivery workers
     /// wait on it instead of polling).
-    pub fn posts_queued(&self) -> watch::Receiver<u64> {
+    fn posts_queued(&self) -> watch::Receiver<u64> {
         self.inner.posts_queued.subscribe()
     }
 
