@@ -178,10 +178,6 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     }
     if discord.as_ref().is_some_and(|d| d.token.is_some()) {
         targets.push(Platform::Discord);
-        eprintln!(
-            "hearth: the Discord gateway is not in this build yet; DISCORD_TOKEN is used for REST \
-             (slash commands, posts) and interactions arrive at POST /discord/interactions"
-        );
     }
     let store = Store::connect(&settings::database_url(None, &config)).await?;
     let engine = Engine::open(store.clone(), config, Arc::new(SystemClock), targets).await?;
@@ -210,6 +206,7 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
                 }
             });
             tokio::spawn(discord.clone().run_delivery());
+            tokio::spawn(discord.clone().run_gateway());
         }
         listeners.discord = Some(discord);
     }

@@ -59,6 +59,10 @@ pub struct Reply {
     pub buttons: Vec<Button>,
     /// Only the member who asked should see it.
     pub ephemeral: bool,
+    /// Open a discussion thread with this name on the posted message, where
+    /// the platform has threads (Discord).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<String>,
 }
 
 impl Reply {

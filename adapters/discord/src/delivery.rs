@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use hearth_bot::Platform;
 use hearth_bot::engine::PendingPost;
-use serenity::all::{ChannelId, HttpError};
+use serenity::all::{AutoArchiveDuration, ChannelId, CreateThread, HttpError, Message};
 
 use crate::{Discord, render};
 
@@ -14,6 +14,8 @@ const RECHECK: Duration = Duration::from_secs(5);
 /// Discord's JSON error codes that no retry fixes: unknown channel or guild,
 /// missing access, missing permissions, cannot send in this channel.
 const PERMANENT_CODES: &[isize] = &[10003, 10004, 50001, 50013, 50008];
+/// Discord's limit on a thread's name.
+const THREAD_NAME_LIMIT: usize = 100;
 
 impl Discord {
     /// Delivers queued posts until the process ends; wakes when posts are
@@ -41,7 +43,13 @@ impl Discord {
         };
         let engine = &self.shared.engine;
         let recorded = match channel.send_message(http.as_ref(), render::post_message(&post.reply, post.id)).await {
-            Ok(message) => engine.mark_delivered(post.id, Some(&message.id.get().to_string())).await,
+            Ok(message) => {
+                let recorded = engine.mark_delivered(post.id, Some(&message.id.get().to_string())).await;
+                if let Some(name) = &post.reply.thread {
+                    self.open_thread(channel, &message, name).await;
+                }
+                recorded
+            }
             Err(error) => {
                 let permanent = is_permanent(&error);
                 let reason = reason(&error);
@@ -51,6 +59,21 @@ impl Discord {
         };
         if let Err(error) = recorded {
             tracing::error!(post = post.id, error = ?error, "recording a delivery failed");
+        }
+    }
+}
+
+impl Discord {
+    /// Opens the discussion thread on a delivered post. A failure (no
+    /// permission to create threads) is logged; the post stands without it.
+    async fn open_thread(&self, channel: ChannelId, message: &Message, name: &str) {
+        let Some(http) = &self.shared.http else {
+            return;
+        };
+        let name: String = name.chars().take(THREAD_NAME_LIMIT).collect();
+        let thread = CreateThread::new(name).auto_archive_duration(AutoArchiveDuration::OneDay);
+        if let Err(error) = channel.create_thread_from_message(http.as_ref(), message.id, thread).await {
+            tracing::warn!(channel = channel.get(), message = message.id.get(), error = %error, "opening a topic thread failed");
         }
     }
 }

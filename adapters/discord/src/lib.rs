@@ -2,11 +2,14 @@
 //! engine requests and renders replies as Discord messages; it holds no
 //! rules and no SQL.
 //!
-//! This first part serves the HTTP interactions endpoint, registers the slash
-//! commands, and delivers scheduled posts over REST. All REST goes to
+//! Interactions arrive over the gateway (`DISCORD_TOKEN`) or at the HTTP
+//! interactions endpoint (`DISCORD_PUBLIC_KEY`), or both. The gateway also
+//! brings guild joins and replies to topic posts. Slash commands are
+//! registered and scheduled posts delivered over REST, which goes to
 //! `DISCORD_API_URL` when it is set.
 
 mod delivery;
+mod gateway;
 pub mod render;
 pub mod slash;
 pub mod translate;
@@ -58,6 +61,9 @@ pub struct Discord {
 
 struct Shared {
     engine: Engine,
+    /// How to build a REST client, when a token is set (the gateway client
+    /// needs one of its own).
+    rest: Option<Rest>,
     /// REST client, when a token is set.
     http: Option<Arc<Http>>,
     /// Checks interaction signatures, when a public key is set.
@@ -82,21 +88,13 @@ impl Discord {
                 Verifier::try_new(bytes).map_err(|_| anyhow::anyhow!("DISCORD_PUBLIC_KEY is not a valid Ed25519 key"))
             })
             .transpose()?;
-        let http = settings.token.map(|token| {
-            let mut builder = HttpBuilder::new(token);
-            // serenity's ratelimiter builds its requests without the proxy
-            // (0.12.5, http/ratelimiting.rs), so with DISCORD_API_URL set the
-            // ratelimiter is off and limits are the proxy's business, as
-            // serenity's docs advise; against Discord itself it stays on.
-            if let Some(url) = settings.api_url {
-                builder = builder.proxy(url.trim_end_matches('/').to_string()).ratelimiter_disabled(true);
-            }
-            if let Some(id) = settings.application_id {
-                builder = builder.application_id(ApplicationId::new(id));
-            }
-            Arc::new(builder.build())
+        let rest = settings.token.map(|token| Rest {
+            token,
+            api_url: settings.api_url,
+            application_id: settings.application_id,
         });
-        Ok(Discord { shared: Arc::new(Shared { engine, http, verifier }) })
+        let http = rest.as_ref().map(|rest| Arc::new(rest.client()));
+        Ok(Discord { shared: Arc::new(Shared { engine, rest, http, verifier }) })
     }
 
     /// Whether scheduled posts can be delivered (a token is set).
@@ -172,6 +170,30 @@ impl Discord {
             Ok(command) => engine.handle(Request { actor, chat, command, event_id: Some(event_id) }).await,
             Err(error) => engine.refuse_unparsed(&chat, &error),
         }
+    }
+}
+
+/// What a REST client is built from. The token is never logged.
+struct Rest {
+    token: String,
+    api_url: Option<String>,
+    application_id: Option<u64>,
+}
+
+impl Rest {
+    fn client(&self) -> Http {
+        let mut builder = HttpBuilder::new(&self.token);
+        // serenity's ratelimiter builds its requests without the proxy
+        // (0.12.5, http/ratelimiting.rs), so with DISCORD_API_URL set the
+        // ratelimiter is off and limits are the proxy's business, as
+        // serenity's docs advise; against Discord itself it stays on.
+        if let Some(url) = &self.api_url {
+            builder = builder.proxy(url.trim_end_matches('/').to_string()).ratelimiter_disabled(true);
+        }
+        if let Some(id) = self.application_id {
+            builder = builder.application_id(ApplicationId::new(id));
+        }
+        builder.build()
     }
 }
 

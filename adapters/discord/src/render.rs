@@ -4,8 +4,9 @@
 
 use hearth_bot::reply::{Button, Line, Reply, Span};
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, Nonce,
+    ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
+    EditInteractionResponse, MessageId, Nonce,
 };
 
 /// A message's `content`.
@@ -63,6 +64,48 @@ pub fn interaction_response(reply: &Reply) -> CreateInteractionResponse {
     }
     message = message.embeds(rendered.embeds.into_iter().map(embed).collect());
     CreateInteractionResponse::Message(message)
+}
+
+/// The answer that replaces a deferred response ("hearth is thinking…").
+pub fn edited_response(reply: &Reply) -> EditInteractionResponse {
+    let rendered = render(reply, false);
+    EditInteractionResponse::new()
+        .content(rendered.content.unwrap_or_default())
+        .embeds(rendered.embeds.into_iter().map(embed).collect())
+        .components(rows(&rendered.buttons))
+        .allowed_mentions(no_pings())
+}
+
+/// A private answer after a public deferral: a deferral's visibility cannot
+/// change, so the answer goes out as an ephemeral follow-up.
+pub fn ephemeral_followup(reply: &Reply) -> CreateInteractionResponseFollowup {
+    let rendered = render(reply, false);
+    let mut followup = CreateInteractionResponseFollowup::new()
+        .ephemeral(true)
+        .embeds(rendered.embeds.into_iter().map(embed).collect())
+        .components(rows(&rendered.buttons))
+        .allowed_mentions(no_pings());
+    if let Some(content) = rendered.content {
+        followup = followup.content(content);
+    }
+    followup
+}
+
+/// A message outside any interaction (a welcome, an answer to a reply):
+/// plain content when it fits, optionally as a reply that does not ping.
+pub fn channel_message(reply: &Reply, reply_to: Option<(ChannelId, MessageId)>) -> CreateMessage {
+    let rendered = render(reply, false);
+    let mut message = CreateMessage::new()
+        .embeds(rendered.embeds.into_iter().map(embed).collect())
+        .components(rows(&rendered.buttons))
+        .allowed_mentions(no_pings().replied_user(false));
+    if let Some(content) = rendered.content {
+        message = message.content(content);
+    }
+    if let Some(original) = reply_to {
+        message = message.reference_message(original);
+    }
+    message
 }
 
 /// A scheduled post: embeds, buttons, and the outbox id as a nonce Discord

@@ -5,8 +5,8 @@ use hearth_bot::command::{self, ArgKind, ArgValue, Command, MemberRef, ParseErro
 use hearth_bot::{Actor, ChatRef, Platform};
 use serde_json::Value;
 use serenity::all::{
-    CommandDataOption, CommandDataOptionValue, CommandDataResolved, CommandInteraction, ComponentInteraction, GuildId,
-    Interaction, Member, User,
+    ChannelId, ChannelType, CommandDataOption, CommandDataOptionValue, CommandDataResolved, CommandInteraction,
+    ComponentInteraction, Guild, GuildChannel, GuildId, Interaction, Member, Message, MessageType, User, UserId,
 };
 
 use crate::slash;
@@ -15,6 +15,10 @@ use crate::slash;
 /// when a payload leaves `attachment_size_limit` out, which serenity 0.12.5
 /// would otherwise reject.
 const DEFAULT_ATTACHMENT_LIMIT: u32 = 25 * 1024 * 1024;
+/// A GUILD_CREATE this soon after the bot joined counts as the join. Discord
+/// sends GUILD_CREATE for every guild on every connection; the window keeps
+/// a first start on a fresh database from greeting guilds joined long ago.
+pub const JOIN_WINDOW_SECS: i64 = 24 * 60 * 60;
 
 /// One interaction, translated. One value per request, moved once: its size
 /// does not matter.
@@ -69,6 +73,72 @@ pub fn translate(interaction: &Interaction) -> Inbound {
         Interaction::Component(component) => button(component),
         _ => Inbound::Ignore,
     }
+}
+
+/// What a GUILD_CREATE means for hearth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuildSeen {
+    /// The bot joined recently: welcome it in `channel`, if it can write anywhere.
+    Joined { chat: ChatRef, channel: Option<ChannelId> },
+    /// A guild the bot has been in for a while (a reconnect, a restart).
+    Present { chat: ChatRef },
+}
+
+/// Reads a GUILD_CREATE (`now` in Unix seconds). The welcome goes to the
+/// system channel, else the first text channel the bot can write in.
+pub fn guild_seen(guild: &Guild, bot: UserId, now: i64) -> GuildSeen {
+    let joined_recently = now - guild.joined_at.unix_timestamp() < JOIN_WINDOW_SECS;
+    let channel = welcome_channel(guild, bot);
+    let chat = chat(Some(guild.id), channel.map_or(0, ChannelId::get));
+    if joined_recently { GuildSeen::Joined { chat, channel } } else { GuildSeen::Present { chat } }
+}
+
+fn welcome_channel(guild: &Guild, bot: UserId) -> Option<ChannelId> {
+    // GUILD_CREATE carries the bot's own member; without it, hope for the best.
+    let me = guild.members.get(&bot);
+    let can_write = |channel: &GuildChannel| {
+        channel.kind == ChannelType::Text
+            && me.is_none_or(|me| {
+                let allowed = guild.user_permissions_in(channel, me);
+                allowed.view_channel() && allowed.send_messages()
+            })
+    };
+    if let Some(system) = guild.system_channel_id.and_then(|id| guild.channels.get(&id))
+        && can_write(system)
+    {
+        return Some(system.id);
+    }
+    guild.channels.values().filter(|c| can_write(c)).min_by_key(|c| (c.position, c.id)).map(|c| c.id)
+}
+
+/// A MESSAGE_CREATE that answers the bot: a reply to one of its messages, or
+/// any message in a thread the bot opened (a thread opened on a message has
+/// that message's id). Works without the MESSAGE_CONTENT intent: only ids
+/// are read. `None` for everything else.
+pub fn topic_reply(message: &Message, bot: UserId, in_bot_thread: bool) -> Option<Inbound> {
+    let guild = message.guild_id?;
+    if message.author.bot || !matches!(message.kind, MessageType::Regular | MessageType::InlineReply) {
+        return None;
+    }
+    let replied_to_bot = message.referenced_message.as_deref().filter(|original| original.author.id == bot);
+    let post = match (replied_to_bot, in_bot_thread) {
+        (Some(original), _) => original.id.get(),
+        (None, true) => message.channel_id.get(),
+        (None, false) => return None,
+    };
+    let nick = message.member.as_ref().and_then(|m| m.nick.as_deref());
+    Some(Inbound::Command {
+        actor: Actor {
+            platform: Platform::Discord,
+            user_id: message.author.id.get().to_string(),
+            display_name: display_name(&message.author, nick),
+            is_bot: false,
+            is_platform_admin: false,
+        },
+        chat: chat(Some(guild), message.channel_id.get()),
+        parsed: Ok(Command::ReplyToPost { message_id: post.to_string() }),
+        event_id: format!("discord:message:{}", message.id.get()),
+    })
 }
 
 fn button(component: &ComponentInteraction) -> Inbound {

@@ -216,6 +216,7 @@ fn validate_topics(check: &mut Check<'_>, raw: &RawCommunity, base_dir: &Path) -
         file,
         file_topics,
         reply_points: check.points(&t.reply_points, "reply_points", 2),
+        thread: t.thread.unwrap_or(false),
     }
 }
 

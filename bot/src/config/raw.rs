@@ -102,6 +102,7 @@ pub struct RawTopics {
     pub pool: Vec<String>,
     pub file: Option<S<String>>,
     pub reply_points: Option<S<i64>>,
+    pub thread: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

@@ -98,6 +98,8 @@ pub struct TopicsConfig {
     /// Non-empty lines of `file`, read at load time.
     pub file_topics: Vec<String>,
     pub reply_points: i64,
+    /// Open a discussion thread on each topic post (where the platform has threads).
+    pub thread: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -40,6 +40,27 @@ impl Engine {
             .text(catalog.fmt("welcome-linked", &[("community", community.name.as_str().into())])))
     }
 
+    /// Like [`Engine::welcome`], but `None` when the directory already lists
+    /// the bot in `chat`: Discord repeats GUILD_CREATE on every connection,
+    /// and a guild is welcomed once per join.
+    pub async fn welcome_if_new(&self, chat: &ChatRef) -> anyhow::Result<Option<Reply>> {
+        if let Some((platform, id)) = chat_key(chat)
+            && self.inner.store.chat_membership(platform.as_str(), &id).await? == Some(true)
+        {
+            return Ok(None);
+        }
+        self.welcome(chat).await.map(Some)
+    }
+
+    /// The bot is in `chat` (seen without a join event, e.g. a guild it was
+    /// in before this database existed): records it without a welcome.
+    pub async fn chat_present(&self, chat: &ChatRef) -> anyhow::Result<()> {
+        match chat_key(chat) {
+            Some((platform, id)) => self.inner.store.set_chat_active(platform.as_str(), &id, true, self.now()).await,
+            None => Ok(()),
+        }
+    }
+
     /// The bot was removed from `chat`: its posts stop until it is added back.
     pub async fn chat_removed(&self, chat: &ChatRef) -> anyhow::Result<()> {
         let Some((platform, id)) = chat_key(chat) else {
@@ -52,7 +73,7 @@ impl Engine {
     /// Whether the bot was removed from `chat` and not added back.
     pub async fn chat_inactive(&self, chat: &ChatRef) -> anyhow::Result<bool> {
         match chat_key(chat) {
-            Some((platform, id)) => self.inner.store.chat_inactive(platform.as_str(), &id).await,
+            Some((platform, id)) => Ok(self.inner.store.chat_membership(platform.as_str(), &id).await? == Some(false)),
             None => Ok(false),
         }
     }

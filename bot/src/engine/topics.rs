@@ -73,12 +73,14 @@ pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx, schedule_id: &str, slot: 
     let pick = &left[(fnv1a(&format!("{}:{slot}", scope.community_id)) % left.len() as u64) as usize];
     tx.record_topic_post(scope.community_id, pick.id, round + 1, schedule_id, slot, scope.now).await?;
     let cat = scope.catalog;
-    Ok(Some(
-        Reply::public()
-            .line(Line(vec![Span::Bold(cat.text("topic-post-title"))]))
-            .text(pick.text.clone())
-            .text(cat.fmt("topic-post-hint", &[("points", scope.community.topics.reply_points.into())])),
-    ))
+    let mut post = Reply::public()
+        .line(Line(vec![Span::Bold(cat.text("topic-post-title"))]))
+        .text(pick.text.clone())
+        .text(cat.fmt("topic-post-hint", &[("points", scope.community.topics.reply_points.into())]));
+    if scope.community.topics.thread {
+        post.thread = Some(pick.text.clone());
+    }
+    Ok(Some(post))
 }
 
 /// A reply to the bot's post `message_id`: points once per member and topic,

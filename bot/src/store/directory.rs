@@ -62,15 +62,16 @@ impl Store {
         Ok(())
     }
 
-    /// Whether the bot was removed from a chat (and not added back since).
-    pub async fn chat_inactive(&self, platform: &str, chat_id: &str) -> anyhow::Result<bool> {
+    /// Whether the bot is in a chat (`Some(true)`), was removed from it
+    /// (`Some(false)`), or has never been seen there (`None`).
+    pub async fn chat_membership(&self, platform: &str, chat_id: &str) -> anyhow::Result<Option<bool>> {
         let row: Option<(bool,)> = sqlx::query_as("SELECT active FROM chats WHERE platform = ? AND chat_id = ?")
             .bind(platform)
             .bind(chat_id)
             .fetch_optional(&self.reader)
             .await
             .context("reading a chat's membership")?;
-        Ok(row.is_some_and(|(active,)| !active))
+        Ok(row.map(|(active,)| active))
     }
 }
 
