@@ -1,23 +1,23 @@
-//! The real `hearth` binary serving `POST /discord/interactions`, driven the
-//! way Discord drives it: payloads signed with an Ed25519 key whose public
-//! half is `DISCORD_PUBLIC_KEY`. REST goes to a recorder on loopback.
+//! The real `hearth` binary driven the two ways Discord drives it: over the
+//! gateway, and with signed POSTs to `/discord/interactions` (Ed25519, the
+//! public half in `DISCORD_PUBLIC_KEY`). REST and the gateway are a stand-in
+//! on loopback that records every call.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
 
 mod common;
-use common::{Running, free_port, hex, http, root, wait_for};
+mod discord_stand_in;
+use common::{Running, exported_balances, free_port, hex, http, root, wait_for};
+use discord_stand_in::{APPLICATION, Recorded, StandIn};
 
 const GUILD: &str = "290926798626357999";
 const CHANNEL: &str = "645027906669510667";
-const APPLICATION: &str = "775799577604522054";
 const TOKEN: &str = "fake-discord-token-never-logged";
 /// MANAGE_GUILD.
 const ADMIN: &str = "32";
@@ -39,95 +39,6 @@ cron = "0 20 * * *"
 action = "checkin_reminder"
 "#;
 
-/// One request the recorder saw.
-#[derive(Debug, Clone)]
-struct Recorded {
-    method: String,
-    path: String,
-    body: Value,
-}
-
-/// A stand-in for Discord's REST API that records every call.
-struct Recorder {
-    port: u16,
-    calls: Arc<Mutex<Vec<Recorded>>>,
-}
-
-impl Recorder {
-    fn start() -> Recorder {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the recorder");
-        let port = listener.local_addr().expect("address").port();
-        let calls = Arc::new(Mutex::new(Vec::new()));
-        let seen = calls.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let seen = seen.clone();
-                std::thread::spawn(move || answer(stream, &seen));
-            }
-        });
-        Recorder { port, calls }
-    }
-
-    fn calls(&self) -> Vec<Recorded> {
-        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
-    }
-}
-
-fn answer(stream: TcpStream, seen: &Mutex<Vec<Recorded>>) {
-    let mut reader = BufReader::new(stream);
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    let mut length = 0;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
-    let mut parts = request_line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let reply = if method == "POST" && path.ends_with("/messages") {
-        let mut message = message_json();
-        message["embeds"] = body["embeds"].clone();
-        message.to_string()
-    } else if method == "PUT" && path.contains("/commands") {
-        "[]".to_string()
-    } else {
-        String::new()
-    };
-    if let Ok(mut calls) = seen.lock() {
-        calls.push(Recorded { method, path, body });
-    }
-    let status = if reply.is_empty() { "404 Not Found" } else { "200 OK" };
-    let reply = if reply.is_empty() { r#"{"message": "Unknown", "code": 0}"#.to_string() } else { reply };
-    let mut stream = reader.into_inner();
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
-        reply.len()
-    );
-}
-
-fn message_json() -> Value {
-    json!({
-        "id": "1200000000000000001", "channel_id": CHANNEL,
-        "author": {"id": APPLICATION, "username": "hearth", "discriminator": "0", "avatar": null, "bot": true},
-        "content": "", "timestamp": "2026-03-02T08:00:00.000000+00:00", "edited_timestamp": null,
-        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
-        "embeds": [], "pinned": false, "type": 0, "flags": 0, "components": []
-    })
-}
-
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hearth-discord-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -144,36 +55,54 @@ struct Bot {
 }
 
 impl Bot {
-    fn start(name: &str, recorder: &Recorder) -> Bot {
+    fn start(name: &str, stand_in: &StandIn) -> Bot {
         let dir = scratch(name);
         std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
-        Self::start_in(dir, recorder)
+        Self::start_in(dir, stand_in)
     }
 
-    /// Starts on an existing directory (its database survives a restart).
-    fn start_in(dir: PathBuf, recorder: &Recorder) -> Bot {
+    /// Starts on an existing directory (its database survives a restart),
+    /// with the interactions endpoint and the gateway.
+    fn start_in(dir: PathBuf, stand_in: &StandIn) -> Bot {
+        Self::launch(dir, stand_in, true)
+    }
+
+    /// With `endpoint` the HTTP listener serves `/discord/interactions`;
+    /// without it the gateway is the only way in.
+    fn launch(dir: PathBuf, stand_in: &StandIn, endpoint: bool) -> Bot {
         let key = SigningKey::from_bytes(&[7; 32]);
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
+        command
             .arg("run")
             .current_dir(root())
             .env_remove("TELEGRAM_TOKEN")
-            .env("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes()))
+            .env_remove("DISCORD_PUBLIC_KEY")
+            .env_remove("HEARTH_HTTP_ADDR")
             .env("DISCORD_TOKEN", TOKEN)
             .env("DISCORD_APPLICATION_ID", APPLICATION)
-            .env("DISCORD_API_URL", format!("http://127.0.0.1:{}", recorder.port))
-            .env("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("DISCORD_API_URL", stand_in.api_url())
             .env("HEARTH_CONFIG", dir.join("hearth.toml"))
             .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
             .env("RUST_LOG", "trace")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("hearth.log")).expect("log file"))
-            .spawn()
-            .expect("start hearth");
+            .stderr(std::fs::File::create(dir.join("hearth.log")).expect("log file"));
+        if endpoint {
+            command
+                .env("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes()))
+                .env("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}"));
+        }
+        let child = command.spawn().expect("start hearth");
         let bot = Bot { port, key, dir, _process: Running(child) };
-        wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
+        if endpoint {
+            wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
+        }
         bot
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("hearth.log")).unwrap_or_default()
     }
 
     /// POSTs `body` with the given signature headers; the status and JSON answer.
@@ -222,8 +151,8 @@ fn is_ephemeral(answer: &Value) -> bool {
 
 #[test]
 fn signed_interactions_get_answers_and_bad_signatures_get_401() {
-    let recorder = Recorder::start();
-    let bot = Bot::start("endpoint", &recorder);
+    let stand_in = StandIn::start(&[GUILD]);
+    let bot = Bot::start("endpoint", &stand_in);
     let alice = ("53908232506183680", "alice");
     let bob = ("80351110224678912", "bob");
 
@@ -290,9 +219,9 @@ fn signed_interactions_get_answers_and_bad_signatures_get_401() {
     assert_eq!(status, 200);
     assert!(content(&answer).contains("Posted reminder"), "{answer}");
     let posted = |r: &Recorded| r.method == "POST" && r.path == format!("/api/v10/channels/{CHANNEL}/messages");
-    wait_for("the reminder post", || recorder.calls().iter().any(posted));
+    wait_for("the reminder post", || stand_in.calls().iter().any(posted));
     std::thread::sleep(Duration::from_millis(500));
-    let posts: Vec<Recorded> = recorder.calls().into_iter().filter(posted).collect();
+    let posts: Vec<Recorded> = stand_in.calls().into_iter().filter(posted).collect();
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert!(posts[0].body["nonce"].as_str().is_some_and(|n| n.starts_with("hearth-")), "{:?}", posts[0].body);
     assert_eq!(posts[0].body["enforce_nonce"], true);
@@ -301,32 +230,216 @@ fn signed_interactions_get_answers_and_bad_signatures_get_401() {
 
     // The slash commands were registered once, with one bulk overwrite.
     let registrations: Vec<Recorded> =
-        recorder.calls().into_iter().filter(|r| r.method == "PUT" && r.path.contains("/commands")).collect();
+        stand_in.calls().into_iter().filter(|r| r.method == "PUT" && r.path.contains("/commands")).collect();
     assert_eq!(registrations.len(), 1);
     let names: Vec<&str> =
         registrations[0].body.as_array().expect("commands").iter().filter_map(|c| c["name"].as_str()).collect();
     assert!(names.contains(&"checkin") && names.contains(&"topic"), "{names:?}");
 
-    let log = std::fs::read_to_string(bot.dir.join("hearth.log")).unwrap_or_default();
-    assert!(!log.contains(TOKEN), "the token reached the log");
+    assert!(!bot.log().contains(TOKEN), "the token reached the log");
     let _ = std::fs::remove_dir_all(&bot.dir);
 }
 
 #[test]
 fn slash_commands_are_registered_again_only_when_they_change() {
-    let recorder = Recorder::start();
+    let stand_in = StandIn::start(&[GUILD]);
     let registrations =
-        || recorder.calls().iter().filter(|r| r.method == "PUT" && r.path.contains("/commands")).count();
-    let first = Bot::start("register", &recorder);
+        || stand_in.calls().iter().filter(|r| r.method == "PUT" && r.path.contains("/commands")).count();
+    let first = Bot::start("register", &stand_in);
     wait_for("the first registration", || registrations() == 1);
     let dir = first.dir.clone();
     drop(first);
     // A restart with the same commands on the same database: no second bulk overwrite.
-    let second = Bot::start_in(dir.clone(), &recorder);
+    let second = Bot::start_in(dir.clone(), &stand_in);
     wait_for("the restarted bot's log", || {
         std::fs::read_to_string(dir.join("hearth.log")).is_ok_and(|log| log.contains("slash commands unchanged"))
     });
     assert_eq!(registrations(), 1);
     drop(second);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+const GATEWAY_CONFIG: &str = r#"
+[[community]]
+id = "rustaceans"
+name = "Rustaceans"
+timezone = "Europe/Berlin"
+discord = { guild_id = "290926798626357999", channel_id = "645027906669510667" }
+
+[community.checkin]
+points = 10
+
+[community.topics]
+pool = ["What did you ship this week?"]
+reply_points = 2
+thread = true
+
+[[community.schedule]]
+id = "daily-topic"
+cron = "0 9 * * *"
+action = "topic"
+"#;
+
+/// A guild the bot has just been invited to; no community owns it.
+const NEW_GUILD: &str = "197038439483310086";
+const NEW_GUILD_SYSTEM_CHANNEL: &str = "197038439483310087";
+
+/// GUILD_CREATE as Discord sends it (the adapter's fixture), for `guild`,
+/// joined at `joined_at`.
+fn guild_create(guild: &str, joined_at: &str) -> Value {
+    let path = root().join("adapters/discord/tests/payloads/guild_create.json");
+    let mut value: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON");
+    value["id"] = json!(guild);
+    value["joined_at"] = json!(joined_at);
+    value
+}
+
+/// MESSAGE_CREATE from `who` in `channel`, replying to `reply_to` (a bot message) if given.
+fn message_create(id: u64, who: (&str, &str), channel: &str, reply_to: Option<&str>) -> Value {
+    let mut message = json!({
+        "id": id.to_string(), "channel_id": channel, "guild_id": GUILD, "author": user(who.0, who.1),
+        "member": {"roles": [], "nick": null, "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false,
+                   "mute": false, "flags": 0, "pending": false},
+        "content": "", "timestamp": "2026-11-23T09:05:00.000000+00:00", "edited_timestamp": null, "tts": false,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+        "pinned": false, "type": 0, "flags": 0, "components": []
+    });
+    if let Some(original) = reply_to {
+        message["type"] = json!(19);
+        message["message_reference"] =
+            json!({"type": 0, "message_id": original, "channel_id": channel, "guild_id": GUILD});
+        message["referenced_message"] = json!({
+            "id": original, "channel_id": channel,
+            "author": {"id": APPLICATION, "username": "hearth", "discriminator": "0", "avatar": null, "bot": true},
+            "content": "", "timestamp": "2026-11-23T09:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
+            "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+            "pinned": false, "type": 0, "flags": 0, "components": []
+        });
+    }
+    message
+}
+
+/// The interaction callbacks the bot made for interaction `id`.
+fn callbacks(stand_in: &StandIn, id: u64) -> Vec<Value> {
+    let path = format!("/api/v10/interactions/{id}/interaction-token/callback");
+    stand_in.calls().into_iter().filter(|c| c.method == "POST" && c.path == path).map(|c| c.body).collect()
+}
+
+fn callback(stand_in: &StandIn, id: u64) -> Value {
+    wait_for(&format!("the answer to interaction {id}"), || !callbacks(stand_in, id).is_empty());
+    callbacks(stand_in, id).remove(0)
+}
+
+fn messages_in(stand_in: &StandIn, channel: &str) -> Vec<Recorded> {
+    let path = format!("/api/v10/channels/{channel}/messages");
+    stand_in.calls().into_iter().filter(|c| c.method == "POST" && c.path == path).collect()
+}
+
+fn text_of(message: &Value) -> String {
+    let embeds = message["embeds"].as_array().into_iter().flatten().filter_map(|e| e["description"].as_str());
+    std::iter::once(message["content"].as_str().unwrap_or_default()).chain(embeds).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn a_gateway_conversation_from_guild_join_to_topic_thread() {
+    let stand_in = StandIn::start(&[GUILD]);
+    let dir = scratch("gateway");
+    std::fs::write(dir.join("hearth.toml"), GATEWAY_CONFIG).expect("config");
+    let bot = Bot::launch(dir, &stand_in, false);
+    let alice = ("53908232506183680", "alice");
+    let bob = ("80351110224678912", "bob");
+    let carol = ("80351110224678913", "carol");
+
+    // The bot finds the gateway through the REST base and identifies with
+    // GUILDS | GUILD_MESSAGES (no privileged MESSAGE_CONTENT).
+    wait_for("IDENTIFY", || !stand_in.identified().is_empty());
+    let identify = &stand_in.identified()[0];
+    assert_eq!(identify["token"], format!("Bot {TOKEN}"), "{identify}");
+    assert_eq!(identify["intents"], 1 | 512, "{identify}");
+
+    // The guild READY listed (joined long ago): no welcome. A guild joined just
+    // now: welcomed once in its system channel with the line that links it,
+    // even when its GUILD_CREATE comes again (a reconnect).
+    stand_in.dispatch("GUILD_CREATE", guild_create(GUILD, "2025-01-01T00:00:00.000000+00:00"));
+    let just_now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string();
+    stand_in.dispatch("GUILD_CREATE", guild_create(NEW_GUILD, &just_now));
+    wait_for("the welcome", || !messages_in(&stand_in, NEW_GUILD_SYSTEM_CHANNEL).is_empty());
+    let welcome = text_of(&messages_in(&stand_in, NEW_GUILD_SYSTEM_CHANNEL)[0].body);
+    assert!(welcome.contains(&format!("guild_id = \"{NEW_GUILD}\"")), "{welcome}");
+    assert!(welcome.contains(&format!("channel_id = \"{NEW_GUILD_SYSTEM_CHANNEL}\"")), "{welcome}");
+    stand_in.dispatch("GUILD_CREATE", guild_create(NEW_GUILD, &just_now));
+
+    // A slash command over the gateway, answered with an interaction callback.
+    stand_in.dispatch("INTERACTION_CREATE", slash(11, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1})));
+    let answer = callback(&stand_in, 11);
+    assert_eq!(answer["type"], 4, "{answer}");
+    assert!(content(&answer).contains("alice checked in: day 1"), "{answer}");
+    assert_eq!(answer["data"]["allowed_mentions"]["parse"], json!([]), "{answer}");
+
+    // In the new guild, a command answers with the hint and changes nothing.
+    let mut elsewhere = slash(12, carol, MEMBER, json!({"id": "9", "name": "checkin", "type": 1}));
+    elsewhere["guild_id"] = json!(NEW_GUILD);
+    elsewhere["channel_id"] = json!(NEW_GUILD_SYSTEM_CHANNEL);
+    stand_in.dispatch("INTERACTION_CREATE", elsewhere);
+    let answer = callback(&stand_in, 12);
+    assert!(content(&answer).contains(&format!("guild_id = \"{NEW_GUILD}\"")), "{answer}");
+
+    // A tap on a Check in button runs /checkin for whoever tapped.
+    let mut tap = slash(13, bob, MEMBER, json!({"custom_id": "/checkin", "component_type": 2}));
+    tap["type"] = json!(3);
+    tap["message"] = message_create(1_100_000_000_000_000_000, alice, CHANNEL, None);
+    stand_in.dispatch("INTERACTION_CREATE", tap);
+    assert!(content(&callback(&stand_in, 13)).contains("bob checked in: day 1"));
+
+    // An admin posts the topic: one message with an enforced nonce, then a thread on it.
+    let post = slash(
+        14,
+        alice,
+        ADMIN,
+        json!({"id": "9", "name": "post", "type": 1, "options": [{"name": "schedule", "type": 3, "value": "daily-topic"}]}),
+    );
+    stand_in.dispatch("INTERACTION_CREATE", post);
+    assert!(content(&callback(&stand_in, 14)).contains("Posted daily-topic"));
+    let is_thread = |c: &Recorded| c.method == "POST" && c.path.ends_with("/threads");
+    wait_for("the topic thread", || stand_in.calls().iter().any(is_thread));
+    let posts = messages_in(&stand_in, CHANNEL);
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert!(text_of(&posts[0].body).contains("What did you ship this week?"), "{:?}", posts[0].body);
+    assert!(posts[0].body["nonce"].as_str().is_some_and(|n| n.starts_with("hearth-")));
+    assert_eq!(posts[0].body["enforce_nonce"], true);
+    let topic_post = posts[0].created.clone().expect("the post's id");
+    let threads: Vec<Recorded> = stand_in.calls().into_iter().filter(is_thread).collect();
+    assert_eq!(threads[0].path, format!("/api/v10/channels/{CHANNEL}/messages/{topic_post}/threads"));
+    assert_eq!(threads[0].body["name"], "What did you ship this week?");
+
+    // Bob replies to the post: +2, answered as a reply that pings nobody.
+    stand_in.dispatch("MESSAGE_CREATE", message_create(1_300_000_000_000_000_001, bob, CHANNEL, Some(&topic_post)));
+    wait_for("bob's topic points", || messages_in(&stand_in, CHANNEL).len() == 2);
+    let thanks = &messages_in(&stand_in, CHANNEL)[1].body;
+    assert!(text_of(thanks).contains("+2"), "{thanks}");
+    assert_eq!(thanks["message_reference"]["message_id"], "1300000000000000001", "{thanks}");
+    assert_eq!(thanks["allowed_mentions"]["replied_user"], false, "{thanks}");
+
+    // Carol writes in the thread (its id is the post's): +2, answered there.
+    stand_in.dispatch("MESSAGE_CREATE", message_create(1_300_000_000_000_000_002, carol, &topic_post, None));
+    wait_for("carol's topic points", || messages_in(&stand_in, &topic_post).len() == 1);
+    // Bob again, in the thread: he was paid for this topic already, so no answer.
+    stand_in.dispatch("MESSAGE_CREATE", message_create(1_300_000_000_000_000_003, bob, &topic_post, None));
+    // A reply to someone else's message is just chat.
+    let mut to_alice = message_create(1_300_000_000_000_000_004, carol, CHANNEL, Some("1100000000000000000"));
+    to_alice["referenced_message"]["author"] = user(alice.0, alice.1);
+    stand_in.dispatch("MESSAGE_CREATE", to_alice);
+    // Wait until the gateway has sent both, then some more for the bot to act.
+    wait_for("the last events to go out", || stand_in.pending_events() == 0);
+    std::thread::sleep(Duration::from_millis(700));
+    assert_eq!(messages_in(&stand_in, &topic_post).len(), 1);
+    assert_eq!(messages_in(&stand_in, CHANNEL).len(), 2);
+    assert_eq!(messages_in(&stand_in, NEW_GUILD_SYSTEM_CHANNEL).len(), 1, "the guild was welcomed once");
+
+    // The ledger: alice 10, bob 10 + 2, carol 2.
+    let balances = exported_balances(&bot.dir, "rustaceans");
+    let balance = |name: &str| balances.get(name).copied();
+    assert_eq!((balance("alice"), balance("bob"), balance("carol")), (Some(10), Some(12), Some(2)), "{balances:?}");
+    assert!(!bot.log().contains(TOKEN), "the token reached the log");
+    let _ = std::fs::remove_dir_all(&bot.dir);
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 mod common;
-use common::{Running, WAIT, free_port, http, root, wait_for};
+use common::{Running, WAIT, exported_balances, free_port, http, root, wait_for};
 
 const TOKEN: &str = "4242:fake-test-token-never-logged";
 const GROUP: i64 = -100_123;
@@ -334,22 +334,12 @@ fn a_group_conversation_over_the_bot_api() {
     let log = log_of(&dir);
     assert!(log.contains("TRACE"), "the run logged at trace level");
     assert!(!log.contains("fake-test-token"), "the token reached the log");
-    let export = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .args(["export", "--community", "rustaceans", "--format", "json"])
-        .current_dir(root())
-        .env("HEARTH_CONFIG", dir.join("hearth.toml"))
-        .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
-        .output()
-        .expect("export");
-    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
-    let export: Value = serde_json::from_slice(&export.stdout).expect("JSON export");
-    let balance = |name: &str| {
-        export["members"].as_array().expect("members").iter().find(|m| m["name"] == name).map(|m| m["balance"].clone())
-    };
-    assert_eq!(balance("Alice"), Some(json!(10 + 3 + 2)));
-    assert_eq!(balance("Bob"), Some(json!(10 + 5)));
-    assert_eq!(balance("Carol"), Some(json!(10)));
-    assert_eq!(balance("Dave <i>&co"), Some(json!(10)));
+    let balances = exported_balances(&dir, "rustaceans");
+    let balance = |name: &str| balances.get(name).copied();
+    assert_eq!(balance("Alice"), Some(10 + 3 + 2));
+    assert_eq!(balance("Bob"), Some(10 + 5));
+    assert_eq!(balance("Carol"), Some(10));
+    assert_eq!(balance("Dave <i>&co"), Some(10));
     let _ = std::fs::remove_dir_all(dir);
 }
 

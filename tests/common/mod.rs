@@ -37,6 +37,23 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
+/// `hearth export` of the bot in `dir` (its `hearth.toml` and `hearth.db`):
+/// each member's balance by name.
+#[allow(dead_code)] // not every test binary exports
+pub fn exported_balances(dir: &Path, community: &str) -> std::collections::BTreeMap<String, i64> {
+    let export = std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(["export", "--community", community, "--format", "json"])
+        .current_dir(root())
+        .env("HEARTH_CONFIG", dir.join("hearth.toml"))
+        .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
+        .output()
+        .expect("hearth export");
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let export: serde_json::Value = serde_json::from_slice(&export.stdout).expect("JSON export");
+    let members = export["members"].as_array().expect("members");
+    members.iter().filter_map(|m| Some((m["name"].as_str()?.to_string(), m["balance"].as_i64()?))).collect()
+}
+
 /// Lowercase hex of some bytes.
 #[allow(dead_code)] // one test binary uses it
 pub fn hex(bytes: &[u8]) -> String {

@@ -9,13 +9,13 @@ use std::time::Duration;
 use anyhow::Context as _;
 use hearth_bot::reply::Reply;
 use serenity::all::{
-    Builder, ChannelId, ClientBuilder, Context, CreateInteractionResponse, CreateInteractionResponseMessage,
-    EventHandler, GatewayIntents, Guild, GuildChannel, GuildId, Http, Interaction, InteractionId, Message, MessageId,
+    Builder, ChannelId, ClientBuilder, Context, CreateInteractionResponse, CreateInteractionResponseMessage, Event,
+    EventHandler, RawEventHandler, GatewayIntents, Guild, GuildChannel, GuildId, Http, Interaction, InteractionId, Message, MessageId,
     Ready, UnavailableGuild, UserId,
 };
 
 use crate::translate::{GuildSeen, guild_seen, topic_reply};
-use crate::{Discord, Inbound, render, translate};
+use crate::{Discord, Inbound, parse_interaction, render, translate};
 
 /// Discord drops an interaction not answered within 3 s; past this much
 /// engine time the answer is deferred ("thinking…") and edited in later.
@@ -59,6 +59,7 @@ impl Discord {
         }
         let mut client = ClientBuilder::new_with_http(http, intents())
             .event_handler(Handler { discord: self.clone() })
+            .raw_event_handler(Handler { discord: self.clone() })
             .await
             .context("building the Discord client")?;
         *client.ws_url.lock().await = gateway.url;
@@ -89,6 +90,17 @@ impl Discord {
         };
         if let Err(error) = sent {
             tracing::warn!(interaction = id.get(), error = %error, "answering an interaction failed");
+        }
+    }
+
+    async fn interaction_event(&self, interaction: &Interaction) {
+        let (id, token) = match interaction {
+            Interaction::Command(command) => (command.id, command.token.as_str()),
+            Interaction::Component(component) => (component.id, component.token.as_str()),
+            _ => return,
+        };
+        if let Inbound::Command { actor, chat, parsed, event_id } = translate(interaction) {
+            self.answer_interaction(id, token, self.run(actor, chat, parsed, event_id)).await;
         }
     }
 
@@ -182,6 +194,26 @@ struct Handler {
     discord: Discord,
 }
 
+/// serenity 0.12.5 turns an INTERACTION_CREATE it cannot parse (Discord
+/// leaves out `attachment_size_limit`, or a subcommand's empty `options`)
+/// into an unknown event, which only raw handlers see. Parsed again with
+/// those fields filled in, it is handled like any other.
+#[serenity::async_trait]
+impl RawEventHandler for Handler {
+    async fn raw_event(&self, _ctx: Context, event: Event) {
+        let Event::Unknown(unknown) = event else {
+            return;
+        };
+        if unknown.kind != "INTERACTION_CREATE" {
+            return;
+        }
+        match parse_interaction(unknown.value.to_string().as_bytes()) {
+            Ok(interaction) => self.discord.interaction_event(&interaction).await,
+            Err(error) => tracing::warn!(error = %error, "an INTERACTION_CREATE does not parse"),
+        }
+    }
+}
+
 #[serenity::async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, _ctx: Context, ready: Ready) {
@@ -189,15 +221,7 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
-        let (id, token) = match &interaction {
-            Interaction::Command(command) => (command.id, command.token.clone()),
-            Interaction::Component(component) => (component.id, component.token.clone()),
-            _ => return,
-        };
-        if let Inbound::Command { actor, chat, parsed, event_id } = translate(&interaction) {
-            let discord = &self.discord;
-            discord.answer_interaction(id, &token, discord.run(actor, chat, parsed, event_id)).await;
-        }
+        self.discord.interaction_event(&interaction).await;
     }
 
     async fn guild_create(&self, ctx: Context, guild: Guild, _is_new: Option<bool>) {
