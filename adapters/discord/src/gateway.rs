@@ -10,8 +10,8 @@ use anyhow::Context as _;
 use hearth_bot::reply::Reply;
 use serenity::all::{
     Builder, ChannelId, ClientBuilder, Context, CreateInteractionResponse, CreateInteractionResponseMessage, Event,
-    EventHandler, RawEventHandler, GatewayIntents, Guild, GuildChannel, GuildId, Http, Interaction, InteractionId, Message, MessageId,
-    Ready, UnavailableGuild, UserId,
+    EventHandler, GatewayIntents, Guild, GuildChannel, GuildId, Http, Interaction, InteractionId, Message, MessageId,
+    RawEventHandler, Ready, UnavailableGuild, UserId,
 };
 
 use crate::translate::{GuildSeen, guild_seen, topic_reply};
@@ -116,7 +116,7 @@ impl Discord {
     async fn guild_available(&self, ctx: &Context, guild: &Guild) {
         let bot = ctx.cache.current_user().id;
         let engine = &self.shared.engine;
-        let (chat, channel) = match guild_seen(guild, bot, unix_now()) {
+        let (chat, channel) = match guild_seen(guild, bot, engine.now().timestamp()) {
             GuildSeen::Present { chat } => {
                 if let Err(error) = engine.chat_present(&chat).await {
                     tracing::error!(guild = guild.id.get(), error = ?error, "recording a guild failed");
@@ -184,10 +184,6 @@ fn opened_by(ctx: &Context, guild: GuildId, channel: ChannelId, bot: UserId) -> 
     ctx.cache
         .guild(guild)
         .is_some_and(|g| g.threads.iter().any(|t: &GuildChannel| t.id == channel && t.owner_id == Some(bot)))
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 struct Handler {
