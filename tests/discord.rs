@@ -443,3 +443,46 @@ fn a_gateway_conversation_from_guild_join_to_topic_thread() {
     assert!(!bot.log().contains(TOKEN), "the token reached the log");
     let _ = std::fs::remove_dir_all(&bot.dir);
 }
+
+#[test]
+fn an_answer_slower_than_two_seconds_is_deferred_and_filled_in() {
+    let stand_in = StandIn::start(&[GUILD]);
+    let dir = scratch("deferred");
+    std::fs::write(dir.join("hearth.toml"), GATEWAY_CONFIG).expect("config");
+    let bot = Bot::launch(dir, &stand_in, false);
+    wait_for("IDENTIFY", || !stand_in.identified().is_empty());
+    let alice = ("53908232506183680", "alice");
+
+    // Another process holds the database's write lock for seconds (a backup, an
+    // admin's sqlite3 shell), so the engine cannot answer within Discord's 3 s.
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let url = format!("sqlite://{}", bot.dir.join("hearth.db").display());
+    let store = runtime.block_on(hearth_bot::store::Store::connect(&url)).expect("open the database");
+    let lock = runtime.block_on(store.begin()).expect("take the write lock");
+    stand_in.dispatch("INTERACTION_CREATE", slash(21, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1})));
+    stand_in.dispatch("INTERACTION_CREATE", slash(22, alice, MEMBER, json!({"id": "9", "name": "streak", "type": 1})));
+    // Deferred ("thinking…") before the answer exists.
+    assert_eq!(callback(&stand_in, 21)["type"], 5);
+    assert_eq!(callback(&stand_in, 22)["type"], 5);
+    std::thread::sleep(Duration::from_millis(2500));
+    runtime.block_on(lock.commit()).expect("release the lock");
+    runtime.block_on(store.close());
+
+    // The public answer edits the deferral in place.
+    let webhook = format!("/api/v10/webhooks/{APPLICATION}/interaction-token");
+    let original = format!("{webhook}/messages/@original");
+    let edited = |stand_in: &StandIn| stand_in.calls().into_iter().find(|c| c.method == "PATCH" && c.path == original);
+    wait_for("the edited answer", || edited(&stand_in).is_some());
+    let edit = edited(&stand_in).expect("an edit").body;
+    assert!(edit["content"].as_str().is_some_and(|c| c.contains("alice checked in: day 1")), "{edit}");
+    assert_eq!(edit["allowed_mentions"]["parse"], json!([]), "{edit}");
+    // The private one replaces the public deferral with an ephemeral follow-up.
+    let followed_up = |stand_in: &StandIn| {
+        stand_in.calls().into_iter().find(|c| c.method == "POST" && c.path.split('?').next() == Some(webhook.as_str()))
+    };
+    wait_for("the private follow-up", || followed_up(&stand_in).is_some());
+    let followup = followed_up(&stand_in).expect("a follow-up").body;
+    assert_eq!(followup["flags"].as_u64().map(|f| f & 64), Some(64), "{followup}");
+    assert!(stand_in.calls().iter().any(|c| c.method == "DELETE" && c.path == original));
+    let _ = std::fs::remove_dir_all(&bot.dir);
+}

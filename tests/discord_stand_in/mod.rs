@@ -193,7 +193,8 @@ fn answer(stream: TcpStream, state: &Mutex<State>, gateway_url: &str, next_id: &
     let mut parts = request_line.split_whitespace();
     let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    let route = path.split('?').next().unwrap_or_default();
+    let segments: Vec<&str> = route.trim_start_matches("/api/v10/").split('/').collect();
     let mut created = None;
     let (status, reply) = match (method.as_str(), segments.as_slice()) {
         ("GET", ["gateway"]) => (200, json!({"url": gateway_url})),
@@ -209,6 +210,10 @@ fn answer(stream: TcpStream, state: &Mutex<State>, gateway_url: &str, next_id: &
             created = Some(id.clone());
             (200, message(&id, channel, &body))
         }
+        // A deferred answer filled in, a deferral withdrawn, a follow-up.
+        ("PATCH", ["webhooks", _, _, "messages", "@original"]) => (200, message("1", "0", &body)),
+        ("DELETE", ["webhooks", _, _, "messages", "@original"]) => (204, Value::Null),
+        ("POST", ["webhooks", _, _]) => (200, message("2", "0", &body)),
         ("POST", ["channels", channel, "messages", message, "threads"]) => {
             let thread = thread(message, channel, body["name"].as_str().unwrap_or("thread"));
             // Discord tells the bot about the thread it opened.
