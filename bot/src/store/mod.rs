@@ -48,13 +48,7 @@ pub struct WriteTx {
 impl Store {
     /// Opens (creating if missing) and migrates the database at `url`.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
-        let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("parsing database URL {url:?}"))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+        let options = connect_options(url)?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         // One writer connection: our own commands never wait on each other's locks.
         // An in-memory database lives in that one connection, so it must never close.
@@ -122,6 +116,19 @@ impl WriteTx {
     pub async fn commit(self) -> anyhow::Result<()> {
         self.tx.commit().await.context("committing a write transaction")
     }
+}
+
+/// How every connection to the database is opened: WAL, synchronous=NORMAL,
+/// a busy timeout, foreign keys. Public so benchmarks measure baselines with
+/// the very settings hearth ships.
+pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("parsing database URL {url:?}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true))
 }
 
 /// UTC instant as stored: text whose order is time order.

@@ -1,0 +1,308 @@
+//! Check-ins: the engine (many members, concurrent commands, file SQLite with
+//! the shipped settings) against two baselines that write the same rows:
+//! one transaction per check-in (naive) and 1,000-row multi-row INSERT
+//! transactions (the batch limit). Then an open-loop phase at a fixed
+//! offered rate for the latency target.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use hearth_bot::command::Command;
+use hearth_bot::config::Config;
+use hearth_bot::store::{Store, connect_options};
+use hearth_bot::{Actor, ChatRef, Engine, Platform, Request, SimulatedClock};
+use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::latency::{Distribution, ms};
+
+#[derive(Clone, Copy)]
+pub struct Size {
+    members: usize,
+    /// Commands in flight at once in the closed-loop phase.
+    concurrency: usize,
+    /// Offered load of the open-loop phase, and how long it lasts.
+    offered_per_second: u64,
+    open_loop_seconds: u64,
+}
+
+pub const QUICK: Size = Size { members: 5_000, concurrency: 32, offered_per_second: 1_000, open_loop_seconds: 3 };
+pub const FULL: Size = Size { members: 50_000, concurrency: 64, offered_per_second: 1_000, open_loop_seconds: 20 };
+
+/// Rows per transaction of the batch baseline.
+const BATCH_ROWS: usize = 1_000;
+const COMMUNITY: &str = "bench";
+const CONFIG: &str = r#"
+[[community]]
+id = "bench"
+name = "Bench"
+timezone = "Europe/Berlin"
+
+[community.checkin]
+points = 10
+streak_bonus = [{ days = 7, points = 50 }]
+
+[[community.badge]]
+id = "regular"
+name = "Regular"
+when = "checkins >= 10"
+"#;
+
+pub async fn run(size: Size) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("hearth-bench-checkin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let outcome = measure(&dir, size).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
+    let n = size.members;
+    println!("check-ins: {n} members, file SQLite (WAL, synchronous=NORMAL) in {}", dir.display());
+    let started = Instant::now();
+
+    let bench = EngineBench::open(&dir.join("engine.db")).await?;
+    bench.create_members(n, size.concurrency).await?;
+    let (engine_rate, closed) = bench.closed_loop(n, size.concurrency).await?;
+    println!("  engine, {} in flight: {engine_rate:.0} check-ins/s ({})", size.concurrency, closed.summary());
+
+    bench.clock.advance(chrono::Duration::days(1));
+    let open = bench.open_loop(n, size.offered_per_second, size.open_loop_seconds).await?;
+    println!(
+        "  engine, {} check-ins/s offered for {} s: {}",
+        size.offered_per_second,
+        size.open_loop_seconds,
+        open.summary()
+    );
+
+    let naive_rate = naive(&dir.join("naive.db"), n).await?;
+    println!("  naive, one transaction per check-in: {naive_rate:.0} check-ins/s");
+    let batch_rate = batch(&dir.join("batch.db"), n).await?;
+    println!("  batch limit, {BATCH_ROWS}-row multi-row INSERTs: {batch_rate:.0} check-ins/s");
+
+    println!(
+        "checkin: engine/naive={:.2} engine/batch={:.2} p99_ms={:.2}",
+        engine_rate / naive_rate,
+        engine_rate / batch_rate,
+        ms(open.quantile(0.99))
+    );
+    eprintln!("(the run took {:.0} s)", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+struct EngineBench {
+    engine: Engine,
+    clock: SimulatedClock,
+}
+
+impl EngineBench {
+    async fn open(path: &Path) -> anyhow::Result<EngineBench> {
+        let config = Config::from_toml_str(CONFIG, "bench.toml", Path::new("."))
+            .map_err(|errors| anyhow::anyhow!("the benchmark's config: {errors}"))?;
+        let store = Store::connect(&sqlite_url(path)).await?;
+        let start: DateTime<Utc> = "2026-03-02T12:00:00Z".parse().context("start instant")?;
+        let clock = SimulatedClock::starting_at(start);
+        let engine = Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await?;
+        Ok(EngineBench { engine, clock })
+    }
+
+    /// Every member says /streak once, so the measured phases find them.
+    async fn create_members(&self, n: usize, concurrency: usize) -> anyhow::Result<()> {
+        self.run_all((0..n).map(|i| request(i, Command::Streak)), concurrency).await.map(drop)
+    }
+
+    async fn closed_loop(&self, n: usize, concurrency: usize) -> anyhow::Result<(f64, Distribution)> {
+        let started = Instant::now();
+        let latencies = self.run_all((0..n).map(|i| request(i, Command::Checkin { note: None })), concurrency).await?;
+        Ok((n as f64 / started.elapsed().as_secs_f64(), Distribution::new(latencies)))
+    }
+
+    /// `concurrency` commands in flight until all are answered; each one's latency.
+    async fn run_all(
+        &self,
+        requests: impl Iterator<Item = Request>,
+        concurrency: usize,
+    ) -> anyhow::Result<Vec<Duration>> {
+        let permits = Arc::new(Semaphore::new(concurrency));
+        let mut tasks = JoinSet::new();
+        for request in requests {
+            let permit = permits.clone().acquire_owned().await?;
+            let engine = self.engine.clone();
+            tasks.spawn(async move {
+                let started = Instant::now();
+                let checkin = matches!(request.command, Command::Checkin { .. });
+                let reply = engine.handle(request).await;
+                drop(permit);
+                (started.elapsed(), checkin && reply.ephemeral)
+            });
+        }
+        collect(tasks).await
+    }
+
+    /// Check-ins offered at a fixed rate, whatever the answers do; latency
+    /// counts from the instant each was due, so queueing shows.
+    async fn open_loop(&self, n: usize, per_second: u64, seconds: u64) -> anyhow::Result<Distribution> {
+        let total = (per_second * seconds) as usize;
+        anyhow::ensure!(total <= n, "the open-loop phase needs {total} members, there are {n}");
+        let mut ticks = tokio::time::interval(Duration::from_secs(1) / per_second as u32);
+        let mut tasks = JoinSet::new();
+        for i in 0..total {
+            let due = ticks.tick().await;
+            let engine = self.engine.clone();
+            tasks.spawn(async move {
+                let reply = engine.handle(request(i, Command::Checkin { note: None })).await;
+                (due.elapsed(), reply.ephemeral)
+            });
+        }
+        Ok(Distribution::new(collect(tasks).await?))
+    }
+}
+
+/// Latencies of finished tasks. A check-in answers publicly; a private
+/// answer to one is a refusal or a failure, and fails the benchmark.
+async fn collect(mut tasks: JoinSet<(Duration, bool)>) -> anyhow::Result<Vec<Duration>> {
+    let mut latencies = Vec::with_capacity(tasks.len());
+    let mut refused = 0;
+    while let Some(done) = tasks.join_next().await {
+        let (latency, private) = done.context("a benchmark task panicked")?;
+        refused += usize::from(private);
+        latencies.push(latency);
+    }
+    anyhow::ensure!(refused == 0, "{refused} commands were refused or failed");
+    Ok(latencies)
+}
+
+fn request(member: usize, command: Command) -> Request {
+    Request {
+        actor: Actor {
+            platform: Platform::Console,
+            user_id: format!("member{member}"),
+            display_name: format!("member{member}"),
+            is_bot: false,
+            is_platform_admin: false,
+        },
+        chat: ChatRef::Console { community: COMMUNITY.to_string() },
+        command,
+        event_id: None,
+    }
+}
+
+fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+/// A database with hearth's schema and `n` members, opened the way hearth
+/// opens it, on one connection (SQLite has one writer).
+async fn baseline_db(path: &Path, n: usize) -> anyhow::Result<SqlitePool> {
+    Store::connect(&sqlite_url(path)).await?.close().await;
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(connect_options(&sqlite_url(path))?).await?;
+    sqlx::query("INSERT INTO communities (id, slug, created_at) VALUES (1, 'bench', '2026-03-02T12:00:00Z')")
+        .execute(&pool)
+        .await?;
+    for chunk in (1..=n as i64).collect::<Vec<_>>().chunks(BATCH_ROWS) {
+        let mut insert = QueryBuilder::<Sqlite>::new("INSERT INTO members (id, community_id, name, joined_at) ");
+        insert.push_values(chunk, |mut row, id| {
+            row.push_bind(id).push_bind(1).push_bind(format!("member{id}")).push_bind("2026-03-02T12:00:00Z");
+        });
+        insert.build().execute(&pool).await?;
+    }
+    Ok(pool)
+}
+
+const DAY: &str = "2026-03-02";
+const AT: &str = "2026-03-02T12:00:00Z";
+
+/// One transaction per check-in: the check-in, the member's streak, the
+/// ledger row and the running total, as hearth writes them.
+async fn naive(path: &Path, n: usize) -> anyhow::Result<f64> {
+    let pool = baseline_db(path, n).await?;
+    let started = Instant::now();
+    for id in 1..=n as i64 {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("INSERT INTO checkins (member_id, local_day, at) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(DAY)
+            .bind(AT)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE members SET streak = 1, best_streak = 1, freezes = 0, last_checkin_day = ? WHERE id = ?")
+            .bind(DAY)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key) \
+             VALUES (1, ?, 10, 'checkin', 'check-in', ?, ?)",
+        )
+        .bind(id)
+        .bind(AT)
+        .bind(format!("checkin:{id}:{DAY}"))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO totals (member_id, community_id, balance) VALUES (?, 1, 10) \
+             ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    pool.close().await;
+    Ok(rate)
+}
+
+/// The same rows in transactions of `BATCH_ROWS`, each table written with
+/// one multi-row statement.
+async fn batch(path: &Path, n: usize) -> anyhow::Result<f64> {
+    let pool = baseline_db(path, n).await?;
+    let ids: Vec<i64> = (1..=n as i64).collect();
+    let started = Instant::now();
+    for chunk in ids.chunks(BATCH_ROWS) {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut checkins = QueryBuilder::<Sqlite>::new("INSERT INTO checkins (member_id, local_day, at) ");
+        checkins.push_values(chunk, |mut row, id| {
+            row.push_bind(id).push_bind(DAY).push_bind(AT);
+        });
+        checkins.build().execute(&mut *tx).await?;
+        let (first, last) = (chunk[0], chunk[chunk.len() - 1]);
+        sqlx::query(
+            "UPDATE members SET streak = 1, best_streak = 1, freezes = 0, last_checkin_day = ? \
+             WHERE id BETWEEN ? AND ?",
+        )
+        .bind(DAY)
+        .bind(first)
+        .bind(last)
+        .execute(&mut *tx)
+        .await?;
+        let mut ledger = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key) ",
+        );
+        ledger.push_values(chunk, |mut row, id| {
+            row.push_bind(1)
+                .push_bind(id)
+                .push_bind(10)
+                .push_bind("checkin")
+                .push_bind("check-in")
+                .push_bind(AT)
+                .push_bind(format!("checkin:{id}:{DAY}"));
+        });
+        ledger.build().execute(&mut *tx).await?;
+        let mut totals = QueryBuilder::<Sqlite>::new("INSERT INTO totals (member_id, community_id, balance) ");
+        totals.push_values(chunk, |mut row, id| {
+            row.push_bind(id).push_bind(1).push_bind(10);
+        });
+        totals.push(" ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance");
+        totals.build().execute(&mut *tx).await?;
+        tx.commit().await?;
+    }
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    pool.close().await;
+    Ok(rate)
+}
