@@ -21,9 +21,14 @@ pub struct Chat {
 impl Chat {
     /// A fresh in-memory community from `toml` with the clock at `start` (RFC 3339).
     pub async fn start(toml: &str, start: &str) -> Chat {
+        Self::start_on(toml, start, "sqlite::memory:").await
+    }
+
+    /// The same on the database at `url` (a file, for tests of real concurrency).
+    pub async fn start_on(toml: &str, start: &str, url: &str) -> Chat {
         let config = Config::from_toml_str(toml, "test.toml", Path::new("."))
             .unwrap_or_else(|e| panic!("test config should load:\n{e}"));
-        let store = Store::connect("sqlite::memory:").await.expect("in-memory store");
+        let store = Store::connect(url).await.expect("store");
         let start: DateTime<Utc> = DateTime::parse_from_rfc3339(start).expect("RFC 3339 start").with_timezone(&Utc);
         let clock = SimulatedClock::starting_at(start);
         let community = config.communities[0].id.clone();

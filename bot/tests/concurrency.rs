@@ -1,0 +1,72 @@
+//! Many concurrent commands on a file database with the shipped settings:
+//! the unique constraints and the one-writer rule hold under load.
+
+mod support;
+
+use std::path::PathBuf;
+
+use support::{BERLIN, Chat};
+
+/// 09:00 in Berlin on a Monday.
+const MONDAY_9AM: &str = "2026-03-02T08:00:00Z";
+
+/// A fresh database file for one test.
+fn database(name: &str) -> (PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("hearth-concurrency-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let url = format!("sqlite://{}", dir.join("hearth.db").display());
+    (dir, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_checkins_by_one_member_make_one() {
+    let (dir, url) = database("checkins");
+    let chat = Chat::start_on(BERLIN, MONDAY_9AM, &url).await;
+    let mut tasks = Vec::new();
+    for _ in 0..1_000 {
+        let (engine, actor, room) = (chat.engine.clone(), chat.actor("alice"), chat.chat());
+        tasks.push(tokio::spawn(async move { engine.handle_text(actor, room, "/checkin").await }));
+    }
+    let mut counted = 0;
+    for task in tasks {
+        let reply = task.await.expect("task").expect("a reply").to_plain_text();
+        counted += usize::from(reply.contains("checked in: day 1"));
+        assert!(reply.contains("checked in"), "every answer is a check-in or 'already checked in': {reply}");
+    }
+    assert_eq!(counted, 1);
+    assert_eq!(chat.ledger().await, vec![("alice".into(), 10, "checkin".into())]);
+    chat.assert_totals_match_ledger().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_concurrent_gives_never_exceed_an_allowance() {
+    const MEMBERS: usize = 100;
+    const GIVES_EACH: usize = 100;
+    // BERLIN's give_allowance.
+    const ALLOWANCE: usize = 2;
+    let (dir, url) = database("gives");
+    let chat = Chat::start_on(BERLIN, MONDAY_9AM, &url).await;
+    let names: Vec<String> = (0..MEMBERS).map(|i| format!("m{i:03}")).collect();
+    for name in &names {
+        chat.say(name, "/checkin").await;
+    }
+    let mut tasks = Vec::with_capacity(MEMBERS * GIVES_EACH);
+    for round in 0..GIVES_EACH {
+        for (i, giver) in names.iter().enumerate() {
+            let receiver = &names[(i + 1 + round % (MEMBERS - 1)) % MEMBERS];
+            let (engine, actor, room) = (chat.engine.clone(), chat.actor(giver), chat.chat());
+            let line = format!("/give @{receiver} 1");
+            tasks.push(tokio::spawn(async move { engine.handle_text(actor, room, &line).await }));
+        }
+    }
+    for task in tasks {
+        task.await.expect("task").expect("a reply");
+    }
+    let gives = chat.ledger().await.into_iter().filter(|(_, _, kind)| kind == "peer_award").count();
+    // Every member tried 100 times: exactly the allowance got through, no more.
+    assert_eq!(gives, MEMBERS * ALLOWANCE);
+    chat.assert_totals_match_ledger().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
