@@ -63,6 +63,16 @@ enum Cmd {
         #[arg(long, value_enum)]
         format: ExportFormat,
     },
+    /// Copy the database to a new file while the bot runs (VACUUM INTO), and
+    /// check the copy's integrity.
+    Backup {
+        /// Where the copy goes; must not exist.
+        path: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Print the Discord OAuth2 URL that invites the bot (needs DISCORD_APPLICATION_ID).
     InviteUrl,
 }
@@ -127,6 +137,23 @@ async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
                 Err(code) => return Ok(code),
             };
             export(config, db, &community, format).await
+        }
+        Cmd::Backup { path, config, db } => {
+            let config = match load_config(&settings::config_path(config)) {
+                Ok(config) => config,
+                Err(code) => return Ok(code),
+            };
+            let store = Store::connect(&settings::database_url(db, &config)).await?;
+            let report = store.backup(&path).await;
+            store.close().await;
+            let report = report?;
+            println!(
+                "backup: {} ({} bytes, {} ledger rows, integrity ok)",
+                path.display(),
+                report.bytes,
+                report.ledger_rows
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::InviteUrl => {
             let app_id = std::env::var("DISCORD_APPLICATION_ID").context(

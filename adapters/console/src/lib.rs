@@ -175,12 +175,14 @@ impl ConsoleSession {
         self.print_posts(out).await
     }
 
-    /// Prints (delivers) the console's pending posts, oldest first.
+    /// Prints (delivers) the console's pending posts, oldest first. A post is
+    /// marked delivered before it is printed: a crash in between loses that
+    /// copy rather than printing it twice (stdout has no idempotency key).
     async fn print_posts<W: Write>(&self, out: &mut W) -> anyhow::Result<()> {
         for post in self.engine.pending_posts(Platform::Console, &self.community).await? {
-            writeln!(out, "{}", render(&post.reply, "")).context("writing a post")?;
             // The console's message id for a post is its outbox id.
             self.engine.mark_delivered(post.id, Some(&post.id.to_string())).await?;
+            writeln!(out, "{}", render(&post.reply, "")).context("writing a post")?;
             self.latest_post.set(Some(post.id));
         }
         Ok(())

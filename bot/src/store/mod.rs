@@ -4,6 +4,7 @@
 //! writer connection, so no two of our own writers ever contend for SQLite's
 //! lock. Reads that need no transaction (export, checks) use the reader pool.
 
+mod backup;
 mod challenges;
 mod checkins;
 mod directory;
@@ -23,6 +24,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+pub use backup::BackupReport;
 pub use challenges::{ChallengePhase, ChallengeRow, EntryRow, PastChallenge};
 pub use directory::{HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
