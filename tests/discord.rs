@@ -486,3 +486,35 @@ fn an_answer_slower_than_two_seconds_is_deferred_and_filled_in() {
     assert!(stand_in.calls().iter().any(|c| c.method == "DELETE" && c.path == original));
     let _ = std::fs::remove_dir_all(&bot.dir);
 }
+
+#[test]
+fn a_failing_gateway_start_never_logs_the_token() {
+    // REST and the gateway are unreachable: a closed port.
+    let closed = free_port();
+    let dir = scratch("unreachable");
+    std::fs::write(dir.join("hearth.toml"), GATEWAY_CONFIG).expect("config");
+    let child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("run")
+        .current_dir(root())
+        .env_remove("TELEGRAM_TOKEN")
+        .env_remove("DISCORD_PUBLIC_KEY")
+        .env_remove("HEARTH_HTTP_ADDR")
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("DISCORD_API_URL", format!("http://127.0.0.1:{closed}"))
+        .env("HEARTH_CONFIG", dir.join("hearth.toml"))
+        .env("HEARTH_DATABASE_URL", format!("sqlite://{}", dir.join("hearth.db").display()))
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("hearth.log")).expect("log file"))
+        .spawn()
+        .expect("start hearth");
+    let _running = Running(child);
+    let log = || std::fs::read_to_string(dir.join("hearth.log")).unwrap_or_default();
+    wait_for("the gateway failure and the command registration failure", || {
+        let log = log();
+        log.contains("the Discord gateway failed") && log.contains("registering Discord slash commands failed")
+    });
+    assert!(!log().contains(TOKEN), "the token reached the log");
+    let _ = std::fs::remove_dir_all(&dir);
+}

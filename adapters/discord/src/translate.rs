@@ -35,7 +35,9 @@ pub enum Inbound {
 
 /// Parses an interaction body as Discord sends it. serenity 0.12.5 wants
 /// two fields Discord may leave out: `attachment_size_limit`, and `options`
-/// on a subcommand invoked without any; both are filled in.
+/// on a subcommand invoked without any; both are filled in. It also panics
+/// on a 32-character image hash with non-ASCII in it (`ImageHash::from_str`
+/// slices bytes); that panic is caught and reported as a parse error.
 pub fn parse_interaction(body: &[u8]) -> Result<Interaction, serde_json::Error> {
     let mut value: Value = serde_json::from_slice(body)?;
     if let Some(fields) = value.as_object_mut() {
@@ -45,7 +47,9 @@ pub fn parse_interaction(body: &[u8]) -> Result<Interaction, serde_json::Error> 
         fill_subcommand_options(options);
     }
     // From text, as serenity reads payloads off the wire.
-    serde_json::from_str(&value.to_string())
+    let text = value.to_string();
+    std::panic::catch_unwind(|| serde_json::from_str(&text))
+        .unwrap_or_else(|_| Err(serde::de::Error::custom("serenity panicked on this payload")))
 }
 
 /// Option types 1 and 2 are a subcommand and a subcommand group.

@@ -120,14 +120,23 @@ fn addressed_command(text: &str, me: &BotIdentity) -> Option<Option<String>> {
 /// A `text_mention` names a user without a username: its text (a display
 /// name of any length) is cut from the line and its user returned.
 fn without_text_mentions(message: &Message, text: &str, line: &str) -> (String, Option<User>) {
-    let Some(entities) = message.parse_entities() else {
+    // teloxide adds offset + length unchecked (an overflow panic in debug
+    // builds): entities that do not fit the text are not trusted at all.
+    let utf16_len = text.encode_utf16().count();
+    let fits = message
+        .entities()
+        .unwrap_or_default()
+        .iter()
+        .all(|e| e.offset.checked_add(e.length).is_some_and(|end| end <= utf16_len));
+    let Some(entities) = fits.then(|| message.parse_entities()).flatten() else {
         return (line.to_string(), None);
     };
     let mut user = None;
     let mut cleaned = line.to_string();
     for entity in entities {
-        if let MessageEntityKind::TextMention { user: mentioned } = entity.kind() {
-            let shown = &text[entity.range()];
+        if let MessageEntityKind::TextMention { user: mentioned } = entity.kind()
+            && let Some(shown) = text.get(entity.range())
+        {
             cleaned = cleaned.replacen(shown, " ", 1);
             user.get_or_insert_with(|| mentioned.clone());
         }

@@ -119,6 +119,17 @@ fn a_text_mention_names_the_member_even_after_emoji() {
 }
 
 #[test]
+fn entities_outside_the_text_are_ignored_not_a_panic() {
+    // Found by the fuzz test: teloxide adds offset + length unchecked.
+    let mut body = message(10, user(1001, "Alice", Some("alice")), "/give Jane 3");
+    body["entities"] = json!([
+        {"type": "text_mention", "offset": u64::MAX, "length": 4, "user": {"id": 55, "is_bot": false, "first_name": "Jane"}},
+    ]);
+    // Without a trustworthy mention, "Jane" is just a word: not a member.
+    assert!(command_of(translate(&update(json!({"message": body})), &me())).is_err());
+}
+
+#[test]
 fn a_reply_names_the_author_of_the_replied_message() {
     let mut body = message(9, user(1003, "Carol", Some("carol")), "/award 5 great review");
     body["reply_to_message"] = message(4, user(1002, "Bob", Some("bob")), "here is my PR");
