@@ -33,10 +33,20 @@ discord = { guild_id = "290926798626357999", channel_id = "645027906669510667" }
 [community.checkin]
 points = 10
 
+[community.topics]
+pool = ["What did you ship this week?"]
+reply_points = 2
+thread = true
+
 [[community.schedule]]
 id = "reminder"
 cron = "0 20 * * *"
 action = "checkin_reminder"
+
+[[community.schedule]]
+id = "daily-topic"
+cron = "0 9 * * *"
+action = "topic"
 "#;
 
 fn scratch(name: &str) -> PathBuf {
@@ -59,6 +69,13 @@ impl Bot {
         let dir = scratch(name);
         std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
         Self::start_in(dir, stand_in)
+    }
+
+    /// Starts with the gateway as the only way in (no interactions endpoint).
+    fn gateway_only(name: &str, stand_in: &StandIn) -> Bot {
+        let dir = scratch(name);
+        std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
+        Self::launch(dir, stand_in, false)
     }
 
     /// Starts on an existing directory (its database survives a restart),
@@ -259,27 +276,6 @@ fn slash_commands_are_registered_again_only_when_they_change() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-const GATEWAY_CONFIG: &str = r#"
-[[community]]
-id = "rustaceans"
-name = "Rustaceans"
-timezone = "Europe/Berlin"
-discord = { guild_id = "290926798626357999", channel_id = "645027906669510667" }
-
-[community.checkin]
-points = 10
-
-[community.topics]
-pool = ["What did you ship this week?"]
-reply_points = 2
-thread = true
-
-[[community.schedule]]
-id = "daily-topic"
-cron = "0 9 * * *"
-action = "topic"
-"#;
-
 /// A guild the bot has just been invited to; no community owns it.
 const NEW_GUILD: &str = "197038439483310086";
 const NEW_GUILD_SYSTEM_CHANNEL: &str = "197038439483310087";
@@ -343,9 +339,7 @@ fn text_of(message: &Value) -> String {
 #[test]
 fn a_gateway_conversation_from_guild_join_to_topic_thread() {
     let stand_in = StandIn::start(&[GUILD]);
-    let dir = scratch("gateway");
-    std::fs::write(dir.join("hearth.toml"), GATEWAY_CONFIG).expect("config");
-    let bot = Bot::launch(dir, &stand_in, false);
+    let bot = Bot::gateway_only("gateway", &stand_in);
     let alice = ("53908232506183680", "alice");
     let bob = ("80351110224678912", "bob");
     let carol = ("80351110224678913", "carol");
@@ -447,9 +441,7 @@ fn a_gateway_conversation_from_guild_join_to_topic_thread() {
 #[test]
 fn an_answer_slower_than_two_seconds_is_deferred_and_filled_in() {
     let stand_in = StandIn::start(&[GUILD]);
-    let dir = scratch("deferred");
-    std::fs::write(dir.join("hearth.toml"), GATEWAY_CONFIG).expect("config");
-    let bot = Bot::launch(dir, &stand_in, false);
+    let bot = Bot::gateway_only("deferred", &stand_in);
     wait_for("IDENTIFY", || !stand_in.identified().is_empty());
     let alice = ("53908232506183680", "alice");
 
@@ -492,7 +484,7 @@ fn a_failing_gateway_start_never_logs_the_token() {
     // REST and the gateway are unreachable: a closed port.
     let closed = free_port();
     let dir = scratch("unreachable");
-    std::fs::write(dir.join("hearth.toml"), GATEWAY_CONFIG).expect("config");
+    std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let child = Command::new(env!("CARGO_BIN_EXE_hearth"))
         .arg("run")
         .current_dir(root())
