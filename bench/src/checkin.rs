@@ -35,7 +35,7 @@ pub const QUICK: Size = Size { members: 5_000, concurrency: 32, offered_per_seco
 pub const FULL: Size = Size { members: 50_000, concurrency: 64, offered_per_second: 1_000, open_loop_seconds: 20 };
 
 /// Rows per transaction of the batch baseline.
-const BATCH_ROWS: usize = 1_000;
+pub const BATCH_ROWS: usize = 1_000;
 const COMMUNITY: &str = "bench";
 const CONFIG: &str = r#"
 [[community]]
@@ -177,7 +177,7 @@ async fn collect(mut tasks: JoinSet<(Duration, bool)>) -> anyhow::Result<Vec<Dur
     Ok(latencies)
 }
 
-fn request(member: usize, command: Command) -> Request {
+pub fn request(member: usize, command: Command) -> Request {
     Request {
         actor: Actor {
             platform: Platform::Console,
@@ -192,7 +192,7 @@ fn request(member: usize, command: Command) -> Request {
     }
 }
 
-fn sqlite_url(path: &Path) -> String {
+pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
 }
 

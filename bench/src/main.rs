@@ -3,6 +3,7 @@
 
 mod checkin;
 mod latency;
+mod leaderboard;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,12 @@ enum Bench {
         #[arg(long)]
         quick: bool,
     },
+    /// `/leaderboard` (top 10 and own rank) at 10k and 100k members (and 1M
+    /// without `--quick`) for the all-time, week and month windows.
+    Leaderboard {
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -37,6 +44,9 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.bench {
         Bench::Checkin { quick } => runtime.block_on(checkin::run(if quick { checkin::QUICK } else { checkin::FULL })),
+        Bench::Leaderboard { quick } => {
+            runtime.block_on(leaderboard::run(if quick { leaderboard::QUICK } else { leaderboard::FULL }))
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,152 @@
+//! Leaderboard and rank at 10k, 100k (and 1M) members: `/leaderboard` through
+//! the engine for the all-time, week and month windows, against the
+//! maintained-totals top-10 query as the same-run baseline.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use hearth_bot::command::{Command, Window};
+use hearth_bot::config::Config;
+use hearth_bot::store::{Store, connect_options};
+use hearth_bot::{Engine, Platform, SimulatedClock};
+use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use crate::checkin::{BATCH_ROWS, request, sqlite_url};
+use crate::latency::{Distribution, ms};
+
+/// Member counts to measure.
+pub const QUICK: &[usize] = &[10_000, 100_000];
+pub const FULL: &[usize] = &[10_000, 100_000, 1_000_000];
+/// Requests per window and size.
+const SAMPLES: usize = 100;
+const CONFIG: &str = r#"
+[[community]]
+id = "bench"
+name = "Bench"
+timezone = "Europe/Berlin"
+"#;
+const NOW: &str = "2026-03-02T12:00:00Z";
+
+pub async fn run(sizes: &[usize]) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("hearth-bench-leaderboard-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut outcome = Ok(());
+    for &members in sizes {
+        outcome = measure(&dir.join(format!("board-{members}.db")), members).await;
+        if outcome.is_err() {
+            break;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+async fn measure(path: &Path, members: usize) -> anyhow::Result<()> {
+    let filled = Instant::now();
+    fill(path, members).await?;
+    println!(
+        "leaderboard: {members} members, one ledger row each over 60 days (filled in {:.1} s)",
+        filled.elapsed().as_secs_f64()
+    );
+    let baseline = top10_baseline(path).await?;
+    println!("  baseline, top 10 from the totals table: {}", baseline.summary());
+    let config = Config::from_toml_str(CONFIG, "bench.toml", Path::new("."))
+        .map_err(|errors| anyhow::anyhow!("the benchmark's config: {errors}"))?;
+    let store = Store::connect(&sqlite_url(path)).await?;
+    let clock = SimulatedClock::starting_at(NOW.parse().context("instant")?);
+    let engine = Engine::open(store.clone(), config, Arc::new(clock), vec![Platform::Console]).await?;
+    for window in [Window::All, Window::Week, Window::Month] {
+        let mut latencies = Vec::with_capacity(SAMPLES);
+        for i in 0..SAMPLES {
+            // Members spread over the board, so ranks near the top and the bottom both count.
+            let member = (i * 7919) % members;
+            let started = Instant::now();
+            let reply = engine.handle(request(member, Command::Leaderboard { window })).await;
+            latencies.push(started.elapsed());
+            anyhow::ensure!(!reply.lines.is_empty(), "an empty leaderboard answer");
+        }
+        let engine_board = Distribution::new(latencies);
+        println!(
+            "  engine /leaderboard {window:?} (top 10 + own rank): {} = {:.0}x the baseline p50",
+            engine_board.summary(),
+            ms(engine_board.quantile(0.5)) / ms(baseline.quantile(0.5)).max(0.001)
+        );
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn pool(path: &Path) -> anyhow::Result<SqlitePool> {
+    Ok(SqlitePoolOptions::new().max_connections(1).connect_with(connect_options(&sqlite_url(path))?).await?)
+}
+
+/// `members` members with identities, a total each, and one ledger row each
+/// spread over the last 60 days; the asking members exist for the engine.
+async fn fill(path: &Path, members: usize) -> anyhow::Result<()> {
+    Store::connect(&sqlite_url(path)).await?.close().await;
+    let pool = pool(path).await?;
+    sqlx::query("INSERT INTO communities (id, slug, created_at) VALUES (1, 'bench', ?)")
+        .bind(NOW)
+        .execute(&pool)
+        .await?;
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse()?;
+    let ids: Vec<i64> = (0..members as i64).collect();
+    for chunk in ids.chunks(BATCH_ROWS) {
+        let mut tx = pool.begin().await?;
+        let mut rows = QueryBuilder::<Sqlite>::new("INSERT INTO members (id, community_id, name, joined_at) ");
+        rows.push_values(chunk, |mut row, i| {
+            row.push_bind(i + 1).push_bind(1).push_bind(format!("member{i}")).push_bind(NOW);
+        });
+        rows.build().execute(&mut *tx).await?;
+        let mut rows =
+            QueryBuilder::<Sqlite>::new("INSERT INTO identities (community_id, platform, user_id, member_id) ");
+        rows.push_values(chunk, |mut row, i| {
+            row.push_bind(1).push_bind("console").push_bind(format!("member{i}")).push_bind(i + 1);
+        });
+        rows.build().execute(&mut *tx).await?;
+        let points = |i: i64| (i * 2_654_435_761) % 10_000;
+        let mut rows = QueryBuilder::<Sqlite>::new("INSERT INTO totals (member_id, community_id, balance) ");
+        rows.push_values(chunk, |mut row, i| {
+            row.push_bind(i + 1).push_bind(1).push_bind(points(*i));
+        });
+        rows.build().execute(&mut *tx).await?;
+        let mut rows = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key) ",
+        );
+        rows.push_values(chunk, |mut row, i| {
+            let at = now - chrono::Duration::minutes((*i * 37) % (60 * 24 * 60));
+            row.push_bind(1)
+                .push_bind(i + 1)
+                .push_bind(points(*i))
+                .push_bind("admin_award")
+                .push_bind("bench")
+                .push_bind(at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .push_bind(format!("bench:{i}"));
+        });
+        rows.build().execute(&mut *tx).await?;
+        tx.commit().await?;
+    }
+    pool.close().await;
+    Ok(())
+}
+
+/// The cheapest possible board: the top 10 of the maintained totals.
+async fn top10_baseline(path: &Path) -> anyhow::Result<Distribution> {
+    let pool = pool(path).await?;
+    let mut latencies: Vec<Duration> = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let started = Instant::now();
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT member_id, balance FROM totals WHERE community_id = 1 ORDER BY balance DESC LIMIT 10",
+        )
+        .fetch_all(&pool)
+        .await?;
+        latencies.push(started.elapsed());
+        anyhow::ensure!(rows.len() == 10, "the baseline found {} rows", rows.len());
+    }
+    pool.close().await;
+    Ok(Distribution::new(latencies))
+}
