@@ -1,8 +1,11 @@
 //! The Contract's CLI, driven the way an outside script drives it.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+mod common;
+use common::scratch;
 
 fn hearth(args: &[&str], stdin: &str) -> Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -22,12 +25,6 @@ fn hearth(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("hearth runs")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hearth-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
 fn export_as(db: &str, format: &str) -> Output {
     let args = ["export", "--config", "tests/transcripts/berlin.toml", "--db", db, "--community", "rustaceans"];
     hearth(&[&args[..], &["--format", format]].concat(), "")
@@ -39,7 +36,7 @@ fn check_config_accepts_the_example_and_points_at_errors() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("rustaceans"));
 
-    let dir = scratch("bad-config");
+    let dir = scratch("cli-bad-config");
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[[community]]\nid = \"x\"\nname = \"X\"\ntimezone = \"Mars/Olympus\"\n").expect("write");
     let out = hearth(&["check-config", "--config", bad.to_str().expect("utf-8 path")], "");
@@ -51,7 +48,7 @@ fn check_config_accepts_the_example_and_points_at_errors() {
 
 #[test]
 fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
-    let dir = scratch("export");
+    let dir = scratch("cli-export");
     let db = format!("sqlite://{}", dir.join("demo.db").display());
     // Two console sessions on one database: a restart in between loses nothing.
     let sessions = [
@@ -97,7 +94,7 @@ fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
 
 #[test]
 fn run_without_tokens_falls_back_to_the_console_and_says_so() {
-    let dir = scratch("run");
+    let dir = scratch("cli-run");
     let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
         .args(["run", "--config", "tests/transcripts/berlin.toml"])
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
@@ -127,7 +124,7 @@ fn invite_url_has_the_scopes_and_permissions() {
 
 #[test]
 fn restarts_fire_each_slot_once_and_respect_misfire_and_grace() {
-    let dir = scratch("restarts");
+    let dir = scratch("cli-restarts");
     let db = format!("sqlite://{}", dir.join("sched.db").display());
     let console = |clock: &str, input: &str| -> String {
         let out =
@@ -153,7 +150,7 @@ fn restarts_fire_each_slot_once_and_respect_misfire_and_grace() {
 
 #[test]
 fn a_simulated_fortnight_with_restarts_posts_each_slot_once_and_pays_the_challenge() {
-    let dir = scratch("month");
+    let dir = scratch("cli-month");
     let db = format!("sqlite://{}", dir.join("month.db").display());
     let console = |clock: &str, input: &str| -> (String, String) {
         let out = hearth(&["console", "--config", "tests/fixtures/month.toml", "--db", &db, "--clock", clock], input);

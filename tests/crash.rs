@@ -16,6 +16,8 @@ use chrono::{DateTime, Utc};
 use hearth_bot::store::Store;
 use sqlx::sqlite::SqlitePoolOptions;
 
+mod common;
+
 const CONFIG: &str = r#"
 [[community]]
 id = "crash"
@@ -46,9 +48,7 @@ impl Lcg {
 #[test]
 fn kill_9_mid_burst_loses_and_duplicates_nothing() {
     let trials: i64 = std::env::var("HEARTH_CRASH_TRIALS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
-    let dir = std::env::temp_dir().join(format!("hearth-crash-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let dir = common::scratch("crash");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let url = format!("sqlite://{}", dir.join("hearth.db").display());
     let start: DateTime<Utc> = "2026-03-02T08:00:00Z".parse().expect("instant");
@@ -62,7 +62,7 @@ fn kill_9_mid_burst_loses_and_duplicates_nothing() {
         let now = start + chrono::Duration::days(trial);
         let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
             .args(["console", "--db", &url, "--clock", &now.to_rfc3339()])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(common::root())
             .env("HEARTH_CONFIG", dir.join("hearth.toml"))
             .env("RUST_LOG", "off")
             .stdin(Stdio::piped())

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 mod common;
 mod discord_stand_in;
-use common::{Running, exported_balances, free_port, hex, http, root, wait_for};
+use common::{Running, exported_balances, free_port, hex, http, root, scratch, wait_for};
 use discord_stand_in::{APPLICATION, Recorded, StandIn};
 
 const GUILD: &str = "290926798626357999";
@@ -48,13 +48,6 @@ id = "daily-topic"
 cron = "0 9 * * *"
 action = "topic"
 "#;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hearth-discord-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 /// The running bot, and how to talk to it.
 struct Bot {
@@ -158,6 +151,14 @@ fn slash(id: u64, who: (&str, &str), permissions: &str, data: Value) -> Value {
     })
 }
 
+/// The data of `/give` or `/award`: `who` (resolved to a user), an amount, a reason.
+fn points_to(command: &str, who: (&str, &str), amount: i64, reason: &str) -> Value {
+    json!({"id": "9", "name": command, "type": 1,
+           "options": [{"name": "member", "type": 6, "value": who.0}, {"name": "amount", "type": 4, "value": amount},
+                       {"name": "reason", "type": 3, "value": reason}],
+           "resolved": {"users": {who.0: user(who.0, who.1)}}})
+}
+
 fn content(answer: &Value) -> &str {
     answer["data"]["content"].as_str().unwrap_or_default()
 }
@@ -196,30 +197,14 @@ fn signed_interactions_get_answers_and_bad_signatures_get_401() {
     assert_eq!(answer["data"]["allowed_mentions"]["parse"], json!([]), "{answer}");
 
     // /give with a user option, resolved to its name.
-    let give = slash(
-        3,
-        bob,
-        MEMBER,
-        json!({"id": "9", "name": "give", "type": 1,
-               "options": [{"name": "member", "type": 6, "value": alice.0}, {"name": "amount", "type": 4, "value": 2},
-                           {"name": "reason", "type": 3, "value": "@everyone look **here**"}],
-               "resolved": {"users": {alice.0: user(alice.0, "alice")}}}),
-    );
+    let give = slash(3, bob, MEMBER, points_to("give", alice, 2, "@everyone look **here**"));
     let (status, answer) = bot.send(&give);
     assert_eq!(status, 200);
     assert!(content(&answer).contains("bob gave alice 2 points"), "{answer}");
     assert!(content(&answer).contains("@\u{200b}everyone look \\*\\*here\\*\\*"), "user text is escaped: {answer}");
 
     // An admin command from a member without MANAGE_GUILD: refused, privately.
-    let award = slash(
-        4,
-        bob,
-        MEMBER,
-        json!({"id": "9", "name": "award", "type": 1,
-               "options": [{"name": "member", "type": 6, "value": alice.0}, {"name": "amount", "type": 4, "value": 50},
-                           {"name": "reason", "type": 3, "value": "self-serve"}],
-               "resolved": {"users": {alice.0: user(alice.0, "alice")}}}),
-    );
+    let award = slash(4, bob, MEMBER, points_to("award", alice, 50, "self-serve"));
     let (status, answer) = bot.send(&award);
     assert_eq!(status, 200);
     assert!(content(&answer).contains("Only admins"), "{answer}");
@@ -483,7 +468,7 @@ fn an_answer_slower_than_two_seconds_is_deferred_and_filled_in() {
 fn a_failing_gateway_start_never_logs_the_token() {
     // REST and the gateway are unreachable: a closed port.
     let closed = free_port();
-    let dir = scratch("unreachable");
+    let dir = scratch("discord-unreachable");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let child = Command::new(env!("CARGO_BIN_EXE_hearth"))
         .arg("run")

@@ -16,6 +16,8 @@ use hearth_bot::config::Config;
 use hearth_bot::store::Store;
 use hearth_bot::{Actor, ChatRef, Engine, Platform, SimulatedClock};
 
+mod common;
+
 const CONFIG: &str = r#"
 [[community]]
 id = "soak"
@@ -55,9 +57,7 @@ struct Tally {
 #[test]
 fn mixed_load_with_backups_loses_nothing_and_never_locks() {
     let seconds: u64 = std::env::var("HEARTH_SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    let dir = std::env::temp_dir().join(format!("hearth-soak-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let dir = common::scratch("soak");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let url = format!("sqlite://{}", dir.join("hearth.db").display());
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -76,7 +76,7 @@ fn mixed_load_with_backups_loses_nothing_and_never_locks() {
         let target = dir.join(format!("backup-{backups}.db"));
         let output = Process::new(env!("CARGO_BIN_EXE_hearth"))
             .args(["backup", target.to_str().expect("UTF-8 path"), "--db", &url])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(common::root())
             .env("HEARTH_CONFIG", dir.join("hearth.toml"))
             .output()
             .expect("hearth backup");

@@ -4,14 +4,14 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 mod common;
-use common::{Running, WAIT, exported_balances, free_port, http, root, wait_for};
+use common::{Running, WAIT, exported_balances, free_port, http, root, scratch, wait_for};
 
 const TOKEN: &str = "4242:fake-test-token-never-logged";
 const GROUP: i64 = -100_123;
@@ -230,16 +230,9 @@ fn start_hearth(api: &StandIn, dir: &Path, env: &[(&str, String)]) -> Running {
     Running(child)
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hearth-telegram-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
 #[test]
 fn a_group_conversation_over_the_bot_api() {
-    let dir = scratch("group");
+    let dir = scratch("telegram-group");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let api = StandIn::start();
     // Trace logging: even then the token must not appear.
@@ -345,7 +338,7 @@ fn a_group_conversation_over_the_bot_api() {
 
 #[test]
 fn a_start_that_fails_never_prints_the_token() {
-    let dir = scratch("no-api");
+    let dir = scratch("telegram-no-api");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
         .arg("run")
@@ -377,7 +370,7 @@ fn log_of(dir: &Path) -> String {
 
 #[test]
 fn webhook_mode_checks_the_secret_and_processes_an_update_once() {
-    let dir = scratch("webhook");
+    let dir = scratch("telegram-webhook");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let api = StandIn::start();
     let port = free_port();
@@ -425,7 +418,7 @@ fn webhook_mode_checks_the_secret_and_processes_an_update_once() {
 
 #[test]
 fn delivery_waits_out_a_429_and_gives_up_when_the_bot_is_out() {
-    let dir = scratch("delivery");
+    let dir = scratch("telegram-delivery");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let api = StandIn::start();
     let _hearth = start_hearth(&api, &dir, &[]);
@@ -471,7 +464,7 @@ fn the_unpatched_stand_in_gets_answers_too() {
     // Its getMe lacks fields, its getUpdates never waits, its callbacks lack
     // chat_instance and it knows no setMyCommands or getChatMember: hearth
     // copes with each. Carol is an admin through the config's list.
-    let dir = scratch("plain");
+    let dir = scratch("telegram-plain");
     std::fs::write(
         dir.join("hearth.toml"),
         CONFIG.replace("chat_id = -100123 }", "chat_id = -100123 }\nadmins = [\"telegram:1003\"]"),

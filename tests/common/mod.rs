@@ -1,5 +1,8 @@
 //! Helpers the end-to-end tests of the real binary share.
 
+// Compiled into every test binary; each uses a few of them.
+#![allow(dead_code)]
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -32,6 +35,15 @@ pub fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// An empty directory for one test's files (config, database, log); the
+/// process id keeps parallel runs apart.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hearth-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
 /// A port nothing listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
@@ -39,7 +51,6 @@ pub fn free_port() -> u16 {
 
 /// `hearth export` of the bot in `dir` (its `hearth.toml` and `hearth.db`):
 /// each member's balance by name.
-#[allow(dead_code)] // not every test binary exports
 pub fn exported_balances(dir: &Path, community: &str) -> std::collections::BTreeMap<String, i64> {
     let export = std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
         .args(["export", "--community", community, "--format", "json"])
@@ -55,7 +66,6 @@ pub fn exported_balances(dir: &Path, community: &str) -> std::collections::BTree
 }
 
 /// Lowercase hex of some bytes.
-#[allow(dead_code)] // one test binary uses it
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

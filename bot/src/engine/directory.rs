@@ -53,12 +53,17 @@ impl Engine {
     }
 
     /// The bot is in `chat` (seen without a join event, e.g. a guild it was
-    /// in before this database existed): records it without a welcome.
+    /// in before this database existed): records it without a welcome. Every
+    /// connection reports every guild, so the writer is used only on a change.
     pub async fn chat_present(&self, chat: &ChatRef) -> anyhow::Result<()> {
-        match chat_key(chat) {
-            Some((platform, id)) => self.inner.store.set_chat_active(platform.as_str(), &id, true, self.now()).await,
-            None => Ok(()),
+        let Some((platform, id)) = chat_key(chat) else {
+            return Ok(());
+        };
+        let store = &self.inner.store;
+        if store.chat_membership(platform.as_str(), &id).await? == Some(true) {
+            return Ok(());
         }
+        store.set_chat_active(platform.as_str(), &id, true, self.now()).await
     }
 
     /// The bot was removed from `chat`: its posts stop until it is added back.
