@@ -24,15 +24,21 @@ use crate::latency::{Distribution, ms};
 #[derive(Clone, Copy)]
 pub struct Size {
     members: usize,
-    /// Commands in flight at once in the closed-loop phase.
+    /// Commands in flight at once in the first closed-loop phase (a busy chat).
     concurrency: usize,
+    /// Commands in flight in the second (a burst: everyone taps the daily
+    /// button at once). As deep as the batch limit's transactions, so the
+    /// two are compared on equal terms.
+    burst: usize,
     /// Offered load of the open-loop phase, and how long it lasts.
     offered_per_second: u64,
     open_loop_seconds: u64,
 }
 
-pub const QUICK: Size = Size { members: 5_000, concurrency: 32, offered_per_second: 1_000, open_loop_seconds: 3 };
-pub const FULL: Size = Size { members: 50_000, concurrency: 64, offered_per_second: 1_000, open_loop_seconds: 20 };
+pub const QUICK: Size =
+    Size { members: 5_000, concurrency: 32, burst: BATCH_ROWS, offered_per_second: 1_000, open_loop_seconds: 3 };
+pub const FULL: Size =
+    Size { members: 50_000, concurrency: 64, burst: BATCH_ROWS, offered_per_second: 1_000, open_loop_seconds: 20 };
 
 /// Rows per transaction of the batch baseline.
 pub const BATCH_ROWS: usize = 1_000;
@@ -68,8 +74,11 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
 
     let bench = EngineBench::open(&dir.join("engine.db")).await?;
     bench.create_members(n, size.concurrency).await?;
-    let (engine_rate, closed) = bench.closed_loop(n, size.concurrency).await?;
-    println!("  engine, {} in flight: {engine_rate:.0} check-ins/s ({})", size.concurrency, closed.summary());
+    let (steady_rate, steady) = bench.closed_loop(n, size.concurrency).await?;
+    println!("  engine, {} in flight: {steady_rate:.0} check-ins/s ({})", size.concurrency, steady.summary());
+    bench.clock.advance(chrono::Duration::days(1));
+    let (engine_rate, burst) = bench.closed_loop(n, size.burst).await?;
+    println!("  engine, {} in flight: {engine_rate:.0} check-ins/s ({})", size.burst, burst.summary());
 
     bench.clock.advance(chrono::Duration::days(1));
     let open = bench.open_loop(n, size.offered_per_second, size.open_loop_seconds).await?;
@@ -85,6 +94,12 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
     let batch_rate = batch(&dir.join("batch.db"), n).await?;
     println!("  batch limit, {BATCH_ROWS}-row multi-row INSERTs: {batch_rate:.0} check-ins/s");
 
+    println!(
+        "  with {} in flight: engine/naive={:.2} engine/batch={:.2}",
+        size.concurrency,
+        steady_rate / naive_rate,
+        steady_rate / batch_rate
+    );
     println!(
         "checkin: engine/naive={:.2} engine/batch={:.2} p99_ms={:.2}",
         engine_rate / naive_rate,

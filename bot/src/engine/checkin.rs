@@ -1,68 +1,143 @@
 //! `/checkin`: one per member per local day; streaks, freezes, bonuses.
+//!
+//! Check-ins arrive in batches (see `writer`): a batch of any size costs a
+//! fixed number of statements, so a burst is written at close to SQLite's
+//! multi-row speed.
 
-use crate::domain::streak::CheckinOutcome;
+use std::collections::HashMap;
+
+use crate::domain::streak::{CheckinOutcome, StreakState};
 use crate::i18n::Arg;
 use crate::reply::{Line, Reply, Span};
-use crate::store::{LedgerKind, MemberRow, NewLedgerEntry, WriteTx, fmt_day};
+use crate::store::{LedgerKind, MemberRow, NewCheckin, NewLedgerEntry, SavedStreak, WriteTx, fmt_day};
 
-use super::{CommandError, Ctx, badges};
+use super::{Actor, Scope, badges, context};
 
-pub async fn checkin(ctx: &mut Ctx<'_>, tx: &mut WriteTx, note: Option<&str>) -> Result<Reply, CommandError> {
-    let cat = ctx.catalog;
-    let member = ctx.member.clone();
-    let outcome = member.streak.check_in(ctx.today, ctx.freeze_rules());
-    let CheckinOutcome::Counted { next, freezes_used, freeze_earned, restarted } = outcome else {
-        return Ok(already_checked_in(ctx, &member));
-    };
-    // The unique (member, day) row is the last word, whatever the cached state said.
-    if !tx.insert_checkin(member.id, ctx.today, ctx.now, note).await? {
-        return Ok(already_checked_in(ctx, &member));
+/// One `/checkin` of a batch.
+pub struct CheckinRequest<'a> {
+    pub actor: &'a Actor,
+    pub note: Option<&'a str>,
+}
+
+/// A check-in the streak rules count, before the database has its say.
+struct Counted {
+    /// Index of the request in the batch.
+    request: usize,
+    before: MemberRow,
+    next: StreakState,
+    freezes_used: u32,
+    freeze_earned: bool,
+    restarted: bool,
+}
+
+/// Runs one community's check-ins in the open transaction; one reply per
+/// request, in order. A member who asks twice in one batch counts once.
+pub async fn checkin_all(
+    scope: &Scope<'_>,
+    tx: &mut WriteTx,
+    requests: &[CheckinRequest<'_>],
+) -> anyhow::Result<Vec<Reply>> {
+    let actors: Vec<&Actor> = requests.iter().map(|r| r.actor).collect();
+    let members = context::members_of(tx, scope, &actors).await?;
+
+    // The streak rules, request by request, on the state the batch has reached.
+    let mut replies: Vec<Option<Reply>> = vec![None; requests.len()];
+    let mut latest: HashMap<i64, MemberRow> = HashMap::new();
+    let mut counted = Vec::new();
+    for (index, member) in members.into_iter().enumerate() {
+        let member = latest.get(&member.id).cloned().unwrap_or(member);
+        match member.streak.check_in(scope.today, scope.freeze_rules()) {
+            CheckinOutcome::AlreadyCheckedIn => replies[index] = Some(already_checked_in(scope, &member)),
+            CheckinOutcome::Counted { next, freezes_used, freeze_earned, restarted } => {
+                let best = member.best_streak.max(next.streak);
+                latest.insert(member.id, MemberRow { streak: next, best_streak: best, ..member.clone() });
+                counted.push(Counted { request: index, before: member, next, freezes_used, freeze_earned, restarted });
+            }
+        }
     }
-    let best = member.best_streak.max(next.streak);
-    tx.save_streak(member.id, next, best).await?;
-    let day = fmt_day(ctx.today);
 
-    let base = ctx.community.checkin.points;
-    let reason = cat.text("reason-checkin");
-    tx.append_ledger(NewLedgerEntry {
-        community_id: ctx.community_id,
-        member_id: member.id,
-        delta: base,
-        kind: LedgerKind::Checkin,
-        reason: &reason,
-        at: ctx.now,
-        idempotency_key: &format!("checkin:{}:{day}", member.id),
-        actor_member_id: None,
-    })
-    .await?;
+    // The unique (member, day) row is the last word, whatever the cached state said.
+    let rows: Vec<NewCheckin> =
+        counted.iter().map(|c| NewCheckin { member_id: c.before.id, note: requests[c.request].note }).collect();
+    let inserted =
+        if rows.is_empty() { Default::default() } else { tx.insert_checkins(&rows, scope.today, scope.now).await? };
+    let (counted, refused): (Vec<Counted>, Vec<Counted>) =
+        counted.into_iter().partition(|c| inserted.contains(&c.before.id));
+    for c in refused {
+        replies[c.request] = Some(already_checked_in(scope, &c.before));
+    }
 
-    let mut bonus = 0;
-    for milestone in ctx.community.checkin.streak_bonus.iter().filter(|b| b.days == next.streak) {
-        let reason = cat.fmt("reason-streak-bonus", &[("days", milestone.days.into())]);
-        tx.append_ledger(NewLedgerEntry {
-            community_id: ctx.community_id,
-            member_id: member.id,
-            delta: milestone.points,
-            kind: LedgerKind::StreakBonus,
-            reason: &reason,
-            at: ctx.now,
-            idempotency_key: &format!("streak_bonus:{}:{day}:{}", member.id, milestone.days),
+    let updated: Vec<MemberRow> = counted.iter().map(|c| latest[&c.before.id].clone()).collect();
+    let balances = if updated.is_empty() { HashMap::new() } else { pay(scope, tx, &counted, &updated).await? };
+    let mut earned = badges::award_new_to(scope, tx, &updated).await?;
+    for (c, member) in counted.iter().zip(&updated) {
+        let balance = balances.get(&member.id).copied().unwrap_or(0);
+        let badges = earned.remove(&member.id).unwrap_or_default();
+        replies[c.request] = Some(counted_reply(scope, c, member, balance, badges));
+    }
+    Ok(replies.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+/// Saves the new streaks and pays the check-in points and streak bonuses;
+/// returns each member's balance afterwards.
+async fn pay(
+    scope: &Scope<'_>,
+    tx: &mut WriteTx,
+    counted: &[Counted],
+    updated: &[MemberRow],
+) -> anyhow::Result<HashMap<i64, i64>> {
+    let streaks: Vec<SavedStreak> =
+        updated.iter().map(|m| SavedStreak { member_id: m.id, state: m.streak, best: m.best_streak }).collect();
+    tx.save_streaks(&streaks).await?;
+
+    let day = fmt_day(scope.today);
+    let checkin_reason = scope.catalog.text("reason-checkin");
+    let mut keyed: Vec<(i64, i64, LedgerKind, String, String)> = Vec::new();
+    for c in counted {
+        let member = c.before.id;
+        keyed.push((
+            member,
+            scope.community.checkin.points,
+            LedgerKind::Checkin,
+            checkin_reason.clone(),
+            format!("checkin:{member}:{day}"),
+        ));
+        for milestone in bonuses(scope, c.next.streak) {
+            let reason = scope.catalog.fmt("reason-streak-bonus", &[("days", milestone.days.into())]);
+            let key = format!("streak_bonus:{member}:{day}:{}", milestone.days);
+            keyed.push((member, milestone.points, LedgerKind::StreakBonus, reason, key));
+        }
+    }
+    let entries: Vec<NewLedgerEntry> = keyed
+        .iter()
+        .map(|(member, delta, kind, reason, key)| NewLedgerEntry {
+            community_id: scope.community_id,
+            member_id: *member,
+            delta: *delta,
+            kind: *kind,
+            reason,
+            at: scope.now,
+            idempotency_key: key,
             actor_member_id: None,
         })
-        .await?;
-        bonus += milestone.points;
-    }
+        .collect();
+    tx.append_ledger_rows(&entries).await
+}
 
-    let updated = MemberRow { streak: next, best_streak: best, ..member };
-    let earned = badges::award_new(ctx, tx, &updated).await?;
-    let balance = tx.balance(updated.id).await?;
-    ctx.member = updated;
+/// The streak bonuses a streak of `streak` days earns today.
+fn bonuses<'s>(scope: &'s Scope<'_>, streak: u32) -> impl Iterator<Item = &'s crate::config::StreakBonus> {
+    scope.community.checkin.streak_bonus.iter().filter(move |b| b.days == streak)
+}
 
-    let name = ctx.member.name.clone();
+fn counted_reply(scope: &Scope<'_>, c: &Counted, member: &MemberRow, balance: i64, earned: Vec<String>) -> Reply {
+    let cat = scope.catalog;
+    let next = c.next;
+    let base = scope.community.checkin.points;
+    let bonus: i64 = bonuses(scope, next.streak).map(|b| b.points).sum();
     let mut reply = Reply::public().line(Line(vec![Span::Bold(
-        cat.fmt("checkin-done", &[("name", name.into()), ("streak", next.streak.into())]),
+        cat.fmt("checkin-done", &[("name", (&member.name).into()), ("streak", next.streak.into())]),
     )]));
-    if restarted {
+    if c.restarted {
         reply.push(Line::plain(cat.text("checkin-restarted")));
     }
     let points_line = if bonus > 0 {
@@ -74,11 +149,11 @@ pub async fn checkin(ctx: &mut Ctx<'_>, tx: &mut WriteTx, note: Option<&str>) ->
         cat.fmt("checkin-points", &[("points", base.into()), ("balance", balance.into())])
     };
     reply.push(Line::plain(points_line));
-    if freezes_used > 0 {
+    if c.freezes_used > 0 {
         reply.push(Line::plain(
-            cat.fmt("checkin-freeze-used", &[("used", freezes_used.into()), ("freezes", next.freezes.into())]),
+            cat.fmt("checkin-freeze-used", &[("used", c.freezes_used.into()), ("freezes", next.freezes.into())]),
         ));
-    } else if freeze_earned {
+    } else if c.freeze_earned {
         reply.push(Line::plain(cat.fmt("checkin-freeze-earned", &[("freezes", next.freezes.into())])));
     } else {
         reply.push(Line::plain(cat.fmt("checkin-freezes", &[("freezes", next.freezes.into())])));
@@ -86,13 +161,13 @@ pub async fn checkin(ctx: &mut Ctx<'_>, tx: &mut WriteTx, note: Option<&str>) ->
     for badge in earned {
         reply.push(Line::plain(cat.fmt("badge-earned", &[("badge", Arg::Text(badge))])));
     }
-    reply.push(Line::plain(cat.fmt("checkin-next", &[("opens", ctx.next_day_opens().into())])));
-    Ok(reply)
+    reply.push(Line::plain(cat.fmt("checkin-next", &[("opens", scope.next_day_opens().into())])));
+    reply
 }
 
-fn already_checked_in(ctx: &Ctx<'_>, member: &MemberRow) -> Reply {
-    Reply::ephemeral().text(ctx.catalog.fmt(
+fn already_checked_in(scope: &Scope<'_>, member: &MemberRow) -> Reply {
+    Reply::ephemeral().text(scope.catalog.fmt(
         "checkin-already",
-        &[("streak", member.streak.current(ctx.today).into()), ("opens", ctx.next_day_opens().into())],
+        &[("streak", member.streak.current(scope.today).into()), ("opens", scope.next_day_opens().into())],
     ))
 }

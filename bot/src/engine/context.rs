@@ -3,6 +3,7 @@
 
 use std::ops::Deref;
 
+use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
@@ -70,13 +71,32 @@ impl<'a> Deref for Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub async fn open(tx: &mut WriteTx, scope: Scope<'a>, request: &'a Request) -> anyhow::Result<Ctx<'a>> {
         let actor = &request.actor;
-        let identity = IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() };
-        let member = match tx.member_by_identity(scope.community_id, &identity).await? {
-            Some(member) if member.name != actor.display_name => {
+        let member = members_of(tx, &scope, &[actor]).await?.pop().context("no member row for the asker")?;
+        let is_admin = actor.is_platform_admin || listed_admin(scope.community, actor);
+        Ok(Ctx { scope, actor, member, is_admin, event_id: request.event_id.as_deref() })
+    }
+
+    pub fn platform(&self) -> Platform {
+        self.actor.platform
+    }
+}
+
+/// The member row of each actor, in order, looked up in one statement; a
+/// first-time actor gets a row, a renamed one's name is updated.
+pub async fn members_of(tx: &mut WriteTx, scope: &Scope<'_>, actors: &[&Actor]) -> anyhow::Result<Vec<MemberRow>> {
+    let identities: Vec<IdentityKey> = actors
+        .iter()
+        .map(|actor| IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() })
+        .collect();
+    let mut known = tx.members_by_identities(scope.community_id, &identities).await?;
+    let mut members = Vec::with_capacity(actors.len());
+    for (actor, identity) in actors.iter().zip(identities) {
+        let member = match known.get(&identity) {
+            Some(member) if member.name == actor.display_name => member.clone(),
+            Some(member) => {
                 tx.rename_member(member.id, &actor.display_name).await?;
-                MemberRow { name: actor.display_name.clone(), ..member }
+                MemberRow { name: actor.display_name.clone(), ..member.clone() }
             }
-            Some(member) => member,
             None => {
                 tx.create_member(NewMember {
                     community_id: scope.community_id,
@@ -88,13 +108,10 @@ impl<'a> Ctx<'a> {
                 .await?
             }
         };
-        let is_admin = actor.is_platform_admin || listed_admin(scope.community, actor);
-        Ok(Ctx { scope, actor, member, is_admin, event_id: request.event_id.as_deref() })
+        known.insert(identity, member.clone());
+        members.push(member);
     }
-
-    pub fn platform(&self) -> Platform {
-        self.actor.platform
-    }
+    Ok(members)
 }
 
 /// Whether the community's `admins` list names this account.

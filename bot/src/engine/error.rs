@@ -1,7 +1,8 @@
 //! Refusals the user may see, and the wording of each.
 
 use super::ChatRef;
-use crate::command::{ArgKind, ParseError};
+use crate::command::{ArgKind, Command, CommandSpec, ParseError};
+use crate::config::CommunityConfig;
 use crate::i18n::{Arg, Catalog};
 use crate::reply::Reply;
 
@@ -49,6 +50,22 @@ impl CommandError {
             CommandError::Unknown(_) => catalog.text("error-internal"),
         };
         Reply::ephemeral().text(text)
+    }
+}
+
+/// Logs a command's internal failure with its context (users see a generic
+/// message); refusals are not logged.
+pub fn log_unknown(community: &CommunityConfig, command: &Command, error: &CommandError) {
+    if let CommandError::Unknown(error) = error {
+        tracing::error!(community = %community.id, command = %command_label(command.spec()), error = ?error, "command failed");
+    }
+}
+
+/// A log label such as `topic suggest`.
+fn command_label(spec: Option<&CommandSpec>) -> String {
+    match spec {
+        Some(spec) => spec.sub.map_or_else(|| spec.name.to_string(), |sub| format!("{} {sub}", spec.name)),
+        None => "reply to post".to_string(),
     }
 }
 

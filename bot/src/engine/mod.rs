@@ -17,19 +17,20 @@ mod profile;
 mod scheduler;
 mod stats;
 mod topics;
+mod writer;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 use crate::clock::Clock;
-use crate::command::{self, Command, CommandSpec, ParseError};
+use crate::command::{self, Command, ParseError};
 use crate::config::{CommunityConfig, Config};
 use crate::i18n::Catalog;
 use crate::reply::Reply;
-use crate::store::Store;
+use crate::store::{Store, WriteTx};
 
 pub use context::{Ctx, Scope};
 pub use error::CommandError;
@@ -111,6 +112,8 @@ struct Inner {
     reloaded: Notify,
     /// Bumped whenever posts are queued, so delivery workers wake at once.
     posts_queued: watch::Sender<u64>,
+    /// Commands for the writer task (group commit, see `writer`).
+    jobs: mpsc::Sender<writer::Job>,
 }
 
 /// A config in force, with the database id of each of its communities.
@@ -166,16 +169,19 @@ impl Engine {
         targets: Vec<Platform>,
     ) -> anyhow::Result<Self> {
         let served = Served::prepare(&store, config, clock.now()).await?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                store,
-                clock,
-                targets,
-                served: RwLock::new(Arc::new(served)),
-                reloaded: Notify::new(),
-                posts_queued: watch::Sender::new(0),
-            }),
-        })
+        let (jobs, queue) = mpsc::channel(writer::QUEUE_CAPACITY);
+        let inner = Arc::new(Inner {
+            store,
+            clock,
+            targets,
+            served: RwLock::new(Arc::new(served)),
+            reloaded: Notify::new(),
+            posts_queued: watch::Sender::new(0),
+            jobs,
+        });
+        // The writer holds the engine weakly: it stops when the last clone is dropped.
+        tokio::spawn(writer::run(Arc::downgrade(&inner), queue));
+        Ok(Self { inner })
     }
 
     /// Puts a new, already validated config in force: added communities get
@@ -230,77 +236,67 @@ impl Engine {
         self.served().community_for(chat).is_some_and(|community| context::listed_admin(community, actor))
     }
 
-    /// Runs one command in one transaction and says how it went.
+    /// Runs one command and says how it went. The command joins the
+    /// writer's next transaction; the answer comes after that commits.
     pub async fn handle(&self, request: Request) -> Reply {
         let served = self.served();
         let Some(community) = served.community_for(&request.chat) else {
             return error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat);
         };
-        let catalog = Catalog::new(community.locale);
-        // The spec is 'static: the log label is only formatted when something failed.
-        let spec = request.command.spec();
-        match self.run(&served, community, &catalog, request).await {
-            Ok(reply) => reply,
-            Err(CommandError::Unknown(error)) => {
-                tracing::error!(community = %community.id, command = %command_label(spec), error = ?error, "command failed");
-                Reply::ephemeral().text(catalog.text("error-internal"))
-            }
-            Err(refusal) => refusal.to_reply(&catalog),
+        let locale = community.locale;
+        let (answer, answered) = oneshot::channel();
+        let job = writer::Job { request, served: served.clone(), answer };
+        if self.inner.jobs.send(job).await.is_ok()
+            && let Ok(reply) = answered.await
+        {
+            return reply;
         }
+        tracing::error!("the writer task is gone; a command went unanswered");
+        Reply::ephemeral().text(Catalog::new(locale).text("error-internal"))
     }
 
+    /// Runs one command (not a check-in: those run set-based, see `writer`)
+    /// in the writer's open transaction.
     async fn run(
         &self,
+        tx: &mut WriteTx,
         served: &Served,
         community: &CommunityConfig,
         catalog: &Catalog,
-        request: Request,
+        request: &Request,
+        now: DateTime<Utc>,
     ) -> Result<Reply, CommandError> {
-        let now = self.inner.clock.now();
-        let mut tx = self.inner.store.begin().await?;
         let community_id = served.community_id(community)?;
-        let mut ctx = Ctx::open(&mut tx, Scope::new(community, community_id, catalog, now), &request).await?;
+        let mut ctx = Ctx::open(tx, Scope::new(community, community_id, catalog, now), request).await?;
         let reply = match &request.command {
-            Command::Checkin { note } => checkin::checkin(&mut ctx, &mut tx, note.as_deref()).await?,
-            Command::Streak => profile::streak(&mut ctx, &mut tx).await?,
-            Command::Profile { member } => profile::profile(&mut ctx, &mut tx, member.as_ref()).await?,
-            Command::Leaderboard { window } => profile::leaderboard(&mut ctx, &mut tx, *window).await?,
+            Command::Checkin { note } => {
+                let checkin = checkin::CheckinRequest { actor: &request.actor, note: note.as_deref() };
+                let mut replies = checkin::checkin_all(&ctx, tx, &[checkin]).await?;
+                replies.pop().unwrap_or_default()
+            }
+            Command::Streak => profile::streak(&mut ctx, tx).await?,
+            Command::Profile { member } => profile::profile(&mut ctx, tx, member.as_ref()).await?,
+            Command::Leaderboard { window } => profile::leaderboard(&mut ctx, tx, *window).await?,
             Command::Give { member, amount, reason } => {
-                points::give(&mut ctx, &mut tx, member, *amount, reason.as_deref()).await?
+                points::give(&mut ctx, tx, member, *amount, reason.as_deref()).await?
             }
-            Command::Award { member, amount, reason } => {
-                points::award(&mut ctx, &mut tx, member, *amount, reason).await?
-            }
+            Command::Award { member, amount, reason } => points::award(&mut ctx, tx, member, *amount, reason).await?,
             Command::Help => help::help(&ctx),
-            Command::ForgetMe { confirm } => members::forget_me(&mut ctx, &mut tx, *confirm).await?,
-            Command::Stats => stats::stats(&mut ctx, &mut tx).await?,
-            Command::Post { schedule } => {
-                let reply = self.post_now(&ctx, &mut tx, schedule).await?;
-                tx.commit().await?;
-                self.announce_posts();
-                return Ok(reply);
-            }
-            Command::Topic => topics::show(&ctx, &mut tx).await?,
-            Command::TopicSuggest { text } => topics::add(&ctx, &mut tx, text, false).await?,
-            Command::TopicAdd { text } => topics::add(&ctx, &mut tx, text, true).await?,
-            Command::TopicApprove { id } => topics::approve(&ctx, &mut tx, *id).await?,
-            Command::Challenge => challenges::show(&ctx, &mut tx).await?,
-            Command::ChallengeHistory => challenges::history(&ctx, &mut tx).await?,
-            Command::ChallengeStart { theme } => challenges::start(&ctx, &mut tx, theme).await?,
-            Command::ChallengeClose => challenges::close(&ctx, &mut tx).await?,
-            Command::Submit { entry } => challenges::submit(&ctx, &mut tx, entry).await?,
-            Command::Vote { entry } => challenges::vote(&ctx, &mut tx, *entry).await?,
-            Command::ReplyToPost { message_id } => topics::reply(&ctx, &mut tx, message_id).await?.unwrap_or_default(),
+            Command::ForgetMe { confirm } => members::forget_me(&mut ctx, tx, *confirm).await?,
+            Command::Stats => stats::stats(&mut ctx, tx).await?,
+            Command::Post { schedule } => self.post_now(&ctx, tx, schedule).await?,
+            Command::Topic => topics::show(&ctx, tx).await?,
+            Command::TopicSuggest { text } => topics::add(&ctx, tx, text, false).await?,
+            Command::TopicAdd { text } => topics::add(&ctx, tx, text, true).await?,
+            Command::TopicApprove { id } => topics::approve(&ctx, tx, *id).await?,
+            Command::Challenge => challenges::show(&ctx, tx).await?,
+            Command::ChallengeHistory => challenges::history(&ctx, tx).await?,
+            Command::ChallengeStart { theme } => challenges::start(&ctx, tx, theme).await?,
+            Command::ChallengeClose => challenges::close(&ctx, tx).await?,
+            Command::Submit { entry } => challenges::submit(&ctx, tx, entry).await?,
+            Command::Vote { entry } => challenges::vote(&ctx, tx, *entry).await?,
+            Command::ReplyToPost { message_id } => topics::reply(&ctx, tx, message_id).await?.unwrap_or_default(),
         };
-        tx.commit().await?;
         Ok(reply)
-    }
-}
-
-/// A log label such as `topic suggest`.
-fn command_label(spec: Option<&CommandSpec>) -> String {
-    match spec {
-        Some(spec) => spec.sub.map_or_else(|| spec.name.to_string(), |sub| format!("{} {sub}", spec.name)),
-        None => "reply to post".to_string(),
     }
 }

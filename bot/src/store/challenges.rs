@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
@@ -189,14 +191,17 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Challenges this member won (placed first).
-    pub async fn challenge_wins(&mut self, member_id: i64) -> anyhow::Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM challenge_entries WHERE member_id = ? AND place = 1")
-            .bind(member_id)
-            .fetch_one(&mut *self.tx)
-            .await
-            .context("counting challenge wins")?;
-        Ok(n)
+    /// How many challenges each of `members` won (placed first); members
+    /// who never won are absent.
+    pub async fn challenge_wins(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
+        self.per_member(
+            "SELECT json_group_array(json_array(member_id, n)) FROM (SELECT member_id, COUNT(*) AS n \
+             FROM challenge_entries WHERE member_id IN (SELECT value FROM json_each(?)) AND place = 1 \
+             GROUP BY member_id)",
+            members,
+            None,
+        )
+        .await
     }
 
     /// The theme for the next challenge: a queued one, else the configured

@@ -1,7 +1,9 @@
+use std::collections::{HashMap, HashSet};
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::{WriteTx, fmt_time};
+use super::{WriteTx, fmt_time, from_json_rows, json_rows};
 
 /// Why points changed. The text form is what the ledger and exports store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,55 +49,107 @@ impl WriteTx {
     /// Appends a ledger row and moves the member's cached total with it.
     /// Returns false (and changes nothing) if the idempotency key was used before.
     pub async fn append_ledger(&mut self, entry: NewLedgerEntry<'_>) -> anyhow::Result<bool> {
-        let inserted = sqlx::query(
-            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, actor_member_id) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+        Ok(!self.append_ledger_rows(&[entry]).await?.is_empty())
+    }
+
+    /// Appends ledger rows and moves the cached totals with them, a fixed
+    /// number of statements for any number of rows. A row whose idempotency
+    /// key was used before (or earlier in `entries`) is skipped. Returns the
+    /// new balance of every member whose total moved.
+    pub async fn append_ledger_rows(&mut self, entries: &[NewLedgerEntry<'_>]) -> anyhow::Result<HashMap<i64, i64>> {
+        // Asking which keys exist, rather than reading RETURNING rows back,
+        // keeps what crosses from sqlx's thread to one row (see `from_json_rows`).
+        let keys: Vec<&str> = entries.iter().map(|e| e.idempotency_key).collect();
+        let (used,): (String,) = sqlx::query_as(
+            "SELECT json_group_array(idempotency_key) FROM ledger \
+             WHERE idempotency_key IN (SELECT value FROM json_each(?))",
         )
-        .bind(entry.community_id)
-        .bind(entry.member_id)
-        .bind(entry.delta)
-        .bind(entry.kind.as_str())
-        .bind(entry.reason)
-        .bind(fmt_time(entry.at))
-        .bind(entry.idempotency_key)
-        .bind(entry.actor_member_id)
+        .bind(json_rows(&keys)?)
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("looking up ledger keys")?;
+        let mut seen: HashSet<String> = from_json_rows(&used)?.into_iter().collect();
+        let fresh: Vec<&NewLedgerEntry> =
+            entries.iter().filter(|e| seen.insert(e.idempotency_key.to_string())).collect();
+        if fresh.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<_> = fresh
+            .iter()
+            .map(|e| {
+                let at = fmt_time(e.at);
+                (
+                    e.community_id,
+                    e.member_id,
+                    e.delta,
+                    e.kind.as_str(),
+                    e.reason,
+                    at,
+                    e.idempotency_key,
+                    e.actor_member_id,
+                )
+            })
+            .collect();
+        sqlx::query(
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, actor_member_id) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, \
+             value ->> 7 FROM json_each(?)",
+        )
+        .bind(json_rows(&rows)?)
         .execute(&mut *self.tx)
         .await
         .context("appending to the ledger")?;
-        if inserted.rows_affected() == 0 {
-            return Ok(false);
+
+        // One total per member, summed here: an upsert may touch each row once.
+        let mut moves: HashMap<i64, (i64, i64)> = HashMap::new();
+        for entry in &fresh {
+            moves.entry(entry.member_id).or_insert((entry.community_id, 0)).1 += entry.delta;
         }
+        let members: Vec<i64> = moves.keys().copied().collect();
+        let moves: Vec<(i64, i64, i64)> =
+            moves.into_iter().map(|(member, (community, delta))| (member, community, delta)).collect();
         sqlx::query(
-            "INSERT INTO totals (member_id, community_id, balance) VALUES (?, ?, ?) \
+            "INSERT INTO totals (member_id, community_id, balance) \
+             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true \
              ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance",
         )
-        .bind(entry.member_id)
-        .bind(entry.community_id)
-        .bind(entry.delta)
+        .bind(json_rows(&moves)?)
         .execute(&mut *self.tx)
         .await
         .context("updating totals")?;
-        Ok(true)
+        self.balances(&members).await
     }
 
     pub async fn balance(&mut self, member_id: i64) -> anyhow::Result<i64> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT balance FROM totals WHERE member_id = ?")
-            .bind(member_id)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .context("reading balance")?;
-        Ok(row.map_or(0, |(b,)| b))
+        Ok(self.balances(&[member_id]).await?.get(&member_id).copied().unwrap_or(0))
     }
 
-    /// How many ledger rows of `kind` the member has (badge counters).
+    /// The balance of each of `members`; members who never had points are absent.
+    pub async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
+        self.per_member(
+            "SELECT json_group_array(json_array(member_id, balance)) FROM totals \
+             WHERE member_id IN (SELECT value FROM json_each(?))",
+            members,
+            None,
+        )
+        .await
+    }
+
+    /// How many ledger rows of `kind` the member has.
     pub async fn ledger_count(&mut self, member_id: i64, kind: LedgerKind) -> anyhow::Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ledger WHERE member_id = ? AND kind = ?")
-            .bind(member_id)
-            .bind(kind.as_str())
-            .fetch_one(&mut *self.tx)
-            .await
-            .context("counting ledger rows")?;
-        Ok(n)
+        Ok(self.ledger_counts(&[member_id], kind).await?.get(&member_id).copied().unwrap_or(0))
+    }
+
+    /// How many ledger rows of `kind` each of `members` has (badge counters);
+    /// members with none are absent.
+    pub async fn ledger_counts(&mut self, members: &[i64], kind: LedgerKind) -> anyhow::Result<HashMap<i64, i64>> {
+        self.per_member(
+            "SELECT json_group_array(json_array(member_id, n)) FROM (SELECT member_id, COUNT(*) AS n FROM ledger \
+             WHERE member_id IN (SELECT value FROM json_each(?)) AND kind = ? GROUP BY member_id)",
+            members,
+            Some(kind.as_str()),
+        )
+        .await
     }
 
     /// Peer awards `giver` has made since `since`.

@@ -1,11 +1,13 @@
+use std::collections::{HashMap, HashSet};
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::{WriteTx, fmt_day, fmt_time, streak_state};
+use super::{WriteTx, fmt_day, fmt_time, from_json_rows, json_rows, streak_state};
 use crate::domain::streak::StreakState;
 
 /// A platform account: which member speaks when this account speaks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct IdentityKey {
     pub platform: String,
     pub user_id: String,
@@ -20,6 +22,13 @@ pub struct MemberRow {
     pub best_streak: u32,
 }
 
+/// A member's streak after a check-in.
+pub struct SavedStreak {
+    pub member_id: i64,
+    pub state: StreakState,
+    pub best: u32,
+}
+
 pub struct NewMember<'a> {
     pub community_id: i64,
     pub identity: &'a IdentityKey,
@@ -29,10 +38,6 @@ pub struct NewMember<'a> {
 }
 
 type MemberTuple = (i64, String, bool, i64, i64, i64, Option<String>);
-
-const MEMBER_COLUMNS_BY_IDENTITY: &str = "SELECT m.id, m.name, m.is_bot, m.streak, m.best_streak, m.freezes, m.last_checkin_day \
-     FROM identities i JOIN members m ON m.id = i.member_id \
-     WHERE i.community_id = ? AND i.platform = ? AND i.user_id = ?";
 
 fn member_from(row: MemberTuple) -> anyhow::Result<MemberRow> {
     let (id, name, is_bot, streak, best, freezes, last) = row;
@@ -51,14 +56,42 @@ impl WriteTx {
         community_id: i64,
         identity: &IdentityKey,
     ) -> anyhow::Result<Option<MemberRow>> {
-        let row: Option<MemberTuple> = sqlx::query_as(MEMBER_COLUMNS_BY_IDENTITY)
-            .bind(community_id)
-            .bind(&identity.platform)
-            .bind(&identity.user_id)
-            .fetch_optional(&mut *self.tx)
-            .await
-            .context("looking up member by identity")?;
-        row.map(member_from).transpose()
+        Ok(self.members_by_identities(community_id, std::slice::from_ref(identity)).await?.remove(identity))
+    }
+
+    /// The members behind `identities` in one community, in one statement;
+    /// identities nobody has used yet are absent.
+    pub async fn members_by_identities(
+        &mut self,
+        community_id: i64,
+        identities: &[IdentityKey],
+    ) -> anyhow::Result<HashMap<IdentityKey, MemberRow>> {
+        let mut unique = HashSet::new();
+        let keys: Vec<(&str, &str)> = identities
+            .iter()
+            .filter(|i| unique.insert(*i))
+            .map(|i| (i.platform.as_str(), i.user_id.as_str()))
+            .collect();
+        // CROSS JOIN pins the loop order: SQLite would otherwise scan the
+        // community's identities once per batch row.
+        let (rows,): (String,) = sqlx::query_as(
+            "SELECT json_group_array(json_array(i.platform, i.user_id, m.id, m.name, m.is_bot, m.streak, \
+             m.best_streak, m.freezes, m.last_checkin_day)) FROM json_each(?) AS j \
+             CROSS JOIN identities i ON i.community_id = ? AND i.platform = j.value ->> 0 AND i.user_id = j.value ->> 1 \
+             JOIN members m ON m.id = i.member_id",
+        )
+        .bind(json_rows(&keys)?)
+        .bind(community_id)
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("looking up members by identity")?;
+        from_json_rows::<(String, String, i64, String, i64, i64, i64, i64, Option<String>)>(&rows)?
+            .into_iter()
+            .map(|(platform, user_id, id, name, is_bot, streak, best, freezes, last)| {
+                let member = member_from((id, name, is_bot != 0, streak, best, freezes, last))?;
+                Ok((IdentityKey { platform, user_id }, member))
+            })
+            .collect()
     }
 
     pub async fn member(&mut self, member_id: i64) -> anyhow::Result<Option<MemberRow>> {
@@ -110,42 +143,58 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn save_streak(&mut self, member_id: i64, state: StreakState, best: u32) -> anyhow::Result<()> {
-        sqlx::query("UPDATE members SET streak = ?, freezes = ?, last_checkin_day = ?, best_streak = ? WHERE id = ?")
-            .bind(i64::from(state.streak))
-            .bind(i64::from(state.freezes))
-            .bind(state.last_day.map(fmt_day))
-            .bind(i64::from(best))
-            .bind(member_id)
-            .execute(&mut *self.tx)
-            .await
-            .context("saving streak")?;
+    /// Stores the streak state of many members in one statement.
+    pub async fn save_streaks(&mut self, streaks: &[SavedStreak]) -> anyhow::Result<()> {
+        let rows: Vec<_> = streaks
+            .iter()
+            .map(|s| (s.member_id, s.state.streak, s.state.freezes, s.state.last_day.map(fmt_day), s.best))
+            .collect();
+        sqlx::query(
+            "UPDATE members SET streak = v.value ->> 1, freezes = v.value ->> 2, last_checkin_day = v.value ->> 3, \
+             best_streak = v.value ->> 4 FROM json_each(?) AS v WHERE members.id = v.value ->> 0",
+        )
+        .bind(json_rows(&rows)?)
+        .execute(&mut *self.tx)
+        .await
+        .context("saving streaks")?;
         Ok(())
     }
 
     /// Badge ids the member holds, oldest first.
     pub async fn badges_of(&mut self, member_id: i64) -> anyhow::Result<Vec<String>> {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT badge_id FROM badges_awarded WHERE member_id = ? ORDER BY awarded_at, badge_id")
-                .bind(member_id)
-                .fetch_all(&mut *self.tx)
-                .await
-                .context("reading badges")?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
+        Ok(self.badges_held(&[member_id]).await?.remove(&member_id).unwrap_or_default())
     }
 
-    /// Records a badge; false if the member already had it.
-    pub async fn award_badge(&mut self, member_id: i64, badge_id: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO badges_awarded (member_id, badge_id, awarded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    /// Badge ids each of `members` holds, oldest first; members without
+    /// badges are absent.
+    pub async fn badges_held(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, Vec<String>>> {
+        let (rows,): (String,) = sqlx::query_as(
+            "SELECT json_group_array(json_array(member_id, badge_id) ORDER BY awarded_at, badge_id) \
+             FROM badges_awarded WHERE member_id IN (SELECT value FROM json_each(?))",
         )
-        .bind(member_id)
-        .bind(badge_id)
+        .bind(json_rows(members)?)
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("reading badges")?;
+        let mut held: HashMap<i64, Vec<String>> = HashMap::new();
+        for (member, badge) in from_json_rows::<(i64, String)>(&rows)? {
+            held.entry(member).or_default().push(badge);
+        }
+        Ok(held)
+    }
+
+    /// Records badges the members do not hold yet (`badges_held` says which).
+    pub async fn award_badges(&mut self, awards: &[(i64, &str)], now: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO badges_awarded (member_id, badge_id, awarded_at) \
+             SELECT value ->> 0, value ->> 1, ? FROM json_each(?)",
+        )
         .bind(fmt_time(now))
+        .bind(json_rows(awards)?)
         .execute(&mut *self.tx)
         .await
-        .context("awarding badge")?;
-        Ok(done.rows_affected() == 1)
+        .context("awarding badges")?;
+        Ok(())
     }
 
     /// Deletes the member with everything that is theirs: identities,

@@ -26,10 +26,11 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use backup::BackupReport;
 pub use challenges::{ChallengePhase, ChallengeRow, EntryRow, PastChallenge};
+pub use checkins::NewCheckin;
 pub use directory::{HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
 pub use ledger::{LedgerKind, NewLedgerEntry};
-pub use members::{IdentityKey, MemberRow, NewMember};
+pub use members::{IdentityKey, MemberRow, NewMember, SavedStreak};
 pub use reports::{MemberActivity, Standing};
 pub use schedule::OutboxPost;
 pub use topics::{CurrentTopic, TopicAdded, TopicRow};
@@ -118,7 +119,49 @@ impl WriteTx {
     pub async fn commit(self) -> anyhow::Result<()> {
         self.tx.commit().await.context("committing a write transaction")
     }
+
+    /// Marks where one command of a group commit begins, so its changes can
+    /// be undone alone (`rollback_to_savepoint`) or kept (`release_savepoint`).
+    pub async fn savepoint(&mut self) -> anyhow::Result<()> {
+        self.plain("SAVEPOINT command").await
+    }
+
+    pub async fn release_savepoint(&mut self) -> anyhow::Result<()> {
+        self.plain("RELEASE command").await
+    }
+
+    pub async fn rollback_to_savepoint(&mut self) -> anyhow::Result<()> {
+        self.plain("ROLLBACK TO command").await?;
+        self.plain("RELEASE command").await
+    }
+
+    /// A per-member figure as a map: `sql` selects
+    /// `json_group_array(json_array(member_id, value))`, its first parameter
+    /// is the JSON list of members, its second (if any) `also`.
+    async fn per_member(
+        &mut self,
+        sql: &'static str,
+        members: &[i64],
+        also: Option<&str>,
+    ) -> anyhow::Result<HashMap<i64, i64>> {
+        let mut query = sqlx::query_as(sql).bind(json_rows(members)?);
+        if let Some(also) = also {
+            query = query.bind(also);
+        }
+        let (rows,): (String,) = query.fetch_one(&mut *self.tx).await.with_context(|| format!("running {sql}"))?;
+        Ok(from_json_rows::<(i64, i64)>(&rows)?.into_iter().collect())
+    }
+
+    async fn plain(&mut self, statement: &'static str) -> anyhow::Result<()> {
+        sqlx::query(statement).execute(&mut *self.tx).await.with_context(|| format!("running {statement}"))?;
+        Ok(())
+    }
 }
+
+/// Rows sqlx's SQLite thread may hand over before the reader takes them. A
+/// group commit reads one row per command back (RETURNING); at sqlx's default
+/// of 50 the two threads would take turns every 50 rows.
+const ROW_BUFFER: usize = 2_048;
 
 /// How every connection to the database is opened: WAL, synchronous=NORMAL,
 /// a busy timeout, foreign keys. Public so benchmarks measure baselines with
@@ -130,7 +173,21 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10))
-        .foreign_keys(true))
+        .foreign_keys(true)
+        .row_buffer_size(ROW_BUFFER))
+}
+
+/// Rows bound as one JSON text parameter and read in SQL with `json_each(?)`:
+/// one prepared statement serves a batch of any size.
+fn json_rows<T: serde::Serialize + ?Sized>(rows: &T) -> anyhow::Result<String> {
+    serde_json::to_string(rows).context("encoding rows for a statement")
+}
+
+/// Rows a statement returned as one JSON array (`json_group_array`). sqlx
+/// hands each result row from its SQLite thread to ours separately; for a
+/// batch, one aggregated row is several times cheaper than a thousand.
+fn from_json_rows<T: serde::de::DeserializeOwned>(text: &str) -> anyhow::Result<Vec<T>> {
+    serde_json::from_str(text).context("reading aggregated rows")
 }
 
 /// UTC instant as stored: text whose order is time order.

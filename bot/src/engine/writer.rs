@@ -1,0 +1,185 @@
+//! Group commit. Every command goes through one queue to one writer task,
+//! which takes everything queued (up to `MAX_BATCH`) into one transaction:
+//! check-ins of a community set-based (a fixed number of statements for any
+//! number of them), every other command under its own savepoint, so one
+//! failing command rolls back alone. Answers go out only after the commit.
+//!
+//! Why: each statement is a round trip to sqlx's SQLite thread and every
+//! commit a WAL append, so sharing them between queued commands is what lets
+//! throughput grow with load while an idle bot still answers at once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Weak};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+
+use super::checkin::{self, CheckinRequest};
+use super::{Engine, Inner, Request, Scope, Served};
+use crate::command::Command;
+use crate::config::CommunityConfig;
+use crate::i18n::Catalog;
+use crate::reply::Reply;
+use crate::store::WriteTx;
+
+/// The most commands one transaction takes.
+pub const MAX_BATCH: usize = 1_024;
+/// Commands waiting for the writer; further senders wait (back-pressure).
+pub const QUEUE_CAPACITY: usize = 8_192;
+
+/// A command waiting for the writer, with the config it was accepted under.
+pub struct Job {
+    pub request: Request,
+    pub served: Arc<Served>,
+    pub answer: oneshot::Sender<Reply>,
+}
+
+/// A command of a batch with the config it was accepted under.
+type Work = (Request, Arc<Served>);
+
+/// The writer task: runs until every `Engine` clone is gone.
+pub async fn run(inner: Weak<Inner>, mut queue: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let Some(inner) = inner.upgrade() else { break };
+        Engine { inner }.run_batch(std::mem::take(&mut jobs)).await;
+    }
+}
+
+impl Engine {
+    async fn run_batch(&self, jobs: Vec<Job>) {
+        let (work, answers): (Vec<Work>, Vec<oneshot::Sender<Reply>>) =
+            jobs.into_iter().map(|job| ((job.request, job.served), job.answer)).unzip();
+        let now = self.now();
+        let replies = match self.run_in_one_transaction(&work, now).await {
+            Ok((replies, posted)) => {
+                if posted {
+                    self.announce_posts();
+                }
+                replies
+            }
+            Err(error) => {
+                tracing::error!(commands = work.len(), error = ?error, "a batch of commands failed");
+                work.iter().map(|(request, served)| internal_error(served, request)).collect()
+            }
+        };
+        for (answer, reply) in answers.into_iter().zip(replies) {
+            // The asker may have gone (a cancelled request); the work is done either way.
+            let _ = answer.send(reply);
+        }
+    }
+
+    /// Runs the batch; the replies in order, and whether a post was queued.
+    async fn run_in_one_transaction(
+        &self,
+        work: &[Work],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(Vec<Reply>, bool)> {
+        let mut tx = self.inner.store.begin().await?;
+        let mut replies: Vec<Option<Reply>> = vec![None; work.len()];
+        let mut posted = false;
+
+        let (checkins, others): (Vec<usize>, Vec<usize>) =
+            (0..work.len()).partition(|&i| matches!(work[i].0.command, Command::Checkin { .. }));
+        for group in by_community(work, &checkins) {
+            let (request, served) = &work[group[0]];
+            let Some(community) = served.community_for(&request.chat) else {
+                group.iter().for_each(|&i| replies[i] = Some(unlinked(&work[i].0)));
+                continue;
+            };
+            let catalog = Catalog::new(community.locale);
+            let scope = Scope::new(community, served.community_id(community)?, &catalog, now);
+            let requests: Vec<CheckinRequest> = group
+                .iter()
+                .map(|&i| CheckinRequest { actor: &work[i].0.actor, note: checkin_note(&work[i].0.command) })
+                .collect();
+            tx.savepoint().await?;
+            match checkin::checkin_all(&scope, &mut tx, &requests).await {
+                Ok(answers) => {
+                    tx.release_savepoint().await?;
+                    group.iter().zip(answers).for_each(|(&i, reply)| replies[i] = Some(reply));
+                }
+                Err(error) => {
+                    tx.rollback_to_savepoint().await?;
+                    tracing::error!(community = %community.id, checkins = group.len(), error = ?error, "check-ins failed");
+                    group.iter().for_each(|&i| replies[i] = Some(internal_error(served, &work[i].0)));
+                }
+            }
+        }
+
+        for i in others {
+            let (request, served) = &work[i];
+            let Some(community) = served.community_for(&request.chat) else {
+                replies[i] = Some(unlinked(request));
+                continue;
+            };
+            tx.savepoint().await?;
+            let reply = self.run_one(&mut tx, served, community, request, now).await;
+            match reply {
+                Ok(reply) => {
+                    tx.release_savepoint().await?;
+                    posted |= matches!(request.command, Command::Post { .. });
+                    replies[i] = Some(reply);
+                }
+                Err(reply) => {
+                    tx.rollback_to_savepoint().await?;
+                    replies[i] = Some(reply);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok((replies.into_iter().map(Option::unwrap_or_default).collect(), posted))
+    }
+
+    /// One command under a savepoint: `Err` carries the refusal to show
+    /// after its changes are rolled back.
+    async fn run_one(
+        &self,
+        tx: &mut WriteTx,
+        served: &Served,
+        community: &CommunityConfig,
+        request: &Request,
+        now: DateTime<Utc>,
+    ) -> Result<Reply, Reply> {
+        let catalog = Catalog::new(community.locale);
+        self.run(tx, served, community, &catalog, request, now).await.map_err(|error| {
+            super::error::log_unknown(community, &request.command, &error);
+            error.to_reply(&catalog)
+        })
+    }
+}
+
+/// Check-in indexes grouped by community (and config in force), in order of
+/// first appearance.
+fn by_community(work: &[Work], indexes: &[usize]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<(*const Served, Option<&str>), usize> = HashMap::new();
+    for &i in indexes {
+        let (request, served) = &work[i];
+        let community = served.community_for(&request.chat).map(|c| c.id.as_str());
+        let key = (Arc::as_ptr(served), community);
+        let group = *group_of.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(i);
+    }
+    groups
+}
+
+fn checkin_note(command: &Command) -> Option<&str> {
+    match command {
+        Command::Checkin { note } => note.as_deref(),
+        _ => None,
+    }
+}
+
+fn unlinked(request: &Request) -> Reply {
+    super::error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat)
+}
+
+/// The generic answer to a command that failed inside, in its community's language.
+fn internal_error(served: &Served, request: &Request) -> Reply {
+    let locale = served.community_for(&request.chat).map_or(crate::config::Locale::En, |c| c.locale);
+    Reply::ephemeral().text(Catalog::new(locale).text("error-internal"))
+}
