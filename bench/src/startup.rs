@@ -130,6 +130,8 @@ async fn start_until_answer(
     .await
     .with_context(|| format!("hearth did not answer within {} s", START_TIMEOUT.as_secs()))??;
     let elapsed = started.elapsed();
+    // Read on to the end: a closed pipe would fail the bot's next print.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     anyhow::ensure!(answer.contains(member), "hearth answered {answer:?}, not a check-in by {member}");
     Ok((elapsed, Console { process: bot, _stdin: stdin }))
 }
@@ -147,6 +149,9 @@ async fn stop(mut bot: Console) {
 /// The child's memory after it has sat idle for `IDLE`; the child is stopped.
 async fn idle_memory(mut child: Child) -> anyhow::Result<Memory> {
     tokio::time::sleep(IDLE).await;
+    if let Some(status) = child.try_wait().context("checking the idle process")? {
+        anyhow::bail!("the idle process exited ({status}) before its memory was read");
+    }
     let pid = child.id().context("the process has already exited")?;
     let memory = Memory::of_pid(pid);
     let _ = child.kill().await;
