@@ -42,7 +42,7 @@ enum Bench {
     /// 10,000 communities × 5 schedules: next-fire computation against the
     /// cron crate, one wake-up, fire drift against a bare tokio sleep, peak RSS.
     Scheduler {
-        /// Fewer repetitions of the next-fire computation.
+        /// 2,000 communities instead of 10,000 (the per-10k figures are scaled).
         #[arg(long)]
         quick: bool,
     },
