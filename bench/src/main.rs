@@ -2,9 +2,17 @@
 //! a baseline measured in the same run (see BENCHMARKS.md).
 
 mod checkin;
+mod child;
+mod discord;
+mod http1;
 mod latency;
 mod leaderboard;
+mod memory;
+mod scheduler;
+mod startup;
+mod telegram;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +39,38 @@ enum Bench {
         #[arg(long)]
         quick: bool,
     },
+    /// 10,000 communities × 5 schedules: next-fire computation against the
+    /// cron crate, one wake-up, fire drift against a bare tokio sleep, peak RSS.
+    Scheduler {
+        /// 2,000 communities instead of 10,000 (the per-10k figures are scaled).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// `hearth run` with the console: spawn until it answers a piped
+    /// `/checkin` (against spawning `hearth --version`), idle RSS (against `sleep`).
+    Startup {
+        /// The hearth binary (default: `hearth` next to this benchmark).
+        #[arg(long)]
+        hearth: Option<PathBuf>,
+    },
+    /// The Discord interactions endpoint: signed `/checkin`s per second and
+    /// p99 against unsigned requests and signed PINGs on the same server.
+    Discord {
+        /// 2 s of unsigned POSTs and of PINGs and 5,000 check-ins instead of 10 s and 40,000.
+        #[arg(long)]
+        quick: bool,
+        #[arg(long)]
+        hearth: Option<PathBuf>,
+    },
+    /// Telegram updates/s against the local stand-in, against a null bot
+    /// making the same Bot API calls.
+    Telegram {
+        /// 60 updates over 30 groups instead of 300 over 100.
+        #[arg(long)]
+        quick: bool,
+        #[arg(long)]
+        hearth: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -46,6 +86,16 @@ fn main() -> ExitCode {
         Bench::Checkin { quick } => runtime.block_on(checkin::run(if quick { checkin::QUICK } else { checkin::FULL })),
         Bench::Leaderboard { quick } => {
             runtime.block_on(leaderboard::run(if quick { leaderboard::QUICK } else { leaderboard::FULL }))
+        }
+        Bench::Scheduler { quick } => {
+            runtime.block_on(scheduler::run(if quick { scheduler::QUICK } else { scheduler::FULL }))
+        }
+        Bench::Startup { hearth } => runtime.block_on(startup::run(hearth.as_deref())),
+        Bench::Discord { quick, hearth } => {
+            runtime.block_on(discord::run(if quick { discord::QUICK } else { discord::FULL }, hearth.as_deref()))
+        }
+        Bench::Telegram { quick, hearth } => {
+            runtime.block_on(telegram::run(if quick { telegram::QUICK } else { telegram::FULL }, hearth.as_deref()))
         }
     };
     match outcome {
