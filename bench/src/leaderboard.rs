@@ -114,7 +114,7 @@ async fn fill(path: &Path, members: usize) -> anyhow::Result<()> {
         });
         rows.build().execute(&mut *tx).await?;
         let mut rows = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key) ",
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, local_day) ",
         );
         rows.push_values(chunk, |mut row, i| {
             let at = now - chrono::Duration::minutes((*i * 37) % (60 * 24 * 60));
@@ -124,7 +124,8 @@ async fn fill(path: &Path, members: usize) -> anyhow::Result<()> {
                 .push_bind("admin_award")
                 .push_bind("bench")
                 .push_bind(at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-                .push_bind(format!("bench:{i}"));
+                .push_bind(format!("bench:{i}"))
+                .push_bind(at.format("%Y-%m-%d").to_string());
         });
         rows.build().execute(&mut *tx).await?;
         tx.commit().await?;

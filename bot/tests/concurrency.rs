@@ -70,3 +70,61 @@ async fn ten_thousand_concurrent_gives_never_exceed_an_allowance() {
     chat.assert_totals_match_ledger().await;
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A burst mixes check-ins with refused and accepted commands, so they share
+/// transactions (group commit): each refusal rolls back alone, every
+/// check-in, bonus and badge lands exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mixed_burst_commits_what_is_allowed_and_refuses_the_rest() {
+    const MEMBERS: usize = 300;
+    let (dir, url) = database("mixed");
+    let chat = Chat::start_on(BERLIN, MONDAY_9AM, &url).await;
+    let names: Vec<String> = (0..MEMBERS).map(|i| format!("m{i:03}")).collect();
+    for day in 1..=3 {
+        let mut tasks = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let next = &names[(i + 1) % MEMBERS];
+            let lines = [
+                "/checkin".to_string(),
+                format!("/award @{next} 5 not an admin"),
+                format!("/give @{name} 1"),
+                "/streak".to_string(),
+            ];
+            for line in lines {
+                let (engine, actor, room) = (chat.engine.clone(), chat.actor(name), chat.chat());
+                tasks.push(tokio::spawn(async move { (line.clone(), engine.handle_text(actor, room, &line).await) }));
+            }
+            if day == 3 && i % 10 == 0 {
+                let (engine, actor, room) = (chat.engine.clone(), chat.actor("ada"), chat.chat());
+                let line = format!("/award @{name} 7 helping");
+                tasks.push(tokio::spawn(async move { (line.clone(), engine.handle_text(actor, room, &line).await) }));
+            }
+        }
+        for task in tasks {
+            let (line, reply) = task.await.expect("task");
+            let reply = reply.expect("a reply").to_plain_text();
+            let expected = match line.as_str() {
+                "/checkin" if day == 3 => "+25 streak bonus",
+                "/checkin" => "checked in: day",
+                "/streak" => "Streak:",
+                line if line.ends_with("not an admin") => "Only admins",
+                line if line.starts_with("/give") => "yourself",
+                _ => "helping",
+            };
+            assert!(reply.contains(expected), "day {day}, {line:?} → {reply}");
+            if line == "/checkin" && day == 3 {
+                assert!(reply.contains("Three in a Row"), "{reply}");
+            }
+        }
+        chat.advance_days(1);
+    }
+    let ledger = chat.ledger().await;
+    let count = |kind: &str| ledger.iter().filter(|(_, _, k)| k == kind).count();
+    assert_eq!(count("checkin"), MEMBERS * 3);
+    assert_eq!(count("streak_bonus"), MEMBERS);
+    assert_eq!(count("admin_award"), MEMBERS / 10);
+    assert_eq!(ledger.len(), MEMBERS * 4 + MEMBERS / 10, "no refused command left a row");
+    assert_eq!(chat.standing("m000").await.0, 3 * 10 + 25 + 7);
+    chat.assert_totals_match_ledger().await;
+    let _ = std::fs::remove_dir_all(dir);
+}

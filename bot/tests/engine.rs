@@ -149,6 +149,41 @@ async fn profile_and_leaderboards_show_levels_ranks_and_windows() {
 }
 
 #[tokio::test]
+async fn boards_follow_the_ledger_by_local_day_share_ranks_and_forget() {
+    let chat = Chat::start(BERLIN, MONDAY_9AM).await;
+    for name in ["alice", "bob", "carol"] {
+        chat.say(name, "/checkin").await;
+    }
+    chat.say("ada", "/award @carol 30 design").await;
+    chat.say("alice", "/give @bob 1").await;
+    chat.say("ada", "/award @alice 1 docs").await;
+    let board = chat.say("dave", "/leaderboard").await;
+    assert!(board.contains("1. carol — 40 pts\n2. alice — 11 pts\n2. bob — 11 pts"), "{board}");
+
+    // Monday 02:30 in Berlin is still Sunday's day (days start at 04:00): the
+    // old week. At 04:30 the new week begins.
+    chat.advance(Duration::minutes(6 * 24 * 60 + 17 * 60 + 30));
+    chat.say("alice", "/checkin").await;
+    chat.advance(Duration::hours(2));
+    chat.say("bob", "/checkin").await;
+    let week = chat.say("carol", "/leaderboard week").await;
+    assert!(week.contains("1. bob — 10 pts"), "{week}");
+    assert!(!week.contains("alice"), "{week}");
+    assert!(week.contains("You are not on this board yet."), "{week}");
+    let month = chat.say("carol", "/leaderboard month").await;
+    assert!(month.contains("1. carol — 40 pts\n2. alice — 21 pts\n2. bob — 21 pts"), "{month}");
+
+    chat.say("carol", "/forgetme confirm").await;
+    let board = chat.say("alice", "/leaderboard").await;
+    assert!(board.contains("1. alice — 21 pts\n1. bob — 21 pts"), "{board}");
+    assert!(!board.contains("carol"), "{board}");
+    let month = chat.say("alice", "/leaderboard month").await;
+    assert!(month.contains("1. alice — 21 pts\n1. bob — 21 pts"), "{month}");
+    assert!(chat.say("bob", "/profile").await.contains("Rank #1"));
+    chat.assert_totals_match_ledger().await;
+}
+
+#[tokio::test]
 async fn stats_are_for_admins_and_count_segments() {
     let chat = Chat::start(BERLIN, MONDAY_9AM).await;
     for _ in 0..5 {

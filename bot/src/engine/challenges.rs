@@ -252,6 +252,7 @@ async fn pay(
         kind,
         reason: &reason,
         at: scope.now,
+        local_day: scope.today,
         idempotency_key: &format!("{}:{}:{member_id}", kind.as_str(), challenge.id),
         actor_member_id: None,
     })

@@ -117,6 +117,7 @@ async fn pay(
             kind: *kind,
             reason,
             at: scope.now,
+            local_day: scope.today,
             idempotency_key: key,
             actor_member_id: None,
         })

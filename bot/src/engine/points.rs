@@ -50,6 +50,7 @@ pub async fn give(
         kind: LedgerKind::PeerAward,
         reason: &reason,
         at: ctx.now,
+        local_day: ctx.today,
         idempotency_key: &key,
         actor_member_id: Some(ctx.member.id),
     })
@@ -107,6 +108,7 @@ pub async fn award(
         kind,
         reason,
         at: ctx.now,
+        local_day: ctx.today,
         idempotency_key: &key,
         actor_member_id: Some(ctx.member.id),
     })

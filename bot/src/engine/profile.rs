@@ -1,12 +1,13 @@
 //! Personal views: `/streak`, `/profile`, `/leaderboard`.
 
+use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::command::{MemberRef, Window};
 use crate::domain::day::DayBoundary;
 use crate::domain::level::level_for;
 use crate::reply::{Line, Reply, Span};
-use crate::store::{Standing, WriteTx};
+use crate::store::{Board, Standing, WriteTx};
 
 use super::{CommandError, Ctx, Scope, badges, members};
 
@@ -84,7 +85,11 @@ pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx, window: Window) ->
     let mut reply = board(ctx, tx, window).await?;
     let mine = match window {
         Window::All => tx.rank_all_time(ctx.community_id, ctx.member.id).await?,
-        _ => {
+        Window::Week | Window::Month => {
+            let board = maintained_board(ctx, window).context("week and month boards are maintained")?;
+            tx.rank_on_board(ctx.community_id, ctx.member.id, &board).await?
+        }
+        Window::Season => {
             let (_, from, to) = window_bounds(ctx, window)?;
             tx.rank_between(ctx.community_id, ctx.member.id, from, to).await?
         }
@@ -106,7 +111,13 @@ pub async fn board(scope: &Scope<'_>, tx: &mut WriteTx, window: Window) -> Resul
     let cat = scope.catalog;
     let (title, top) = match window {
         Window::All => (cat.text("leaderboard-all"), tx.top_all_time(scope.community_id, TOP).await?),
-        Window::Week | Window::Month | Window::Season => {
+        Window::Week | Window::Month => {
+            let (title, _, _) = window_bounds(scope, window)?;
+            let board = maintained_board(scope, window).context("week and month boards are maintained")?;
+            (title, tx.top_of_board(scope.community_id, &board, TOP).await?)
+        }
+        // Seasons are arbitrary date ranges from the config: summed from the ledger.
+        Window::Season => {
             let (title, from, to) = window_bounds(scope, window)?;
             (title, tx.top_between(scope.community_id, from, to, TOP).await?)
         }
@@ -127,6 +138,15 @@ fn standing_line(scope: &Scope<'_>, standing: &Standing) -> Line {
         Span::Mention { member_id: standing.member_id, name: standing.name.clone() },
         Span::Plain(scope.catalog.fmt("leaderboard-points", &[("points", standing.points.into())])),
     ])
+}
+
+/// The board the database keeps for `window` today (week and month only).
+fn maintained_board(scope: &Scope<'_>, window: Window) -> Option<Board> {
+    match window {
+        Window::Week => Some(Board::Week(DayBoundary::week_start(scope.today))),
+        Window::Month => Some(Board::Month(DayBoundary::month_start(scope.today))),
+        Window::All | Window::Season => None,
+    }
 }
 
 /// Title and UTC bounds `[from, to)` of a windowed leaderboard, in community time.

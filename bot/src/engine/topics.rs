@@ -105,6 +105,7 @@ pub async fn reply(ctx: &Ctx<'_>, tx: &mut WriteTx, message_id: &str) -> anyhow:
             kind: LedgerKind::TopicReply,
             reason: &reason,
             at: ctx.now,
+            local_day: ctx.today,
             idempotency_key: &format!("topic_reply:{}:{post_id}", ctx.member.id),
             actor_member_id: None,
         })

@@ -70,11 +70,7 @@ impl Engine {
     }
 
     /// Runs the batch; the replies in order, and whether a post was queued.
-    async fn run_in_one_transaction(
-        &self,
-        work: &[Work],
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<(Vec<Reply>, bool)> {
+    async fn run_in_one_transaction(&self, work: &[Work], now: DateTime<Utc>) -> anyhow::Result<(Vec<Reply>, bool)> {
         let mut tx = self.inner.store.begin().await?;
         let mut replies: Vec<Option<Reply>> = vec![None; work.len()];
         let mut posted = false;

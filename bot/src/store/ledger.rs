@@ -1,9 +1,9 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{WriteTx, fmt_time, from_json_rows, json_rows};
+use super::{WriteTx, fmt_day, fmt_time, from_json_rows, json_rows};
 
 /// Why points changed. The text form is what the ledger and exports store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,8 @@ pub struct NewLedgerEntry<'a> {
     pub kind: LedgerKind,
     pub reason: &'a str,
     pub at: DateTime<Utc>,
+    /// The community's local day at `at`: the week and month boards it counts on.
+    pub local_day: NaiveDate,
     /// Unique per award: a retry with the same key changes nothing.
     pub idempotency_key: &'a str,
     pub actor_member_id: Option<i64>,
@@ -87,13 +89,14 @@ impl WriteTx {
                     at,
                     e.idempotency_key,
                     e.actor_member_id,
+                    fmt_day(e.local_day),
                 )
             })
             .collect();
         sqlx::query(
-            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, actor_member_id) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, \
-             value ->> 7 FROM json_each(?)",
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, actor_member_id, \
+             local_day) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+             value ->> 6, value ->> 7, value ->> 8 FROM json_each(?)",
         )
         .bind(json_rows(&rows)?)
         .execute(&mut *self.tx)

@@ -31,7 +31,7 @@ pub use directory::{HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
 pub use ledger::{LedgerKind, NewLedgerEntry};
 pub use members::{IdentityKey, MemberRow, NewMember, SavedStreak};
-pub use reports::{MemberActivity, Standing};
+pub use reports::{Board, MemberActivity, Standing};
 pub use schedule::OutboxPost;
 pub use topics::{CurrentTopic, TopicAdded, TopicRow};
 

@@ -1,7 +1,7 @@
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Store, WriteTx, fmt_time, parse_time, streak_state};
+use super::{Store, WriteTx, fmt_day, fmt_time, parse_time, streak_state};
 use crate::domain::streak::StreakState;
 
 /// One row of a leaderboard.
@@ -12,6 +12,25 @@ pub struct Standing {
     pub points: i64,
     /// 1-based; members with equal points share a rank.
     pub rank: i64,
+}
+
+/// A window whose points the database keeps per member (see migration 0007):
+/// the local week or month containing a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Board {
+    /// The week beginning on this Monday.
+    Week(NaiveDate),
+    /// The month beginning on this day.
+    Month(NaiveDate),
+}
+
+impl Board {
+    fn key(&self) -> String {
+        match self {
+            Board::Week(monday) => format!("week:{}", fmt_day(*monday)),
+            Board::Month(first) => format!("month:{}", fmt_day(*first)),
+        }
+    }
 }
 
 /// What `/stats` needs to know about one member.
@@ -29,11 +48,12 @@ pub struct MemberActivity {
 type ActivityTuple = (i64, String, i64, i64, Option<String>, String, Option<String>);
 
 impl WriteTx {
-    /// Top `limit` by all-time balance (the totals cache).
+    /// Top `limit` by all-time balance (the totals cache). Ranks come from
+    /// `board_counts`: a sum over distinct points values, not over members.
     pub async fn top_all_time(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<Standing>> {
         let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT t.member_id, m.name, t.balance, \
-                    (SELECT COUNT(*) FROM totals t2 WHERE t2.community_id = t.community_id AND t2.balance > t.balance) + 1 \
+            "SELECT t.member_id, m.name, t.balance, 1 + COALESCE((SELECT SUM(c.members) FROM board_counts c \
+                    WHERE c.community_id = t.community_id AND c.board = 'all' AND c.points > t.balance), 0) \
              FROM totals t JOIN members m ON m.id = t.member_id \
              WHERE t.community_id = ? AND m.is_bot = 0 \
              ORDER BY t.balance DESC, t.member_id LIMIT ?",
@@ -48,8 +68,8 @@ impl WriteTx {
 
     pub async fn rank_all_time(&mut self, community_id: i64, member_id: i64) -> anyhow::Result<Option<Standing>> {
         let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT t.member_id, m.name, t.balance, \
-                    (SELECT COUNT(*) FROM totals t2 WHERE t2.community_id = t.community_id AND t2.balance > t.balance) + 1 \
+            "SELECT t.member_id, m.name, t.balance, 1 + COALESCE((SELECT SUM(c.members) FROM board_counts c \
+                    WHERE c.community_id = t.community_id AND c.board = 'all' AND c.points > t.balance), 0) \
              FROM totals t JOIN members m ON m.id = t.member_id WHERE t.community_id = ? AND t.member_id = ?",
         )
         .bind(community_id)
@@ -57,6 +77,50 @@ impl WriteTx {
         .fetch_optional(&mut *self.tx)
         .await
         .context("reading all-time rank")?;
+        Ok(row.map(standing))
+    }
+
+    /// Top `limit` of a maintained window board (`Board`).
+    pub async fn top_of_board(
+        &mut self,
+        community_id: i64,
+        board: &Board,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Standing>> {
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT b.member_id, m.name, b.points, 1 + COALESCE((SELECT SUM(c.members) FROM board_counts c \
+                    WHERE c.community_id = b.community_id AND c.board = b.board AND c.points > b.points), 0) \
+             FROM board_points b JOIN members m ON m.id = b.member_id \
+             WHERE b.community_id = ? AND b.board = ? AND m.is_bot = 0 \
+             ORDER BY b.points DESC, b.member_id LIMIT ?",
+        )
+        .bind(community_id)
+        .bind(board.key())
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading a window leaderboard")?;
+        Ok(rows.into_iter().map(standing).collect())
+    }
+
+    pub async fn rank_on_board(
+        &mut self,
+        community_id: i64,
+        member_id: i64,
+        board: &Board,
+    ) -> anyhow::Result<Option<Standing>> {
+        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT b.member_id, m.name, b.points, 1 + COALESCE((SELECT SUM(c.members) FROM board_counts c \
+                    WHERE c.community_id = b.community_id AND c.board = b.board AND c.points > b.points), 0) \
+             FROM board_points b JOIN members m ON m.id = b.member_id \
+             WHERE b.community_id = ? AND b.member_id = ? AND b.board = ?",
+        )
+        .bind(community_id)
+        .bind(member_id)
+        .bind(board.key())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading a window rank")?;
         Ok(row.map(standing))
     }
 
