@@ -233,7 +233,8 @@ const DAY: &str = "2026-03-02";
 const AT: &str = "2026-03-02T12:00:00Z";
 
 /// One transaction per check-in: the check-in, the member's streak, the
-/// ledger row and the running total, as hearth writes them.
+/// ledger row (its local day moves the week and month boards) and the
+/// running total, as hearth writes them.
 async fn naive(path: &Path, n: usize) -> anyhow::Result<f64> {
     let pool = baseline_db(path, n).await?;
     let started = Instant::now();
@@ -251,12 +252,13 @@ async fn naive(path: &Path, n: usize) -> anyhow::Result<f64> {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key) \
-             VALUES (1, ?, 10, 'checkin', 'check-in', ?, ?)",
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, local_day) \
+             VALUES (1, ?, 10, 'checkin', 'check-in', ?, ?, ?)",
         )
         .bind(id)
         .bind(AT)
         .bind(format!("checkin:{id}:{DAY}"))
+        .bind(DAY)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -297,7 +299,7 @@ async fn batch(path: &Path, n: usize) -> anyhow::Result<f64> {
         .execute(&mut *tx)
         .await?;
         let mut ledger = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key) ",
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, local_day) ",
         );
         ledger.push_values(chunk, |mut row, id| {
             row.push_bind(1)
@@ -306,7 +308,8 @@ async fn batch(path: &Path, n: usize) -> anyhow::Result<f64> {
                 .push_bind("checkin")
                 .push_bind("check-in")
                 .push_bind(AT)
-                .push_bind(format!("checkin:{id}:{DAY}"));
+                .push_bind(format!("checkin:{id}:{DAY}"))
+                .push_bind(DAY);
         });
         ledger.build().execute(&mut *tx).await?;
         let mut totals = QueryBuilder::<Sqlite>::new("INSERT INTO totals (member_id, community_id, balance) ");
