@@ -28,7 +28,11 @@ struct Process {
 
 /// One run of the bot on the database at `path` (a restart is a new one).
 async fn start(path: &Path, at: &str) -> Process {
-    let config = Config::from_toml_str(CONFIG, "test.toml", std::path::Path::new(".")).expect("config");
+    start_with(path, CONFIG, at).await
+}
+
+async fn start_with(path: &Path, config: &str, at: &str) -> Process {
+    let config = Config::from_toml_str(config, "test.toml", std::path::Path::new(".")).expect("config");
     let store = Store::connect(&format!("sqlite://{}", path.display())).await.expect("store");
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(at).expect("instant").with_timezone(&Utc);
     let clock = SimulatedClock::starting_at(at);
@@ -130,5 +134,78 @@ async fn failed_deliveries_back_off_and_give_up_with_the_reason() {
     process.engine.delivery_failed(&post, "chat not found", true).await.expect("recorded");
     process.clock.advance(Duration::days(1));
     assert!(pending(process.engine.clone()).await.is_empty(), "a permanent error fails the post for good");
+    let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}
+
+/// `count` communities with an evening reminder, alternately in Berlin and
+/// Shanghai: at 20:00 Berlin only the Berlin half has a slot due.
+fn evening_reminders_in_two_zones(count: usize) -> String {
+    (0..count)
+        .map(|i| {
+            let zone = if i % 2 == 0 { "Europe/Berlin" } else { "Asia/Shanghai" };
+            format!(
+                "[[community]]\nid = \"c{i}\"\nname = \"Community {i}\"\ntimezone = \"{zone}\"\n\n\
+                 [[community.schedule]]\nid = \"evening\"\ncron = \"0 20 * * *\"\naction = \"checkin_reminder\"\n\n"
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn among_many_communities_only_the_due_ones_post_each_once() {
+    let db = scratch_db("many");
+    // More due schedules than one transaction takes, so several chunks fire.
+    let communities = 500;
+    let config = evening_reminders_in_two_zones(communities);
+    // 19:00 Berlin, 02:00 Shanghai: every schedule is seen for the first time.
+    let process = start_with(&db, &config, "2026-03-02T18:00:00Z").await;
+    assert_eq!(process.engine.fire_due().await.expect("first sight"), 0);
+
+    // 20:00 Berlin, 03:00 Shanghai.
+    process.clock.advance(Duration::hours(1));
+    assert_eq!(process.engine.fire_due().await.expect("fire"), communities / 2);
+    assert_eq!(process.engine.fire_due().await.expect("again"), 0, "the same instant queues nothing");
+
+    for i in 0..communities {
+        let pending = process.engine.pending_posts(Platform::Console, &format!("c{i}")).await.expect("pending");
+        if i % 2 == 0 {
+            assert_eq!(pending.len(), 1, "Berlin community c{i} gets its reminder once");
+            assert!(pending[0].reply.to_plain_text().contains("Time to check in"));
+        } else {
+            assert!(pending.is_empty(), "Shanghai community c{i} has nothing due: {pending:?}");
+        }
+    }
+
+    // 20:00 Shanghai the next day: now the other half, and Berlin's next is hours away.
+    process.clock.set(DateTime::parse_from_rfc3339("2026-03-03T12:00:00Z").expect("instant").with_timezone(&Utc));
+    assert_eq!(process.engine.fire_due().await.expect("fire"), communities / 2);
+    assert_eq!(process.engine.fire_due().await.expect("again"), 0);
+    for i in 0..communities {
+        let pending = process.engine.pending_posts(Platform::Console, &format!("c{i}")).await.expect("pending");
+        assert_eq!(pending.len(), 1, "c{i} has exactly one post");
+    }
+    let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}
+
+#[tokio::test]
+async fn a_reload_that_moves_a_schedule_starts_it_at_the_reload() {
+    let db = scratch_db("moved");
+    let process = start(&db, "2026-03-02T18:00:00Z").await;
+    process.engine.fire_due().await.expect("first sight");
+    // 20:00 Berlin: the evening reminder fires.
+    process.clock.advance(Duration::hours(1));
+    assert_eq!(process.engine.fire_due().await.expect("fire"), 1);
+    // The next afternoon the reminder moves to 13:00, an hour ago, within a
+    // catch-up grace of 6 h: it was not in force then, so it does not fire.
+    let moved = CONFIG.replace("0 20 * * *", "0 13 * * *") + "misfire = \"catch_up\"\ngrace = \"6h\"\n";
+    process.clock.set(DateTime::parse_from_rfc3339("2026-03-03T13:00:00Z").expect("instant").with_timezone(&Utc));
+    let config = Config::from_toml_str(&moved, "moved.toml", std::path::Path::new(".")).expect("moved config");
+    process.engine.reload(config).await.expect("reload");
+    assert_eq!(process.engine.fire_due().await.expect("fire"), 0);
+    // The day after, at 13:00 Berlin, it fires at its new time.
+    let next = process.engine.next_due_after(process.engine.now()).expect("a next slot");
+    assert_eq!(next, DateTime::parse_from_rfc3339("2026-03-04T12:00:00Z").expect("instant"));
+    process.clock.set(next);
+    assert_eq!(process.engine.fire_due().await.expect("fire"), 1);
     let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
 }

@@ -2,6 +2,8 @@
 //! transaction that writes its post to the outbox, so a restart, a reconnect
 //! or a second wake-up never posts a slot twice.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 
@@ -17,6 +19,10 @@ const ON_TIME: Duration = Duration::minutes(1);
 /// The most slots looked at per schedule and wake-up: a minutely job over the
 /// scanned window (grace + two days) stays below it for any grace up to a week.
 const SLOT_SCAN_LIMIT: usize = 20_000;
+/// The most due schedules fired in one transaction: few commits for a busy
+/// instant, yet commands waiting for the writer get a turn between chunks,
+/// and delivery starts after the first.
+const FIRE_CHUNK: usize = 200;
 
 /// Delivery attempts before a post is marked failed for good.
 pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;
@@ -52,37 +58,112 @@ impl Engine {
     /// Fires every slot that is due at the clock's now, applying each
     /// schedule's misfire policy to slots missed while nothing ran.
     /// Returns how many posts were queued.
+    ///
+    /// All cursors are read in one statement and the due schedules picked in
+    /// memory, so a wake-up costs what is due, not what is configured; a
+    /// schedule with nothing due is not written.
     pub async fn fire_due(&self) -> anyhow::Result<usize> {
         let now = self.now();
         let served = self.served();
-        // Catching up after downtime, posts go out in the order of their slots.
+        let cursors = self.inner.store.schedule_cursors().await?;
+        let mut first_sight: Vec<(i64, &str)> = Vec::new();
         let mut due = Vec::new();
         for community in &served.config.communities {
             let community_id = served.community_id(community)?;
             for schedule in &community.schedules {
-                let cursor = self.inner.store.schedule_cursor(community_id, &schedule.id).await?;
-                let latest = cursor
-                    .and_then(|cursor| {
-                        slots_between(&schedule.cron, community.timezone, cursor, now, SLOT_SCAN_LIMIT).pop()
-                    })
-                    .map(|slot| slot.at);
-                due.push((latest, community, schedule));
+                match cursors.get(&(community_id, schedule.id.clone())) {
+                    None => first_sight.push((community_id, &schedule.id)),
+                    Some(&cursor) => {
+                        if let Some(latest) = latest_due_slot(community, schedule, cursor, now) {
+                            due.push(DueSchedule { latest, community, schedule });
+                        }
+                    }
+                }
             }
         }
-        due.sort_by_key(|(latest, _, _)| *latest);
+        // Catching up after downtime, posts go out in the order of their slots.
+        due.sort_by_key(|d| d.latest);
         let mut queued = 0;
-        for (_, community, schedule) in due {
-            match self.fire_schedule(&served, community, schedule, now).await {
-                Ok(n) => queued += n,
-                Err(error) => tracing::error!(
-                    community = %community.id, schedule = %schedule.id, error = ?error, "firing a schedule failed"
-                ),
+        for chunk in due.chunks(FIRE_CHUNK) {
+            match self.fire_chunk(&served, chunk, now).await {
+                Ok(posted) => {
+                    queued += posted;
+                    if posted > 0 {
+                        // Delivery starts on this chunk while later ones are written.
+                        self.announce_posts();
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(schedules = chunk.len(), error = ?error, "firing a chunk of schedules failed")
+                }
             }
         }
-        if queued > 0 {
-            self.announce_posts();
+        if !first_sight.is_empty() {
+            // First sight: the schedule starts now; earlier slots never fire.
+            let mut tx = self.inner.store.begin().await?;
+            tx.start_schedule_cursors(&first_sight, now).await?;
+            tx.commit().await?;
         }
         Ok(queued)
+    }
+
+    /// Fires `chunk` in one transaction, each schedule under a savepoint so
+    /// a failing one rolls back alone and the others still post.
+    async fn fire_chunk(
+        &self,
+        served: &Served,
+        chunk: &[DueSchedule<'_>],
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<usize> {
+        let mut tx = self.inner.store.begin().await?;
+        let mut queued = 0;
+        for due in chunk {
+            tx.savepoint().await?;
+            match self.fire_schedule(&mut tx, served, due.community, due.schedule, now).await {
+                Ok(posted) => {
+                    tx.release_savepoint().await?;
+                    queued += posted;
+                }
+                Err(error) => {
+                    tx.rollback_to_savepoint().await?;
+                    tracing::error!(
+                        community = %due.community.id, schedule = %due.schedule.id, error = ?error,
+                        "firing a schedule failed"
+                    );
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Starts the cursors of schedules whose times change with a reload (a
+    /// new cron expression or community timezone) at now. A cursor stays
+    /// where the schedule last fired, so without this the new times' slots
+    /// since then would count as missed and a catch-up one could fire late.
+    pub(super) async fn restart_changed_schedules(&self, old: &Served, new: &Served) -> anyhow::Result<()> {
+        let old_communities: HashMap<&str, &CommunityConfig> =
+            old.config.communities.iter().map(|c| (c.id.as_str(), c)).collect();
+        let mut changed: Vec<(i64, &str)> = Vec::new();
+        for community in &new.config.communities {
+            let Some(before) = old_communities.get(community.id.as_str()) else {
+                continue;
+            };
+            for schedule in &community.schedules {
+                let Some(was) = before.schedules.iter().find(|s| s.id == schedule.id) else {
+                    continue;
+                };
+                if was.cron.source() != schedule.cron.source() || before.timezone != community.timezone {
+                    changed.push((new.community_id(community)?, &schedule.id));
+                }
+            }
+        }
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.inner.store.begin().await?;
+        tx.restart_schedule_cursors(&changed, self.now()).await?;
+        tx.commit().await
     }
 
     /// Fires due slots for as long as the process runs, sleeping until the
@@ -93,10 +174,11 @@ impl Engine {
             if let Err(error) = self.fire_due().await {
                 tracing::error!(error = ?error, "firing due schedules failed");
             }
-            let now = self.now();
-            let wait = self
-                .next_due_after(now)
-                .and_then(|next| (next - now).to_std().ok())
+            let next = self.next_due_after(self.now());
+            // The wait is taken after the search, which itself takes tens of
+            // milliseconds at many schedules; a slot it overran is due at once.
+            let wait = next
+                .map(|next| (next - self.now()).to_std().unwrap_or(std::time::Duration::ZERO))
                 .unwrap_or(IDLE_WAKE)
                 .min(IDLE_WAKE);
             tokio::select! {
@@ -134,8 +216,12 @@ impl Engine {
         self.inner.posts_queued.send_modify(|n| *n = n.wrapping_add(1));
     }
 
+    /// Fires the slots of one schedule in `(cursor, now]` under its misfire
+    /// policy and moves its cursor to `now`. The cursor is read again inside
+    /// the transaction, so a concurrent wake-up that fired first is seen.
     async fn fire_schedule(
         &self,
+        tx: &mut WriteTx,
         served: &Served,
         community: &CommunityConfig,
         schedule: &ScheduleConfig,
@@ -144,20 +230,17 @@ impl Engine {
         let community_id = served.community_id(community)?;
         let catalog = Catalog::new(community.locale);
         let scope = Scope::new(community, community_id, &catalog, now);
-        let mut tx = self.inner.store.begin().await?;
         let Some(cursor) = tx.schedule_cursor(community_id, &schedule.id).await? else {
             // First sight of this schedule: it starts now; earlier slots never fire.
             tx.set_schedule_cursor(community_id, &schedule.id, now).await?;
-            tx.commit().await?;
             return Ok(0);
         };
-        let allowed = match schedule.misfire {
-            Misfire::CatchUp => schedule.grace.max(ON_TIME),
-            Misfire::Skip => ON_TIME,
-        };
-        let slots =
-            slots_between(&schedule.cron, community.timezone, scan_from(cursor, now, allowed), now, SLOT_SCAN_LIMIT);
-        if cursor < scan_from(cursor, now, allowed) {
+        let allowed = allowed_lateness(schedule);
+        let from = scan_from(cursor, now, allowed);
+        let slots = slots_between(&schedule.cron, community.timezone, from, now, SLOT_SCAN_LIMIT);
+        // A cursor is only written when something was due, so an old one is
+        // normal; warn only when slots before the scanned window were missed.
+        if next_slot(&schedule.cron, community.timezone, cursor).is_some_and(|slot| slot.at <= from) {
             tracing::warn!(
                 community = %community.id,
                 schedule = %schedule.id,
@@ -169,7 +252,7 @@ impl Engine {
         if let Some((latest, older)) = slots.split_last() {
             let mut skipped: Vec<String> = older.iter().map(|s| s.key()).collect();
             if now - latest.at <= allowed {
-                queued += self.post_slot(&mut tx, &scope, schedule, &latest.key(), latest.at).await?;
+                queued += self.post_slot(tx, &scope, schedule, &latest.key(), latest.at).await?;
             } else {
                 skipped.push(latest.key());
             }
@@ -186,7 +269,6 @@ impl Engine {
             }
         }
         tx.set_schedule_cursor(community_id, &schedule.id, now).await?;
-        tx.commit().await?;
         Ok(queued)
     }
 
@@ -305,6 +387,38 @@ fn links_platform(community: &CommunityConfig, platform: Platform) -> bool {
         Platform::Discord => community.discord.is_some(),
         Platform::Telegram => community.telegram.is_some(),
     }
+}
+
+/// A schedule with a slot in `(cursor, now]`, found by a wake-up.
+struct DueSchedule<'a> {
+    /// Its latest such slot that a wake-up looks at; the firing order.
+    latest: DateTime<Utc>,
+    community: &'a CommunityConfig,
+    schedule: &'a ScheduleConfig,
+}
+
+/// How late a slot may fire under the schedule's misfire policy.
+fn allowed_lateness(schedule: &ScheduleConfig) -> Duration {
+    match schedule.misfire {
+        Misfire::CatchUp => schedule.grace.max(ON_TIME),
+        Misfire::Skip => ON_TIME,
+    }
+}
+
+/// The instant of the latest slot in `(cursor, now]`, if any; `None` means
+/// a wake-up has nothing to do for this schedule. Looks for the first slot
+/// after the cursor first (cheap), and scans only for schedules that have one.
+fn latest_due_slot(
+    community: &CommunityConfig,
+    schedule: &ScheduleConfig,
+    cursor: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let first = next_slot(&schedule.cron, community.timezone, cursor).filter(|slot| slot.at <= now)?;
+    let from = scan_from(cursor, now, allowed_lateness(schedule));
+    let latest = slots_between(&schedule.cron, community.timezone, from, now, SLOT_SCAN_LIMIT).pop();
+    // Slots all before the scanned window still need a wake-up: to skip them.
+    Some(latest.map_or(first.at, |slot| slot.at))
 }
 
 /// Where a wake-up starts looking for missed slots: at the cursor, but never

@@ -1,7 +1,12 @@
+use std::collections::HashMap;
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::{Store, WriteTx, fmt_time, parse_time};
+use super::{Store, WriteTx, fmt_time, from_json_rows, json_rows, parse_time};
+
+/// Every schedule's cursor, by (community id, schedule id).
+pub type ScheduleCursors = HashMap<(i64, String), DateTime<Utc>>;
 
 /// A post waiting in the outbox for one delivery target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +52,53 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await
         .context("saving schedule cursor")?;
+        Ok(())
+    }
+
+    /// Gives each schedule without a cursor one at `at` (first sight: slots
+    /// before it never fire); cursors that exist are left alone.
+    pub async fn start_schedule_cursors(&mut self, schedules: &[(i64, &str)], at: DateTime<Utc>) -> anyhow::Result<()> {
+        // `WHERE true` keeps SQLite from reading ON CONFLICT as a join clause.
+        self.write_schedule_cursors(
+            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until) \
+             SELECT value ->> 0, value ->> 1, ? FROM json_each(?) WHERE true \
+             ON CONFLICT (community_id, schedule_id) DO NOTHING",
+            schedules,
+            at,
+        )
+        .await
+        .context("starting schedule cursors")
+    }
+
+    /// Moves the cursors of `schedules` to `at`, creating missing ones: a
+    /// schedule whose times changed starts over, like a new one.
+    pub async fn restart_schedule_cursors(
+        &mut self,
+        schedules: &[(i64, &str)],
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        self.write_schedule_cursors(
+            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until) \
+             SELECT value ->> 0, value ->> 1, ? FROM json_each(?) WHERE true \
+             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until",
+            schedules,
+            at,
+        )
+        .await
+        .context("restarting schedule cursors")
+    }
+
+    /// `sql` takes the instant, then the schedules as a JSON list of pairs.
+    async fn write_schedule_cursors(
+        &mut self,
+        sql: &'static str,
+        schedules: &[(i64, &str)],
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        if schedules.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(sql).bind(fmt_time(at)).bind(json_rows(schedules)?).execute(&mut *self.tx).await?;
         Ok(())
     }
 
@@ -118,16 +170,19 @@ impl WriteTx {
 }
 
 impl Store {
-    /// Until when a schedule has been looked at, read outside a transaction.
-    pub async fn schedule_cursor(&self, community_id: i64, schedule_id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT checked_until FROM schedule_cursors WHERE community_id = ? AND schedule_id = ?")
-                .bind(community_id)
-                .bind(schedule_id)
-                .fetch_optional(&self.writer)
-                .await
-                .context("reading schedule cursor")?;
-        row.map(|(t,)| parse_time(&t)).transpose()
+    /// Every schedule's cursor in one statement, outside a transaction: a
+    /// wake-up decides in memory which schedules have a slot due.
+    pub async fn schedule_cursors(&self) -> anyhow::Result<ScheduleCursors> {
+        let (rows,): (String,) = sqlx::query_as(
+            "SELECT json_group_array(json_array(community_id, schedule_id, checked_until)) FROM schedule_cursors",
+        )
+        .fetch_one(&self.reader)
+        .await
+        .context("reading schedule cursors")?;
+        from_json_rows::<(i64, String, String)>(&rows)?
+            .into_iter()
+            .map(|(community_id, schedule_id, until)| Ok(((community_id, schedule_id), parse_time(&until)?)))
+            .collect()
     }
 
     /// Posts due for `target` in `community`, oldest first.
