@@ -490,3 +490,91 @@ fn the_unpatched_stand_in_gets_answers_too() {
     assert!(text(&api.ask(&bob, STRANGERS, "/checkin")).contains("telegram = { chat_id = -200 }"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+const THREE_GROUPS: &str = r#"
+[[community]]
+id = "north"
+name = "North"
+timezone = "Europe/Berlin"
+telegram = { chat_id = -100201 }
+
+[community.checkin]
+points = 10
+
+[community.points]
+give_allowance = 2
+give_max = 5
+
+[[community]]
+id = "east"
+name = "East"
+timezone = "Asia/Shanghai"
+telegram = { chat_id = -100202 }
+
+[community.checkin]
+points = 10
+
+[community.points]
+give_allowance = 2
+give_max = 5
+
+[[community]]
+id = "south"
+name = "South"
+timezone = "America/Sao_Paulo"
+telegram = { chat_id = -100203 }
+
+[community.checkin]
+points = 10
+
+[community.points]
+give_allowance = 2
+give_max = 5
+"#;
+
+#[test]
+fn several_groups_at_once_each_get_their_answers_in_order() {
+    let dir = scratch("telegram-concurrent");
+    std::fs::write(dir.join("hearth.toml"), THREE_GROUPS).expect("config");
+    let api = StandIn::start();
+    let _hearth = start_hearth(&api, &dir, &[]);
+    wait_until_ready(&api);
+    let alice = Member { id: 2001, first_name: "Alice", username: Some("alice_concurrent") };
+    let bob = Member { id: 2002, first_name: "Bob", username: Some("bob_concurrent") };
+    let groups = [(-100_201, "north"), (-100_202, "east"), (-100_203, "south")];
+
+    // Every group talks at once: the messages go out round robin before any
+    // answer is read. Within a group each step depends on the one before:
+    // Bob can name @alice_concurrent only once Alice's message was seen, and
+    // Alice's second /checkin is the refused one only if it comes second.
+    let conversation: [(&Member, &str); 4] = [
+        (&alice, "/checkin"),
+        (&bob, "/checkin"),
+        (&bob, "/give @alice_concurrent 3 for the map"),
+        (&alice, "/checkin"),
+    ];
+    for (member, line) in conversation {
+        for (group, _) in groups {
+            api.say(member, group, line, None);
+        }
+    }
+
+    for (group, community) in groups {
+        let answers = api.bot_messages(group, conversation.len());
+        let texts: Vec<&str> = answers.iter().map(text).collect();
+        assert!(texts[0].contains("Alice checked in: day 1"), "{community}: {texts:#?}");
+        assert!(texts[1].contains("Bob checked in: day 1"), "{community}: {texts:#?}");
+        assert!(texts[2].contains("Bob gave Alice 3 points: for the map"), "{community}: {texts:#?}");
+        assert!(texts[3].contains("already checked in"), "{community}: {texts:#?}");
+        // Each answer replies to the message it answers, in the order they were written.
+        let replied: Vec<i64> = answers.iter().map(|answer| replied_to(answer).expect("a reply")).collect();
+        assert!(replied.windows(2).all(|pair| pair[0] < pair[1]), "{community}: answers out of order: {replied:?}");
+    }
+
+    for (_, community) in groups {
+        let balances = exported_balances(&dir, community);
+        assert_eq!(balances.get("Alice"), Some(&(10 + 3)), "{community}: {balances:?}");
+        assert_eq!(balances.get("Bob"), Some(&10), "{community}: {balances:?}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -6,6 +6,7 @@
 
 mod admins;
 mod delivery;
+mod lanes;
 mod menu;
 mod polling;
 mod process;

@@ -1,15 +1,41 @@
 //! Long polling: the default update source.
+//!
+//! Updates are handled concurrently across chats and in order within a chat
+//! (`lanes.rs`), while the loop keeps polling for other chats' updates.
+//!
+//! Confirmation stays what it was when the loop handled one update at a
+//! time: Telegram treats every update below the `offset` of a getUpdates
+//! call as confirmed and never sends it again, so the offset never passes an
+//! update whose handling (engine call and answer sent) is unfinished. It is
+//! the lowest unfinished update, or just past the last one taken when all
+//! are done. A crash or restart therefore loses no update: Telegram
+//! redelivers from the lowest unfinished one, and what was already handled
+//! after it runs again, as a half-done batch did before (the engine's
+//! idempotency keys, `telegram:<update id>` for points, keep the ledger from
+//! counting it twice). The tests cannot show this: the stand-in marks what
+//! it returns as read and ignores `offset`.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::AllowedUpdate;
+use teloxide::types::{AllowedUpdate, UpdateId};
 
 use crate::Telegram;
+use crate::lanes::Lanes;
 
 /// How long one getUpdates call waits for news on Telegram's side.
 const POLL_TIMEOUT_SECS: u32 = 25;
+/// The most updates one getUpdates call returns (Telegram's maximum). As the
+/// offset stays at the lowest unfinished update, this also bounds the
+/// updates in flight, and with them the lanes.
+const MOST_UPDATES_PER_POLL: u8 = 100;
+/// While updates are in flight, getUpdates cannot long-poll (Telegram
+/// answers at once with the unconfirmed ones), so the loop asks again at
+/// this pace: the tick at which teloxide's `Throttle` releases messages, so
+/// polling faster would not answer sooner.
+const POLL_WHILE_BUSY: Duration = Duration::from_millis(250);
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const LONGEST_BACKOFF: Duration = Duration::from_secs(60);
 /// An empty answer faster than this means the server ignores `timeout`
@@ -30,26 +56,30 @@ impl Telegram {
         if let Err(error) = self.shared.bot.delete_webhook().await {
             tracing::warn!(error = %error, "deleteWebhook failed; polling anyway");
         }
-        let mut offset = 0;
+        let mut lanes = Lanes::new(self.clone());
+        let mut progress = Progress::default();
         let mut backoff = FIRST_BACKOFF;
         loop {
+            let busy = progress.in_flight();
             let request = self
                 .shared
                 .bot
                 .get_updates()
-                .offset(offset)
-                .timeout(POLL_TIMEOUT_SECS)
+                .offset(progress.offset())
+                .limit(MOST_UPDATES_PER_POLL)
+                .timeout(if busy { 0 } else { POLL_TIMEOUT_SECS })
                 .allowed_updates(wanted_updates());
             let asked = std::time::Instant::now();
             match request.await {
-                Ok(updates) if updates.is_empty() && asked.elapsed() < EMPTY_TOO_SOON => {
+                Ok(updates) if !busy && updates.is_empty() && asked.elapsed() < EMPTY_TOO_SOON => {
                     tokio::time::sleep(PAUSE_AFTER_EMPTY).await;
                 }
                 Ok(updates) => {
                     backoff = FIRST_BACKOFF;
                     for update in updates {
-                        offset = offset.max(update.id.as_offset());
-                        self.process(update).await;
+                        if progress.take(update.id) {
+                            lanes.dispatch(update);
+                        }
                     }
                 }
                 Err(RequestError::RetryAfter(wait)) => tokio::time::sleep(wait.duration()).await,
@@ -59,6 +89,102 @@ impl Telegram {
                     backoff = (backoff * 2).min(LONGEST_BACKOFF);
                 }
             }
+            if progress.in_flight() {
+                collect_finished(&mut lanes, &mut progress).await;
+            }
         }
+    }
+}
+
+/// Notes updates that finish during the next `POLL_WHILE_BUSY`, returning
+/// early when none is left in flight, so the loop goes back to long polling
+/// (which confirms them) at once.
+async fn collect_finished(lanes: &mut Lanes, progress: &mut Progress) {
+    let until = tokio::time::Instant::now() + POLL_WHILE_BUSY;
+    while progress.in_flight() {
+        tokio::select! {
+            finished = lanes.next_finished() => match finished {
+                Some(update) => progress.finish(update),
+                None => {
+                    tracing::error!("updates count as in flight but no chat is handling one; polling on");
+                    progress.forget_unfinished();
+                }
+            },
+            () = tokio::time::sleep_until(until) => return,
+        }
+    }
+}
+
+/// Which updates the loop has taken and which of them are still unfinished;
+/// from that, the offset that confirms exactly the finished prefix.
+#[derive(Default)]
+struct Progress {
+    unfinished: BTreeSet<i32>,
+    /// The offset just past the last update taken: everything below it was
+    /// taken before, whatever getUpdates returns again.
+    past_taken: i32,
+}
+
+impl Progress {
+    fn in_flight(&self) -> bool {
+        !self.unfinished.is_empty()
+    }
+
+    /// The getUpdates offset: the lowest unfinished update, so it stays
+    /// unconfirmed, or past everything taken when all are finished.
+    fn offset(&self) -> i32 {
+        self.unfinished.first().copied().unwrap_or(self.past_taken)
+    }
+
+    /// True the first time an update is returned; an unfinished update (or
+    /// a finished one above it) comes back on every poll until confirmed.
+    fn take(&mut self, update: UpdateId) -> bool {
+        let position = position_of(update);
+        if position < self.past_taken {
+            return false;
+        }
+        self.unfinished.insert(position);
+        self.past_taken = update.as_offset();
+        true
+    }
+
+    fn finish(&mut self, update: UpdateId) {
+        self.unfinished.remove(&position_of(update));
+    }
+
+    /// Only after an internal fault: nothing will report these updates as
+    /// finished, and waiting for them would stall polling for good.
+    fn forget_unfinished(&mut self) {
+        self.unfinished.clear();
+    }
+}
+
+/// An update's own offset: the one that confirms what came before it, not it.
+fn position_of(update: UpdateId) -> i32 {
+    update.as_offset() - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_offset_never_passes_an_unfinished_update() {
+        let mut progress = Progress::default();
+        assert_eq!(progress.offset(), 0);
+        assert!(progress.take(UpdateId(10)) && progress.take(UpdateId(11)) && progress.take(UpdateId(12)));
+        assert_eq!(progress.offset(), 10);
+        // 11 and 12 finish first (other chats): 10 still holds the offset.
+        progress.finish(UpdateId(12));
+        progress.finish(UpdateId(11));
+        assert_eq!(progress.offset(), 10);
+        // Returned again because unconfirmed, they are not taken twice.
+        assert!(!progress.take(UpdateId(10)) && !progress.take(UpdateId(11)) && !progress.take(UpdateId(12)));
+        assert!(progress.take(UpdateId(13)));
+        progress.finish(UpdateId(10));
+        assert_eq!(progress.offset(), 13);
+        progress.finish(UpdateId(13));
+        assert!(!progress.in_flight());
+        assert_eq!(progress.offset(), 14);
     }
 }
