@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use anyhow::Context;
+
 use crate::domain::streak::{CheckinOutcome, StreakState};
 use crate::i18n::Arg;
 use crate::reply::{Line, Reply, Span};
@@ -30,24 +32,48 @@ struct Counted {
     restarted: bool,
 }
 
-/// Runs one community's check-ins in the open transaction; one reply per
+/// What a check-in came to. The writer only works this out; the asker's task
+/// words it (`render`), so formatting a thousand replies does not hold up
+/// the one writer.
+#[derive(Debug, Clone)]
+pub enum CheckinAnswer {
+    Counted(CountedCheckin),
+    /// Already checked in today, with this streak.
+    Already {
+        streak: u32,
+    },
+}
+
+/// A check-in that counted, and what it paid.
+#[derive(Debug, Clone)]
+pub struct CountedCheckin {
+    name: String,
+    next: StreakState,
+    freezes_used: u32,
+    freeze_earned: bool,
+    restarted: bool,
+    balance: i64,
+    badges: Vec<String>,
+}
+
+/// Runs one community's check-ins in the open transaction; one answer per
 /// request, in order. A member who asks twice in one batch counts once.
 pub async fn checkin_all(
     scope: &Scope<'_>,
     tx: &mut WriteTx,
     requests: &[CheckinRequest<'_>],
-) -> anyhow::Result<Vec<Reply>> {
+) -> anyhow::Result<Vec<CheckinAnswer>> {
     let actors: Vec<&Actor> = requests.iter().map(|r| r.actor).collect();
     let members = context::members_of(tx, scope, &actors).await?;
 
     // The streak rules, request by request, on the state the batch has reached.
-    let mut replies: Vec<Option<Reply>> = vec![None; requests.len()];
+    let mut answers: Vec<Option<CheckinAnswer>> = vec![None; requests.len()];
     let mut latest: HashMap<i64, MemberRow> = HashMap::new();
     let mut counted = Vec::new();
     for (index, member) in members.into_iter().enumerate() {
         let member = latest.get(&member.id).cloned().unwrap_or(member);
         match member.streak.check_in(scope.today, scope.freeze_rules()) {
-            CheckinOutcome::AlreadyCheckedIn => replies[index] = Some(already_checked_in(scope, &member)),
+            CheckinOutcome::AlreadyCheckedIn => answers[index] = Some(already(scope, &member)),
             CheckinOutcome::Counted { next, freezes_used, freeze_earned, restarted } => {
                 let best = member.best_streak.max(next.streak);
                 latest.insert(member.id, MemberRow { streak: next, best_streak: best, ..member.clone() });
@@ -64,18 +90,28 @@ pub async fn checkin_all(
     let (counted, refused): (Vec<Counted>, Vec<Counted>) =
         counted.into_iter().partition(|c| inserted.contains(&c.before.id));
     for c in refused {
-        replies[c.request] = Some(already_checked_in(scope, &c.before));
+        answers[c.request] = Some(already(scope, &c.before));
     }
 
     let updated: Vec<MemberRow> = counted.iter().map(|c| latest[&c.before.id].clone()).collect();
     let balances = if updated.is_empty() { HashMap::new() } else { pay(scope, tx, &counted, &updated).await? };
     let mut earned = badges::award_new_to(scope, tx, &updated).await?;
     for (c, member) in counted.iter().zip(&updated) {
-        let balance = balances.get(&member.id).copied().unwrap_or(0);
-        let badges = earned.remove(&member.id).unwrap_or_default();
-        replies[c.request] = Some(counted_reply(scope, c, member, balance, badges));
+        answers[c.request] = Some(CheckinAnswer::Counted(CountedCheckin {
+            name: member.name.clone(),
+            next: c.next,
+            freezes_used: c.freezes_used,
+            freeze_earned: c.freeze_earned,
+            restarted: c.restarted,
+            balance: balances.get(&member.id).copied().unwrap_or(0),
+            badges: earned.remove(&member.id).unwrap_or_default(),
+        }));
     }
-    Ok(replies.into_iter().map(Option::unwrap_or_default).collect())
+    answers.into_iter().map(|answer| answer.context("a check-in of the batch got no answer")).collect()
+}
+
+fn already(scope: &Scope<'_>, member: &MemberRow) -> CheckinAnswer {
+    CheckinAnswer::Already { streak: member.streak.current(scope.today) }
 }
 
 /// Saves the new streaks and pays the check-in points and streak bonuses;
@@ -130,45 +166,55 @@ fn bonuses<'s>(scope: &'s Scope<'_>, streak: u32) -> impl Iterator<Item = &'s cr
     scope.community.checkin.streak_bonus.iter().filter(move |b| b.days == streak)
 }
 
-fn counted_reply(scope: &Scope<'_>, c: &Counted, member: &MemberRow, balance: i64, earned: Vec<String>) -> Reply {
-    let cat = scope.catalog;
-    let next = c.next;
-    let base = scope.community.checkin.points;
-    let bonus: i64 = bonuses(scope, next.streak).map(|b| b.points).sum();
-    let mut reply = Reply::public().line(Line(vec![Span::Bold(
-        cat.fmt("checkin-done", &[("name", (&member.name).into()), ("streak", next.streak.into())]),
-    )]));
-    if c.restarted {
-        reply.push(Line::plain(cat.text("checkin-restarted")));
+impl CheckinAnswer {
+    /// The reply, in the community's words and time.
+    pub fn render(&self, scope: &Scope<'_>) -> Reply {
+        match self {
+            CheckinAnswer::Counted(counted) => counted.render(scope),
+            CheckinAnswer::Already { streak } => Reply::ephemeral().text(
+                scope
+                    .catalog
+                    .fmt("checkin-already", &[("streak", (*streak).into()), ("opens", scope.next_day_opens().into())]),
+            ),
+        }
     }
-    let points_line = if bonus > 0 {
-        cat.fmt(
-            "checkin-points-bonus",
-            &[("points", base.into()), ("bonus", bonus.into()), ("balance", balance.into())],
-        )
-    } else {
-        cat.fmt("checkin-points", &[("points", base.into()), ("balance", balance.into())])
-    };
-    reply.push(Line::plain(points_line));
-    if c.freezes_used > 0 {
-        reply.push(Line::plain(
-            cat.fmt("checkin-freeze-used", &[("used", c.freezes_used.into()), ("freezes", next.freezes.into())]),
-        ));
-    } else if c.freeze_earned {
-        reply.push(Line::plain(cat.fmt("checkin-freeze-earned", &[("freezes", next.freezes.into())])));
-    } else {
-        reply.push(Line::plain(cat.fmt("checkin-freezes", &[("freezes", next.freezes.into())])));
-    }
-    for badge in earned {
-        reply.push(Line::plain(cat.fmt("badge-earned", &[("badge", Arg::Text(badge))])));
-    }
-    reply.push(Line::plain(cat.fmt("checkin-next", &[("opens", scope.next_day_opens().into())])));
-    reply
 }
 
-fn already_checked_in(scope: &Scope<'_>, member: &MemberRow) -> Reply {
-    Reply::ephemeral().text(scope.catalog.fmt(
-        "checkin-already",
-        &[("streak", member.streak.current(scope.today).into()), ("opens", scope.next_day_opens().into())],
-    ))
+impl CountedCheckin {
+    fn render(&self, scope: &Scope<'_>) -> Reply {
+        let cat = scope.catalog;
+        let next = self.next;
+        let base = scope.community.checkin.points;
+        let bonus: i64 = bonuses(scope, next.streak).map(|b| b.points).sum();
+        let mut reply = Reply::public().line(Line(vec![Span::Bold(
+            cat.fmt("checkin-done", &[("name", (&self.name).into()), ("streak", next.streak.into())]),
+        )]));
+        if self.restarted {
+            reply.push(Line::plain(cat.text("checkin-restarted")));
+        }
+        let balance = self.balance;
+        let points_line = if bonus > 0 {
+            cat.fmt(
+                "checkin-points-bonus",
+                &[("points", base.into()), ("bonus", bonus.into()), ("balance", balance.into())],
+            )
+        } else {
+            cat.fmt("checkin-points", &[("points", base.into()), ("balance", balance.into())])
+        };
+        reply.push(Line::plain(points_line));
+        if self.freezes_used > 0 {
+            reply.push(Line::plain(
+                cat.fmt("checkin-freeze-used", &[("used", self.freezes_used.into()), ("freezes", next.freezes.into())]),
+            ));
+        } else if self.freeze_earned {
+            reply.push(Line::plain(cat.fmt("checkin-freeze-earned", &[("freezes", next.freezes.into())])));
+        } else {
+            reply.push(Line::plain(cat.fmt("checkin-freezes", &[("freezes", next.freezes.into())])));
+        }
+        for badge in &self.badges {
+            reply.push(Line::plain(cat.fmt("badge-earned", &[("badge", Arg::Text(badge.clone()))])));
+        }
+        reply.push(Line::plain(cat.fmt("checkin-next", &[("opens", scope.next_day_opens().into())])));
+        reply
+    }
 }

@@ -245,16 +245,27 @@ impl Engine {
         let Some(community) = served.community_for(&request.chat) else {
             return error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat);
         };
-        let locale = community.locale;
+        let catalog = Catalog::new(community.locale);
         let (answer, answered) = oneshot::channel();
         let job = writer::Job { request, served: served.clone(), answer };
-        if self.inner.jobs.send(job).await.is_ok()
-            && let Ok(reply) = answered.await
-        {
-            return reply;
+        if self.inner.jobs.send(job).await.is_err() {
+            tracing::error!("the writer task is gone; a command went unanswered");
+            return Reply::ephemeral().text(catalog.text("error-internal"));
         }
-        tracing::error!("the writer task is gone; a command went unanswered");
-        Reply::ephemeral().text(Catalog::new(locale).text("error-internal"))
+        match answered.await {
+            Ok(writer::Answer::Reply(reply)) => reply,
+            Ok(writer::Answer::Checkin { answer, at }) => match served.community_id(community) {
+                Ok(community_id) => answer.render(&Scope::new(community, community_id, &catalog, at)),
+                Err(error) => {
+                    tracing::error!(error = ?error, "a checked-in community has no row");
+                    Reply::ephemeral().text(catalog.text("error-internal"))
+                }
+            },
+            Err(_) => {
+                tracing::error!("the writer task is gone; a command went unanswered");
+                Reply::ephemeral().text(catalog.text("error-internal"))
+            }
+        }
     }
 
     /// Runs one command (not a check-in: those run set-based, see `writer`)
@@ -273,8 +284,8 @@ impl Engine {
         let reply = match &request.command {
             Command::Checkin { note } => {
                 let checkin = checkin::CheckinRequest { actor: &request.actor, note: note.as_deref() };
-                let mut replies = checkin::checkin_all(&ctx, tx, &[checkin]).await?;
-                replies.pop().unwrap_or_default()
+                let mut answers = checkin::checkin_all(&ctx, tx, &[checkin]).await?;
+                answers.pop().map(|answer| answer.render(&ctx)).unwrap_or_default()
             }
             Command::Streak => profile::streak(&mut ctx, tx).await?,
             Command::Profile { member } => profile::profile(&mut ctx, tx, member.as_ref()).await?,

@@ -14,7 +14,7 @@ use std::sync::{Arc, Weak};
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use super::checkin::{self, CheckinRequest};
+use super::checkin::{self, CheckinAnswer, CheckinRequest};
 use super::{Engine, Inner, Request, Scope, Served};
 use crate::command::Command;
 use crate::config::CommunityConfig;
@@ -31,7 +31,14 @@ pub const QUEUE_CAPACITY: usize = 8_192;
 pub struct Job {
     pub request: Request,
     pub served: Arc<Served>,
-    pub answer: oneshot::Sender<Reply>,
+    pub answer: oneshot::Sender<Answer>,
+}
+
+/// What the writer hands back after the commit: a finished reply, or a
+/// check-in's outcome for the asker's task to word (`CheckinAnswer::render`).
+pub enum Answer {
+    Reply(Reply),
+    Checkin { answer: CheckinAnswer, at: DateTime<Utc> },
 }
 
 /// A command of a batch with the config it was accepted under.
@@ -48,7 +55,7 @@ pub async fn run(inner: Weak<Inner>, mut queue: mpsc::Receiver<Job>) {
 
 impl Engine {
     async fn run_batch(&self, jobs: Vec<Job>) {
-        let (work, answers): (Vec<Work>, Vec<oneshot::Sender<Reply>>) =
+        let (work, answers): (Vec<Work>, Vec<oneshot::Sender<Answer>>) =
             jobs.into_iter().map(|job| ((job.request, job.served), job.answer)).unzip();
         let now = self.now();
         let replies = match self.run_in_one_transaction(&work, now).await {
@@ -60,7 +67,7 @@ impl Engine {
             }
             Err(error) => {
                 tracing::error!(commands = work.len(), error = ?error, "a batch of commands failed");
-                work.iter().map(|(request, served)| internal_error(served, request)).collect()
+                work.iter().map(|(request, served)| Answer::Reply(internal_error(served, request))).collect()
             }
         };
         for (answer, reply) in answers.into_iter().zip(replies) {
@@ -70,9 +77,9 @@ impl Engine {
     }
 
     /// Runs the batch; the replies in order, and whether a post was queued.
-    async fn run_in_one_transaction(&self, work: &[Work], now: DateTime<Utc>) -> anyhow::Result<(Vec<Reply>, bool)> {
+    async fn run_in_one_transaction(&self, work: &[Work], now: DateTime<Utc>) -> anyhow::Result<(Vec<Answer>, bool)> {
         let mut tx = self.inner.store.begin().await?;
-        let mut replies: Vec<Option<Reply>> = vec![None; work.len()];
+        let mut replies: Vec<Option<Answer>> = std::iter::repeat_with(|| None).take(work.len()).collect();
         let mut posted = false;
 
         let (checkins, others): (Vec<usize>, Vec<usize>) =
@@ -80,7 +87,7 @@ impl Engine {
         for group in by_community(work, &checkins) {
             let (request, served) = &work[group[0]];
             let Some(community) = served.community_for(&request.chat) else {
-                group.iter().for_each(|&i| replies[i] = Some(unlinked(&work[i].0)));
+                group.iter().for_each(|&i| replies[i] = Some(Answer::Reply(unlinked(&work[i].0))));
                 continue;
             };
             let catalog = Catalog::new(community.locale);
@@ -93,12 +100,14 @@ impl Engine {
             match checkin::checkin_all(&scope, &mut tx, &requests).await {
                 Ok(answers) => {
                     tx.release_savepoint().await?;
-                    group.iter().zip(answers).for_each(|(&i, reply)| replies[i] = Some(reply));
+                    for (&i, answer) in group.iter().zip(answers) {
+                        replies[i] = Some(Answer::Checkin { answer, at: now });
+                    }
                 }
                 Err(error) => {
                     tx.rollback_to_savepoint().await?;
                     tracing::error!(community = %community.id, checkins = group.len(), error = ?error, "check-ins failed");
-                    group.iter().for_each(|&i| replies[i] = Some(internal_error(served, &work[i].0)));
+                    group.iter().for_each(|&i| replies[i] = Some(Answer::Reply(internal_error(served, &work[i].0))));
                 }
             }
         }
@@ -106,7 +115,7 @@ impl Engine {
         for i in others {
             let (request, served) = &work[i];
             let Some(community) = served.community_for(&request.chat) else {
-                replies[i] = Some(unlinked(request));
+                replies[i] = Some(Answer::Reply(unlinked(request)));
                 continue;
             };
             tx.savepoint().await?;
@@ -115,16 +124,17 @@ impl Engine {
                 Ok(reply) => {
                     tx.release_savepoint().await?;
                     posted |= matches!(request.command, Command::Post { .. });
-                    replies[i] = Some(reply);
+                    replies[i] = Some(Answer::Reply(reply));
                 }
                 Err(reply) => {
                     tx.rollback_to_savepoint().await?;
-                    replies[i] = Some(reply);
+                    replies[i] = Some(Answer::Reply(reply));
                 }
             }
         }
         tx.commit().await?;
-        Ok((replies.into_iter().map(Option::unwrap_or_default).collect(), posted))
+        let answers = replies.into_iter().map(|answer| answer.unwrap_or_else(|| Answer::Reply(Reply::default())));
+        Ok((answers.collect(), posted))
     }
 
     /// One command under a savepoint: `Err` carries the refusal to show
