@@ -36,7 +36,7 @@ pub struct Size {
 }
 
 pub const QUICK: Size =
-    Size { members: 5_000, concurrency: 32, burst: BATCH_ROWS, offered_per_second: 1_000, open_loop_seconds: 3 };
+    Size { members: 20_000, concurrency: 32, burst: BATCH_ROWS, offered_per_second: 1_000, open_loop_seconds: 3 };
 pub const FULL: Size =
     Size { members: 50_000, concurrency: 64, burst: BATCH_ROWS, offered_per_second: 1_000, open_loop_seconds: 20 };
 
@@ -229,25 +229,43 @@ async fn baseline_db(path: &Path, n: usize) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
-const DAY: &str = "2026-03-02";
-const AT: &str = "2026-03-02T12:00:00Z";
+/// The day the engine's burst checks in: every member's second check-in, so
+/// totals, streaks and board rows already exist and are updated, not
+/// created. The baselines write their first day untimed to reach the same
+/// state (`Day::FIRST`), then time the second (`Day::SECOND`).
+#[derive(Clone, Copy)]
+struct Day {
+    day: &'static str,
+    at: &'static str,
+    streak: i64,
+}
+
+impl Day {
+    const FIRST: Day = Day { day: "2026-03-02", at: "2026-03-02T12:00:00Z", streak: 1 };
+    const SECOND: Day = Day { day: "2026-03-03", at: "2026-03-03T12:00:00Z", streak: 2 };
+}
 
 /// One transaction per check-in: the check-in, the member's streak, the
 /// ledger row (its local day moves the week and month boards) and the
 /// running total, as hearth writes them.
 async fn naive(path: &Path, n: usize) -> anyhow::Result<f64> {
     let pool = baseline_db(path, n).await?;
+    let ids: Vec<i64> = (1..=n as i64).collect();
+    write_batches(&pool, &ids, Day::FIRST).await?;
+    let Day { day, at, streak } = Day::SECOND;
     let started = Instant::now();
-    for id in 1..=n as i64 {
+    for &id in &ids {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("INSERT INTO checkins (member_id, local_day, at) VALUES (?, ?, ?)")
             .bind(id)
-            .bind(DAY)
-            .bind(AT)
+            .bind(day)
+            .bind(at)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE members SET streak = 1, best_streak = 1, freezes = 0, last_checkin_day = ? WHERE id = ?")
-            .bind(DAY)
+        sqlx::query("UPDATE members SET streak = ?, best_streak = ?, freezes = 0, last_checkin_day = ? WHERE id = ?")
+            .bind(streak)
+            .bind(streak)
+            .bind(day)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -256,9 +274,9 @@ async fn naive(path: &Path, n: usize) -> anyhow::Result<f64> {
              VALUES (1, ?, 10, 'checkin', 'check-in', ?, ?, ?)",
         )
         .bind(id)
-        .bind(AT)
-        .bind(format!("checkin:{id}:{DAY}"))
-        .bind(DAY)
+        .bind(at)
+        .bind(format!("checkin:{id}:{day}"))
+        .bind(day)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -280,20 +298,31 @@ async fn naive(path: &Path, n: usize) -> anyhow::Result<f64> {
 async fn batch(path: &Path, n: usize) -> anyhow::Result<f64> {
     let pool = baseline_db(path, n).await?;
     let ids: Vec<i64> = (1..=n as i64).collect();
+    write_batches(&pool, &ids, Day::FIRST).await?;
     let started = Instant::now();
+    write_batches(&pool, &ids, Day::SECOND).await?;
+    let rate = n as f64 / started.elapsed().as_secs_f64();
+    pool.close().await;
+    Ok(rate)
+}
+
+/// One day's check-ins of `ids` in transactions of `BATCH_ROWS`.
+async fn write_batches(pool: &SqlitePool, ids: &[i64], Day { day, at, streak }: Day) -> anyhow::Result<()> {
     for chunk in ids.chunks(BATCH_ROWS) {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut checkins = QueryBuilder::<Sqlite>::new("INSERT INTO checkins (member_id, local_day, at) ");
         checkins.push_values(chunk, |mut row, id| {
-            row.push_bind(id).push_bind(DAY).push_bind(AT);
+            row.push_bind(id).push_bind(day).push_bind(at);
         });
         checkins.build().execute(&mut *tx).await?;
         let (first, last) = (chunk[0], chunk[chunk.len() - 1]);
         sqlx::query(
-            "UPDATE members SET streak = 1, best_streak = 1, freezes = 0, last_checkin_day = ? \
+            "UPDATE members SET streak = ?, best_streak = ?, freezes = 0, last_checkin_day = ? \
              WHERE id BETWEEN ? AND ?",
         )
-        .bind(DAY)
+        .bind(streak)
+        .bind(streak)
+        .bind(day)
         .bind(first)
         .bind(last)
         .execute(&mut *tx)
@@ -307,9 +336,9 @@ async fn batch(path: &Path, n: usize) -> anyhow::Result<f64> {
                 .push_bind(10)
                 .push_bind("checkin")
                 .push_bind("check-in")
-                .push_bind(AT)
-                .push_bind(format!("checkin:{id}:{DAY}"))
-                .push_bind(DAY);
+                .push_bind(at)
+                .push_bind(format!("checkin:{id}:{day}"))
+                .push_bind(day);
         });
         ledger.build().execute(&mut *tx).await?;
         let mut totals = QueryBuilder::<Sqlite>::new("INSERT INTO totals (member_id, community_id, balance) ");
@@ -320,7 +349,5 @@ async fn batch(path: &Path, n: usize) -> anyhow::Result<f64> {
         totals.build().execute(&mut *tx).await?;
         tx.commit().await?;
     }
-    let rate = n as f64 / started.elapsed().as_secs_f64();
-    pool.close().await;
-    Ok(rate)
+    Ok(())
 }

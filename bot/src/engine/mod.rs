@@ -179,8 +179,13 @@ impl Engine {
             posts_queued: watch::Sender::new(0),
             jobs,
         });
-        // The writer holds the engine weakly: it stops when the last clone is dropped.
-        tokio::spawn(writer::run(Arc::downgrade(&inner), queue));
+        // The writer holds the engine weakly: it stops when the last clone is
+        // dropped. It gets a thread of its own rather than a task: as a task
+        // it waited in the run queue behind the very askers it had just
+        // answered, once per statement (BENCHMARKS.md, "Check-ins").
+        let weak = Arc::downgrade(&inner);
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || runtime.block_on(writer::run(weak, queue)));
         Ok(Self { inner })
     }
 

@@ -3,7 +3,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{WriteTx, fmt_day, fmt_time, from_json_rows, json_rows};
+use super::{WriteTx, fmt_day, fmt_time, from_json_rows, json_rows, refused_as_duplicate};
 
 /// Why points changed. The text form is what the ledger and exports store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,49 +59,31 @@ impl WriteTx {
     /// key was used before (or earlier in `entries`) is skipped. Returns the
     /// new balance of every member whose total moved.
     pub async fn append_ledger_rows(&mut self, entries: &[NewLedgerEntry<'_>]) -> anyhow::Result<HashMap<i64, i64>> {
-        // Asking which keys exist, rather than reading RETURNING rows back,
-        // keeps what crosses from sqlx's thread to one row (see `from_json_rows`).
-        let keys: Vec<&str> = entries.iter().map(|e| e.idempotency_key).collect();
-        let (used,): (String,) = sqlx::query_as(
-            "SELECT json_group_array(idempotency_key) FROM ledger \
-             WHERE idempotency_key IN (SELECT value FROM json_each(?))",
-        )
-        .bind(json_rows(&keys)?)
-        .fetch_one(&mut *self.tx)
-        .await
-        .context("looking up ledger keys")?;
-        let mut seen: HashSet<String> = from_json_rows(&used)?.into_iter().collect();
-        let fresh: Vec<&NewLedgerEntry> =
-            entries.iter().filter(|e| seen.insert(e.idempotency_key.to_string())).collect();
+        let mut unique = HashSet::new();
+        let mut fresh: Vec<&NewLedgerEntry> = entries.iter().filter(|e| unique.insert(e.idempotency_key)).collect();
+        // Most keys are new (a check-in's key is unique because its check-in
+        // row was), so one INSERT usually takes them all. A used key aborts
+        // only this statement; then we ask which keys exist (one row crosses,
+        // see `from_json_rows`) and append the rest.
+        if !fresh.is_empty() && !self.try_append(&fresh).await? {
+            let keys: Vec<&str> = fresh.iter().map(|e| e.idempotency_key).collect();
+            let (used,): (String,) = sqlx::query_as(
+                "SELECT json_group_array(idempotency_key) FROM ledger \
+                 WHERE idempotency_key IN (SELECT value FROM json_each(?))",
+            )
+            .bind(json_rows(&keys)?)
+            .fetch_one(&mut *self.tx)
+            .await
+            .context("looking up ledger keys")?;
+            let used: HashSet<String> = from_json_rows(&used)?.into_iter().collect();
+            fresh.retain(|e| !used.contains(e.idempotency_key));
+            if !fresh.is_empty() {
+                anyhow::ensure!(self.try_append(&fresh).await?, "a ledger key appeared between reading and writing");
+            }
+        }
         if fresh.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows: Vec<_> = fresh
-            .iter()
-            .map(|e| {
-                let at = fmt_time(e.at);
-                (
-                    e.community_id,
-                    e.member_id,
-                    e.delta,
-                    e.kind.as_str(),
-                    e.reason,
-                    at,
-                    e.idempotency_key,
-                    e.actor_member_id,
-                    fmt_day(e.local_day),
-                )
-            })
-            .collect();
-        sqlx::query(
-            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, actor_member_id, \
-             local_day) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-             value ->> 6, value ->> 7, value ->> 8 FROM json_each(?)",
-        )
-        .bind(json_rows(&rows)?)
-        .execute(&mut *self.tx)
-        .await
-        .context("appending to the ledger")?;
 
         // One total per member, summed here: an upsert may touch each row once.
         let mut moves: HashMap<i64, (i64, i64)> = HashMap::new();
@@ -121,6 +103,35 @@ impl WriteTx {
         .await
         .context("updating totals")?;
         self.balances(&members).await
+    }
+
+    /// Appends every entry, or none if one of their keys is used (false).
+    async fn try_append(&mut self, entries: &[&NewLedgerEntry<'_>]) -> anyhow::Result<bool> {
+        let rows: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.community_id,
+                    e.member_id,
+                    e.delta,
+                    e.kind.as_str(),
+                    e.reason,
+                    fmt_time(e.at),
+                    e.idempotency_key,
+                    e.actor_member_id,
+                    fmt_day(e.local_day),
+                )
+            })
+            .collect();
+        let outcome = sqlx::query(
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, at, idempotency_key, actor_member_id, \
+             local_day) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+             value ->> 6, value ->> 7, value ->> 8 FROM json_each(?)",
+        )
+        .bind(json_rows(&rows)?)
+        .execute(&mut *self.tx)
+        .await;
+        refused_as_duplicate(outcome).context("appending to the ledger")
     }
 
     pub async fn balance(&mut self, member_id: i64) -> anyhow::Result<i64> {

@@ -221,6 +221,17 @@ fn from_json_rows<T: serde::de::DeserializeOwned>(text: &str) -> anyhow::Result<
     serde_json::from_str(text).context("reading aggregated rows")
 }
 
+/// Whether a statement ran (true) or a UNIQUE constraint refused it (false).
+/// SQLite then undoes only that statement, triggers included; the
+/// transaction goes on.
+fn refused_as_duplicate<T>(outcome: Result<T, sqlx::Error>) -> Result<bool, sqlx::Error> {
+    match outcome {
+        Ok(_) => Ok(true),
+        Err(error) if error.as_database_error().is_some_and(|e| e.is_unique_violation()) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
 /// UTC instant as stored: text whose order is time order.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
