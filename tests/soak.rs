@@ -89,7 +89,8 @@ fn mixed_load_with_backups_loses_nothing_and_never_locks() {
 
     let (sent, answered) = (tally.sent.load(Ordering::SeqCst), tally.answered.load(Ordering::SeqCst));
     let failed = tally.failed.load(Ordering::SeqCst);
-    eprintln!("soak: {seconds} s, {sent} commands, {backups} backups, {failed} failures");
+    let wal = std::fs::metadata(dir.join("hearth.db-wal")).map(|m| m.len()).unwrap_or(0);
+    eprintln!("soak: {seconds} s, {sent} commands, {backups} backups, {failed} failures, WAL file {wal} bytes");
     assert!(backups >= 2 && sent > 1_000, "the soak ran too little: {sent} commands, {backups} backups");
     assert_eq!(answered, sent, "every command got an answer");
     assert_eq!(failed, 0, "no command failed (a locked database answers 'Something went wrong')");

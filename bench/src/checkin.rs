@@ -89,6 +89,11 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
         open.summary()
     );
 
+    // The WAL file keeps its longest length (SQLite reuses it from the start):
+    // how far it grew while the engine wrote without pause.
+    let wal = std::fs::metadata(dir.join("engine.db-wal")).map(|m| m.len()).unwrap_or(0);
+    println!("  engine's WAL file at its longest: {:.1} MiB", wal as f64 / (1024.0 * 1024.0));
+
     let naive_rate = naive(&dir.join("naive.db"), n).await?;
     println!("  naive, one transaction per check-in: {naive_rate:.0} check-ins/s");
     let batch_rate = batch(&dir.join("batch.db"), n).await?;

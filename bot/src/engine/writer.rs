@@ -49,7 +49,12 @@ pub async fn run(inner: Weak<Inner>, mut queue: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let Some(inner) = inner.upgrade() else { break };
-        Engine { inner }.run_batch(std::mem::take(&mut jobs)).await;
+        let engine = Engine { inner };
+        engine.run_batch(std::mem::take(&mut jobs)).await;
+        // After the answers went out, before the next transaction.
+        if let Err(error) = engine.inner.store.finish_checkpoint_if_due().await {
+            tracing::warn!(error = ?error, "finishing a WAL checkpoint failed");
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 mod backup;
 mod challenges;
 mod checkins;
+mod checkpoint;
 mod directory;
 mod export;
 mod ledger;
@@ -17,6 +18,7 @@ mod topics;
 
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -41,6 +43,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 pub struct Store {
     writer: SqlitePool,
     reader: SqlitePool,
+    checkpoints: Arc<checkpoint::Checkpoints>,
 }
 
 /// One command's write transaction. Dropping it without `commit` rolls back.
@@ -53,7 +56,7 @@ impl Store {
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         let options = connect_options(url)?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        // The writer never checkpoints itself: see `checkpoint_in_background`.
+        // The writer never checkpoints on commit: see `checkpoint`.
         let writer_options =
             if in_memory { options.clone() } else { options.clone().pragma("wal_autocheckpoint", "0") };
         // One writer connection: our own commands never wait on each other's locks.
@@ -76,10 +79,11 @@ impl Store {
                 .with_context(|| format!("opening database {url:?} for reading"))?
         };
         MIGRATOR.run(&writer).await.context("applying database migrations")?;
+        let checkpoints = Arc::new(checkpoint::Checkpoints::default());
         if !in_memory {
-            tokio::spawn(checkpoint_in_background(reader.clone()));
+            tokio::spawn(checkpoint::in_background(reader.clone(), checkpoints.clone()));
         }
-        Ok(Store { writer, reader })
+        Ok(Store { writer, reader, checkpoints })
     }
 
     /// Begins a write transaction that holds SQLite's write lock from the start,
@@ -161,31 +165,6 @@ impl WriteTx {
     async fn plain(&mut self, statement: &'static str) -> anyhow::Result<()> {
         sqlx::query(statement).execute(&mut *self.tx).await.with_context(|| format!("running {statement}"))?;
         Ok(())
-    }
-}
-
-/// How often the WAL is copied back into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
-
-/// Checkpoints the WAL from a reader connection, off the writer's path. With
-/// SQLite's automatic checkpoint, the commit that crosses its threshold does
-/// the copy and the fsync itself, and every command of that group commit
-/// waits for it: the p99 of the check-in benchmark. Stops when the store closes.
-async fn checkpoint_in_background(reader: SqlitePool) {
-    let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    loop {
-        ticks.tick().await;
-        if reader.is_closed() {
-            return;
-        }
-        // PASSIVE: copies what no reader still needs and never blocks the writer.
-        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&reader).await {
-            if reader.is_closed() {
-                return;
-            }
-            tracing::warn!(error = ?error, "checkpointing the WAL failed");
-        }
     }
 }
 
