@@ -42,6 +42,7 @@ async fn telegram_webhook(State(listeners): State<Listeners>, headers: HeaderMap
         WebhookAnswer::Accepted => StatusCode::OK,
         WebhookAnswer::Unauthorized => StatusCode::UNAUTHORIZED,
         WebhookAnswer::BadRequest => StatusCode::BAD_REQUEST,
+        WebhookAnswer::Busy => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

@@ -539,14 +539,37 @@ fn several_groups_at_once_each_get_their_answers_in_order() {
     let api = StandIn::start();
     let _hearth = start_hearth(&api, &dir, &[]);
     wait_until_ready(&api);
+    three_groups_talk_at_once(&api, &dir, "polling");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn in_webhook_mode_too_each_group_gets_its_answers_in_order() {
+    let dir = scratch("telegram-webhook-order");
+    std::fs::write(dir.join("hearth.toml"), THREE_GROUPS).expect("config");
+    let api = StandIn::start();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/telegram/webhook");
+    let _hearth =
+        start_hearth(&api, &dir, &[("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")), ("TELEGRAM_WEBHOOK_URL", url)]);
+    wait_for("setWebhook", || api.log()["setWebhook"].as_array().is_some_and(|calls| !calls.is_empty()));
+    wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
+    three_groups_talk_at_once(&api, &dir, "webhook");
+    let statuses = api.log()["webhookStatuses"].clone();
+    assert!(statuses.as_array().is_some_and(|all| all.iter().all(|s| s == 200)), "{statuses}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Every group of `THREE_GROUPS` talks at once; each must answer in order.
+fn three_groups_talk_at_once(api: &StandIn, dir: &Path, mode: &str) {
     let alice = Member { id: 2001, first_name: "Alice", username: Some("alice_concurrent") };
     let bob = Member { id: 2002, first_name: "Bob", username: Some("bob_concurrent") };
     let groups = [(-100_201, "north"), (-100_202, "east"), (-100_203, "south")];
 
-    // Every group talks at once: the messages go out round robin before any
-    // answer is read. Within a group each step depends on the one before:
-    // Bob can name @alice_concurrent only once Alice's message was seen, and
-    // Alice's second /checkin is the refused one only if it comes second.
+    // The messages go out round robin before any answer is read. Within a
+    // group each step depends on the one before: Bob can name
+    // @alice_concurrent only once Alice's message was seen, and Alice's
+    // second /checkin is the refused one only if it comes second.
     let conversation: [(&Member, &str); 4] = [
         (&alice, "/checkin"),
         (&bob, "/checkin"),
@@ -562,19 +585,18 @@ fn several_groups_at_once_each_get_their_answers_in_order() {
     for (group, community) in groups {
         let answers = api.bot_messages(group, conversation.len());
         let texts: Vec<&str> = answers.iter().map(text).collect();
-        assert!(texts[0].contains("Alice checked in: day 1"), "{community}: {texts:#?}");
-        assert!(texts[1].contains("Bob checked in: day 1"), "{community}: {texts:#?}");
-        assert!(texts[2].contains("Bob gave Alice 3 points: for the map"), "{community}: {texts:#?}");
-        assert!(texts[3].contains("already checked in"), "{community}: {texts:#?}");
+        assert!(texts[0].contains("Alice checked in: day 1"), "{mode}, {community}: {texts:#?}");
+        assert!(texts[1].contains("Bob checked in: day 1"), "{mode}, {community}: {texts:#?}");
+        assert!(texts[2].contains("Bob gave Alice 3 points: for the map"), "{mode}, {community}: {texts:#?}");
+        assert!(texts[3].contains("already checked in"), "{mode}, {community}: {texts:#?}");
         // Each answer replies to the message it answers, in the order they were written.
         let replied: Vec<i64> = answers.iter().map(|answer| replied_to(answer).expect("a reply")).collect();
-        assert!(replied.windows(2).all(|pair| pair[0] < pair[1]), "{community}: answers out of order: {replied:?}");
+        assert!(replied.windows(2).all(|pair| pair[0] < pair[1]), "{mode}, {community}: out of order: {replied:?}");
     }
 
     for (_, community) in groups {
-        let balances = exported_balances(&dir, community);
-        assert_eq!(balances.get("Alice"), Some(&(10 + 3)), "{community}: {balances:?}");
-        assert_eq!(balances.get("Bob"), Some(&10), "{community}: {balances:?}");
+        let balances = exported_balances(dir, community);
+        assert_eq!(balances.get("Alice"), Some(&(10 + 3)), "{mode}, {community}: {balances:?}");
+        assert_eq!(balances.get("Bob"), Some(&10), "{mode}, {community}: {balances:?}");
     }
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -5,7 +5,8 @@
 //!
 //! A lane is a task with a queue. It lives while its chat has updates in
 //! flight and ends when the last one finishes, so the number of tasks never
-//! exceeds the number of updates in flight, which the polling loop bounds.
+//! exceeds the number of updates in flight, which the polling loop and the
+//! webhook's dispatcher bound.
 
 use std::collections::HashMap;
 
@@ -67,6 +68,11 @@ impl Lanes {
                 let _ = self.finished_sender.send(Finished { lane: key, update: id });
             }
         }
+    }
+
+    /// Updates queued or being handled, over all chats.
+    pub fn in_flight(&self) -> usize {
+        self.open.values().map(|lane| lane.unfinished).sum()
     }
 
     /// Waits for the next finished update and returns its id; closes its

@@ -59,6 +59,8 @@ struct Shared {
     handles: process::SeenHandles,
     /// The `secret_token` given to `setWebhook`; `None` in polling mode.
     webhook_secret: std::sync::OnceLock<String>,
+    /// Where webhook POSTs queue their updates; `None` in polling mode.
+    webhook_updates: std::sync::OnceLock<tokio::sync::mpsc::Sender<teloxide::types::Update>>,
 }
 
 impl Telegram {
@@ -84,6 +86,7 @@ impl Telegram {
                 recent: process::RecentUpdates::default(),
                 handles: process::SeenHandles::default(),
                 webhook_secret: std::sync::OnceLock::new(),
+                webhook_updates: std::sync::OnceLock::new(),
             }),
         })
     }

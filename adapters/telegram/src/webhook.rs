@@ -4,9 +4,17 @@
 use anyhow::Context;
 use teloxide::prelude::*;
 use teloxide::types::Update;
+use tokio::sync::mpsc;
 
 use crate::Telegram;
+use crate::lanes::Lanes;
 use crate::polling::wanted_updates;
+
+/// Updates being handled at once, over all chats (as in polling mode).
+const MOST_IN_FLIGHT: usize = 100;
+/// Accepted updates waiting for a place in flight. Past this, a POST is
+/// answered 503 and Telegram delivers it again later.
+const MOST_WAITING: usize = 1_000;
 
 /// Where the HTTP listener routes Telegram's POSTs.
 pub const WEBHOOK_PATH: &str = "/telegram/webhook";
@@ -22,12 +30,19 @@ pub enum WebhookAnswer {
     Unauthorized,
     /// 400: not an update.
     BadRequest,
+    /// 503: too many updates waiting; Telegram retries later.
+    Busy,
 }
 
 impl Telegram {
     /// Registers `public_url` with Telegram, with a fresh secret that every
-    /// POST must carry.
+    /// POST must carry, and starts handling what arrives.
     pub async fn set_webhook(&self, public_url: url::Url) -> anyhow::Result<()> {
+        self.shared.webhook_updates.get_or_init(|| {
+            let (queue, updates) = mpsc::channel(MOST_WAITING);
+            tokio::spawn(dispatch(self.clone(), updates));
+            queue
+        });
         let secret = self.shared.webhook_secret.get_or_init(new_secret).clone();
         self.shared
             .bot
@@ -39,8 +54,9 @@ impl Telegram {
         Ok(())
     }
 
-    /// Checks one POST and, when it is a genuine update, processes it in
-    /// the background so Telegram gets its 200 at once.
+    /// Checks one POST and, when it is a genuine update, queues it so
+    /// Telegram gets its 200 at once; it is handled behind the earlier
+    /// updates of its chat.
     pub fn accept_webhook(&self, secret_header: Option<&[u8]>, body: &[u8]) -> WebhookAnswer {
         let Some(expected) = self.shared.webhook_secret.get() else {
             return WebhookAnswer::Unauthorized;
@@ -55,9 +71,36 @@ impl Telegram {
                 return WebhookAnswer::BadRequest;
             }
         };
-        let this = self.clone();
-        tokio::spawn(async move { this.process(update).await });
-        WebhookAnswer::Accepted
+        let Some(queue) = self.shared.webhook_updates.get() else {
+            return WebhookAnswer::Unauthorized;
+        };
+        match queue.try_send(update) {
+            Ok(()) => WebhookAnswer::Accepted,
+            Err(mpsc::error::TrySendError::Full(update)) => {
+                tracing::warn!(update = update.id.0, "too many webhook updates waiting; asking Telegram to retry");
+                WebhookAnswer::Busy
+            }
+            Err(mpsc::error::TrySendError::Closed(update)) => {
+                tracing::error!(update = update.id.0, "the webhook dispatcher stopped; asking Telegram to retry");
+                WebhookAnswer::Busy
+            }
+        }
+    }
+}
+
+/// Hands accepted updates to per-chat lanes (`lanes.rs`): a chat's updates
+/// in the order they came, chats side by side, at most `MOST_IN_FLIGHT` at
+/// once. Without it, two quick messages in one chat raced each other.
+async fn dispatch(telegram: Telegram, mut updates: mpsc::Receiver<Update>) {
+    let mut lanes = Lanes::new(telegram);
+    loop {
+        tokio::select! {
+            update = updates.recv(), if lanes.in_flight() < MOST_IN_FLIGHT => match update {
+                Some(update) => lanes.dispatch(update),
+                None => return,
+            },
+            Some(_) = lanes.next_finished(), if lanes.in_flight() > 0 => {}
+        }
     }
 }
 

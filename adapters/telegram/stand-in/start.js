@@ -55,7 +55,10 @@ const patchedFormat = (update) => {
 };
 
 // Webhook delivery with the secret header; a non-2xx answer is recorded, not thrown.
+// The next update id is taken before the POST is awaited: updates said while
+// an earlier one is still being delivered must not share its id.
 async function patchedAddUserUpdate(update) {
+  this.updateId += 1;
   const webhook = this.webhooks[update.botToken];
   if (webhook) {
     const headers = webhook.secret_token ? { 'X-Telegram-Bot-Api-Secret-Token': webhook.secret_token } : {};
@@ -66,7 +69,6 @@ async function patchedAddUserUpdate(update) {
   } else {
     this.storage.userMessages.push(update);
   }
-  this.updateId += 1;
 }
 
 // Text fields of a multipart/form-data body (teloxide sends setWebhook so,
