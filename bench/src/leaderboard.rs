@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use chrono::Datelike;
 use hearth_bot::command::{Command, Window};
 use hearth_bot::config::Config;
-use hearth_bot::store::{Store, connect_options};
+use hearth_bot::store::{Board, Store, connect_options};
 use hearth_bot::{Engine, Platform, SimulatedClock};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
@@ -75,8 +76,48 @@ async fn measure(path: &Path, members: usize) -> anyhow::Result<()> {
             ms(engine_board.quantile(0.5)) / ms(baseline.quantile(0.5)).max(0.001)
         );
     }
+    for window in [Window::All, Window::Week, Window::Month] {
+        let (top, rank) = store_reads(&store, members, window).await?;
+        println!("  store, {window:?}: top 10 alone {}; one member's rank alone {}", top.summary(), rank.summary());
+    }
     store.close().await;
     Ok(())
+}
+
+/// The two reads of a `/leaderboard` answer timed apart, through the same
+/// store functions the engine calls, inside one open write transaction (as
+/// the writer runs them; rolled back after).
+async fn store_reads(store: &Store, members: usize, window: Window) -> anyhow::Result<(Distribution, Distribution)> {
+    const COMMUNITY: i64 = 1;
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse()?;
+    // NOW is a Monday in Berlin: its week starts that day, its month on the 1st.
+    let today = now.date_naive();
+    let board = match window {
+        Window::Week => Some(Board::Week(today)),
+        Window::Month => Some(Board::Month(today.with_day(1).context("first of the month")?)),
+        Window::All => None,
+        Window::Season => anyhow::bail!("seasons are summed from the ledger, not a maintained board"),
+    };
+    let mut tx = store.begin().await?;
+    let (mut top, mut rank) = (Vec::with_capacity(SAMPLES), Vec::with_capacity(SAMPLES));
+    for i in 0..SAMPLES {
+        let member_id = ((i * 7919) % members) as i64 + 1;
+        let started = Instant::now();
+        let rows = match &board {
+            Some(board) => tx.top_of_board(COMMUNITY, board, 10).await?,
+            None => tx.top_all_time(COMMUNITY, 10).await?,
+        };
+        top.push(started.elapsed());
+        anyhow::ensure!(rows.len() == 10, "a top 10 of {} rows", rows.len());
+        let started = Instant::now();
+        match &board {
+            Some(board) => tx.rank_on_board(COMMUNITY, member_id, board).await?,
+            None => tx.rank_all_time(COMMUNITY, member_id).await?,
+        };
+        rank.push(started.elapsed());
+    }
+    drop(tx);
+    Ok((Distribution::new(top), Distribution::new(rank)))
 }
 
 async fn pool(path: &Path) -> anyhow::Result<SqlitePool> {
