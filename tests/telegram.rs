@@ -360,6 +360,21 @@ fn a_start_that_fails_never_prints_the_token() {
 }
 
 /// Ready once the command menus are published: member and admin scopes, en and zh.
+/// hearth with its HTTP listener on a free port and the webhook registered
+/// there; returns when both are up, with the port and the webhook URL.
+fn start_in_webhook_mode(api: &StandIn, dir: &Path) -> (Running, u16, String) {
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/telegram/webhook");
+    let hearth = start_hearth(
+        api,
+        dir,
+        &[("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")), ("TELEGRAM_WEBHOOK_URL", url.clone())],
+    );
+    wait_for("setWebhook", || api.log()["setWebhook"].as_array().is_some_and(|calls| !calls.is_empty()));
+    wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
+    (hearth, port, url)
+}
+
 fn wait_until_ready(api: &StandIn) {
     wait_for("the command menus", || api.log()["setMyCommands"].as_array().map_or(0, Vec::len) >= 4);
 }
@@ -373,19 +388,11 @@ fn webhook_mode_checks_the_secret_and_processes_an_update_once() {
     let dir = scratch("telegram-webhook");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let api = StandIn::start();
-    let port = free_port();
-    let url = format!("http://127.0.0.1:{port}/telegram/webhook");
-    let _hearth = start_hearth(
-        &api,
-        &dir,
-        &[("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")), ("TELEGRAM_WEBHOOK_URL", url.clone())],
-    );
-    wait_for("setWebhook", || api.log()["setWebhook"].as_array().is_some_and(|calls| !calls.is_empty()));
+    let (_hearth, port, url) = start_in_webhook_mode(&api, &dir);
     let registered = api.log()["setWebhook"][0].clone();
     assert_eq!(registered["url"], url.as_str());
     let secret = registered["secret_token"].as_str().expect("a secret token").to_string();
     assert!(secret.len() >= 32, "{secret}");
-    wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
     assert_eq!(http(port, "GET", "/healthz", &[], ""), (200, "ok".to_string()));
 
     // A member's message goes through the stand-in's webhook delivery.
@@ -548,12 +555,7 @@ fn in_webhook_mode_too_each_group_gets_its_answers_in_order() {
     let dir = scratch("telegram-webhook-order");
     std::fs::write(dir.join("hearth.toml"), THREE_GROUPS).expect("config");
     let api = StandIn::start();
-    let port = free_port();
-    let url = format!("http://127.0.0.1:{port}/telegram/webhook");
-    let _hearth =
-        start_hearth(&api, &dir, &[("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")), ("TELEGRAM_WEBHOOK_URL", url)]);
-    wait_for("setWebhook", || api.log()["setWebhook"].as_array().is_some_and(|calls| !calls.is_empty()));
-    wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
+    let _hearth = start_in_webhook_mode(&api, &dir);
     three_groups_talk_at_once(&api, &dir, "webhook");
     let statuses = api.log()["webhookStatuses"].clone();
     assert!(statuses.as_array().is_some_and(|all| all.iter().all(|s| s == 200)), "{statuses}");
