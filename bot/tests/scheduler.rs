@@ -209,3 +209,28 @@ async fn a_reload_that_moves_a_schedule_starts_it_at_the_reload() {
     assert_eq!(process.engine.fire_due().await.expect("fire"), 1);
     let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
 }
+
+#[tokio::test]
+async fn a_schedule_edited_while_hearth_was_down_starts_at_the_next_start() {
+    let db = scratch_db("edited-while-down");
+    let before = start(&db, "2026-03-02T18:00:00Z").await;
+    before.engine.fire_due().await.expect("first sight");
+    // 20:00 Berlin: the evening reminder fires; then hearth stops.
+    before.clock.advance(Duration::hours(1));
+    assert_eq!(before.engine.fire_due().await.expect("fire"), 1);
+    drop(before);
+
+    // Meanwhile the reminder moved to 13:00 with a catch-up grace of 6 h.
+    // hearth starts again at 14:00 Berlin: 13:00 today was never in force
+    // while it ran, so it is not caught up.
+    let moved = CONFIG.replace("0 20 * * *", "0 13 * * *") + "misfire = \"catch_up\"\ngrace = \"6h\"\n";
+    let after = start_with(&db, &moved, "2026-03-03T13:00:00Z").await;
+    assert_eq!(after.engine.fire_due().await.expect("fire"), 0);
+    // The next day at 13:00 Berlin it fires at its new time, once.
+    let next = after.engine.next_due_after(after.engine.now()).expect("a next slot");
+    assert_eq!(next, DateTime::parse_from_rfc3339("2026-03-04T12:00:00Z").expect("instant"));
+    after.clock.set(next);
+    assert_eq!(after.engine.fire_due().await.expect("fire"), 1);
+    assert_eq!(after.engine.fire_due().await.expect("fire again"), 0);
+    let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}

@@ -2,8 +2,6 @@
 //! transaction that writes its post to the outbox, so a restart, a reconnect
 //! or a second wake-up never posts a slot twice.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 
@@ -12,7 +10,7 @@ use crate::config::{CommunityConfig, Misfire, ScheduleConfig};
 use crate::domain::schedule::{next_slot, slots_between};
 use crate::i18n::Catalog;
 use crate::reply::Reply;
-use crate::store::{WriteTx, fmt_time};
+use crate::store::{CursorKey, WriteTx, fmt_time};
 
 /// A slot this late still counts as on time (a wake-up is never exact).
 const ON_TIME: Duration = Duration::minutes(1);
@@ -66,16 +64,28 @@ impl Engine {
         let now = self.now();
         let served = self.served();
         let cursors = self.inner.store.schedule_cursors().await?;
-        let mut first_sight: Vec<(i64, &str)> = Vec::new();
+        // First sight (or a cursor older than timings): starts or records;
+        // times changed since the cursor was counted: starts over.
+        let mut first_sight: Vec<CursorKey> = Vec::new();
+        let mut changed: Vec<CursorKey> = Vec::new();
         let mut due = Vec::new();
         for community in &served.config.communities {
             let community_id = served.community_id(community)?;
             for schedule in &community.schedules {
+                let key = || (community_id, schedule.id.as_str(), timing_of(community, schedule));
                 match cursors.get(&(community_id, schedule.id.clone())) {
-                    None => first_sight.push((community_id, &schedule.id)),
-                    Some(&cursor) => {
-                        if let Some(latest) = latest_due_slot(community, schedule, cursor, now) {
+                    None => first_sight.push(key()),
+                    Some(cursor)
+                        if cursor.timing.as_deref().is_some_and(|was| !same_timing(was, community, schedule)) =>
+                    {
+                        changed.push(key())
+                    }
+                    Some(cursor) => {
+                        if let Some(latest) = latest_due_slot(community, schedule, cursor.checked_until, now) {
                             due.push(DueSchedule { latest, community, schedule });
+                        }
+                        if cursor.timing.is_none() {
+                            first_sight.push(key());
                         }
                     }
                 }
@@ -98,10 +108,13 @@ impl Engine {
                 }
             }
         }
-        if !first_sight.is_empty() {
-            // First sight: the schedule starts now; earlier slots never fire.
+        if !first_sight.is_empty() || !changed.is_empty() {
+            // The schedule starts now; earlier slots, or the new times' slots
+            // from before the change (a reload, or an edit while hearth was
+            // down), never fire.
             let mut tx = self.inner.store.begin().await?;
             tx.start_schedule_cursors(&first_sight, now).await?;
+            tx.restart_schedule_cursors(&changed, now).await?;
             tx.commit().await?;
         }
         Ok(queued)
@@ -135,35 +148,6 @@ impl Engine {
         }
         tx.commit().await?;
         Ok(queued)
-    }
-
-    /// Starts the cursors of schedules whose times change with a reload (a
-    /// new cron expression or community timezone) at now. A cursor stays
-    /// where the schedule last fired, so without this the new times' slots
-    /// since then would count as missed and a catch-up one could fire late.
-    pub(super) async fn restart_changed_schedules(&self, old: &Served, new: &Served) -> anyhow::Result<()> {
-        let old_communities: HashMap<&str, &CommunityConfig> =
-            old.config.communities.iter().map(|c| (c.id.as_str(), c)).collect();
-        let mut changed: Vec<(i64, &str)> = Vec::new();
-        for community in &new.config.communities {
-            let Some(before) = old_communities.get(community.id.as_str()) else {
-                continue;
-            };
-            for schedule in &community.schedules {
-                let Some(was) = before.schedules.iter().find(|s| s.id == schedule.id) else {
-                    continue;
-                };
-                if was.cron.source() != schedule.cron.source() || before.timezone != community.timezone {
-                    changed.push((new.community_id(community)?, &schedule.id));
-                }
-            }
-        }
-        if changed.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.inner.store.begin().await?;
-        tx.restart_schedule_cursors(&changed, self.now()).await?;
-        tx.commit().await
     }
 
     /// Fires due slots for as long as the process runs, sleeping until the
@@ -230,9 +214,10 @@ impl Engine {
         let community_id = served.community_id(community)?;
         let catalog = Catalog::new(community.locale);
         let scope = Scope::new(community, community_id, &catalog, now);
+        let timing = timing_of(community, schedule);
         let Some(cursor) = tx.schedule_cursor(community_id, &schedule.id).await? else {
             // First sight of this schedule: it starts now; earlier slots never fire.
-            tx.set_schedule_cursor(community_id, &schedule.id, now).await?;
+            tx.set_schedule_cursor(community_id, &schedule.id, now, &timing).await?;
             return Ok(0);
         };
         let allowed = allowed_lateness(schedule);
@@ -268,7 +253,7 @@ impl Engine {
                 );
             }
         }
-        tx.set_schedule_cursor(community_id, &schedule.id, now).await?;
+        tx.set_schedule_cursor(community_id, &schedule.id, now, &timing).await?;
         Ok(queued)
     }
 
@@ -432,6 +417,21 @@ fn scan_from(cursor: DateTime<Utc>, now: DateTime<Utc>, allowed: Duration) -> Da
 fn retry_after(attempts: i64) -> Duration {
     let doublings = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
     (FIRST_RETRY * 2i32.pow(doublings.min(16))).min(LONGEST_RETRY)
+}
+
+/// The times a schedule's slots are counted in, as its cursor records them.
+fn timing_of(community: &CommunityConfig, schedule: &ScheduleConfig) -> String {
+    format!("{}{TIMING_SEPARATOR}{}", schedule.cron.source(), community.timezone.name())
+}
+
+const TIMING_SEPARATOR: &str = " @ ";
+
+/// `timing_of` compared without building it: a wake-up checks every schedule.
+fn same_timing(recorded: &str, community: &CommunityConfig, schedule: &ScheduleConfig) -> bool {
+    recorded
+        .strip_prefix(schedule.cron.source())
+        .and_then(|rest| rest.strip_prefix(TIMING_SEPARATOR))
+        .is_some_and(|zone| zone == community.timezone.name())
 }
 
 #[cfg(test)]

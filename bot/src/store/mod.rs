@@ -34,7 +34,7 @@ pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
 pub use ledger::{LedgerKind, NewLedgerEntry};
 pub use members::{IdentityKey, MemberRow, NewMember, SavedStreak};
 pub use reports::{Board, MemberActivity, Standing};
-pub use schedule::{OutboxPost, ScheduleCursors};
+pub use schedule::{CursorKey, OutboxPost, ScheduleCursor, ScheduleCursors};
 pub use topics::{CurrentTopic, TopicAdded, TopicRow};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

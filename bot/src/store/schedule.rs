@@ -6,7 +6,19 @@ use chrono::{DateTime, Utc};
 use super::{Store, WriteTx, fmt_time, from_json_rows, json_rows, parse_time};
 
 /// Every schedule's cursor, by (community id, schedule id).
-pub type ScheduleCursors = HashMap<(i64, String), DateTime<Utc>>;
+pub type ScheduleCursors = HashMap<(i64, String), ScheduleCursor>;
+
+/// How far a schedule has been looked at, and under which times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleCursor {
+    pub checked_until: DateTime<Utc>,
+    /// Cron expression and timezone the cursor was counted under (see
+    /// migration 0009); `None` for a cursor older than that.
+    pub timing: Option<String>,
+}
+
+/// A schedule named for a cursor write: (community id, schedule id, timing).
+pub type CursorKey<'a> = (i64, &'a str, String);
 
 /// A post waiting in the outbox for one delivery target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,14 +53,17 @@ impl WriteTx {
         community_id: i64,
         schedule_id: &str,
         until: DateTime<Utc>,
+        timing: &str,
     ) -> anyhow::Result<()> {
         sqlx::query(
-            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until) VALUES (?, ?, ?) \
-             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until",
+            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until, \
+             timing = excluded.timing",
         )
         .bind(community_id)
         .bind(schedule_id)
         .bind(fmt_time(until))
+        .bind(timing)
         .execute(&mut *self.tx)
         .await
         .context("saving schedule cursor")?;
@@ -56,13 +71,19 @@ impl WriteTx {
     }
 
     /// Gives each schedule without a cursor one at `at` (first sight: slots
-    /// before it never fire); cursors that exist are left alone.
-    pub async fn start_schedule_cursors(&mut self, schedules: &[(i64, &str)], at: DateTime<Utc>) -> anyhow::Result<()> {
+    /// before it never fire); a cursor that exists only records its timing
+    /// if it had none.
+    pub async fn start_schedule_cursors(
+        &mut self,
+        schedules: &[CursorKey<'_>],
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         // `WHERE true` keeps SQLite from reading ON CONFLICT as a join clause.
         self.write_schedule_cursors(
-            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until) \
-             SELECT value ->> 0, value ->> 1, ? FROM json_each(?) WHERE true \
-             ON CONFLICT (community_id, schedule_id) DO NOTHING",
+            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) \
+             SELECT value ->> 0, value ->> 1, ?, value ->> 2 FROM json_each(?) WHERE true \
+             ON CONFLICT (community_id, schedule_id) DO UPDATE SET timing = excluded.timing \
+             WHERE schedule_cursors.timing IS NULL",
             schedules,
             at,
         )
@@ -74,13 +95,14 @@ impl WriteTx {
     /// schedule whose times changed starts over, like a new one.
     pub async fn restart_schedule_cursors(
         &mut self,
-        schedules: &[(i64, &str)],
+        schedules: &[CursorKey<'_>],
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         self.write_schedule_cursors(
-            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until) \
-             SELECT value ->> 0, value ->> 1, ? FROM json_each(?) WHERE true \
-             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until",
+            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) \
+             SELECT value ->> 0, value ->> 1, ?, value ->> 2 FROM json_each(?) WHERE true \
+             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until, \
+             timing = excluded.timing",
             schedules,
             at,
         )
@@ -88,11 +110,11 @@ impl WriteTx {
         .context("restarting schedule cursors")
     }
 
-    /// `sql` takes the instant, then the schedules as a JSON list of pairs.
+    /// `sql` takes the instant, then the schedules as a JSON list of triples.
     async fn write_schedule_cursors(
         &mut self,
         sql: &'static str,
-        schedules: &[(i64, &str)],
+        schedules: &[CursorKey<'_>],
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         if schedules.is_empty() {
@@ -174,14 +196,17 @@ impl Store {
     /// wake-up decides in memory which schedules have a slot due.
     pub async fn schedule_cursors(&self) -> anyhow::Result<ScheduleCursors> {
         let (rows,): (String,) = sqlx::query_as(
-            "SELECT json_group_array(json_array(community_id, schedule_id, checked_until)) FROM schedule_cursors",
+            "SELECT json_group_array(json_array(community_id, schedule_id, checked_until, timing)) \
+             FROM schedule_cursors",
         )
         .fetch_one(&self.reader)
         .await
         .context("reading schedule cursors")?;
-        from_json_rows::<(i64, String, String)>(&rows)?
+        from_json_rows::<(i64, String, String, Option<String>)>(&rows)?
             .into_iter()
-            .map(|(community_id, schedule_id, until)| Ok(((community_id, schedule_id), parse_time(&until)?)))
+            .map(|(community_id, schedule_id, until, timing)| {
+                Ok(((community_id, schedule_id), ScheduleCursor { checked_until: parse_time(&until)?, timing }))
+            })
             .collect()
     }
 
