@@ -40,6 +40,20 @@ async fn start_with(path: &Path, config: &str, at: &str) -> Process {
     Process { engine, clock }
 }
 
+/// A run started Monday 19:00 Berlin whose evening reminder fired at 20:00.
+async fn after_the_first_evening(db: &Path) -> Process {
+    let process = start(db, "2026-03-02T18:00:00Z").await;
+    process.engine.fire_due().await.expect("first sight");
+    process.clock.advance(Duration::hours(1));
+    assert_eq!(process.engine.fire_due().await.expect("fire"), 1, "the evening reminder at 20:00 Berlin");
+    process
+}
+
+/// The evening reminder moved to 13:00 Berlin, with a catch-up grace of 6 h.
+fn moved_to_one_pm() -> String {
+    CONFIG.replace("0 20 * * *", "0 13 * * *") + "misfire = \"catch_up\"\ngrace = \"6h\"\n"
+}
+
 fn scratch_db(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hearth-sched-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -118,10 +132,7 @@ async fn a_reload_adds_and_removes_schedules_without_a_restart() {
 #[tokio::test]
 async fn failed_deliveries_back_off_and_give_up_with_the_reason() {
     let db = scratch_db("failures");
-    let process = start(&db, "2026-03-02T18:00:00Z").await;
-    process.engine.fire_due().await.expect("first sight");
-    process.clock.advance(Duration::hours(1));
-    assert_eq!(process.engine.fire_due().await.expect("fire"), 1);
+    let process = after_the_first_evening(&db).await;
     let pending =
         |engine: Engine| async move { engine.pending_posts(Platform::Console, "night-owls").await.expect("pending") };
 
@@ -190,14 +201,10 @@ async fn among_many_communities_only_the_due_ones_post_each_once() {
 #[tokio::test]
 async fn a_reload_that_moves_a_schedule_starts_it_at_the_reload() {
     let db = scratch_db("moved");
-    let process = start(&db, "2026-03-02T18:00:00Z").await;
-    process.engine.fire_due().await.expect("first sight");
-    // 20:00 Berlin: the evening reminder fires.
-    process.clock.advance(Duration::hours(1));
-    assert_eq!(process.engine.fire_due().await.expect("fire"), 1);
+    let process = after_the_first_evening(&db).await;
     // The next afternoon the reminder moves to 13:00, an hour ago, within a
     // catch-up grace of 6 h: it was not in force then, so it does not fire.
-    let moved = CONFIG.replace("0 20 * * *", "0 13 * * *") + "misfire = \"catch_up\"\ngrace = \"6h\"\n";
+    let moved = moved_to_one_pm();
     process.clock.set(DateTime::parse_from_rfc3339("2026-03-03T13:00:00Z").expect("instant").with_timezone(&Utc));
     let config = Config::from_toml_str(&moved, "moved.toml", std::path::Path::new(".")).expect("moved config");
     process.engine.reload(config).await.expect("reload");
@@ -213,18 +220,12 @@ async fn a_reload_that_moves_a_schedule_starts_it_at_the_reload() {
 #[tokio::test]
 async fn a_schedule_edited_while_hearth_was_down_starts_at_the_next_start() {
     let db = scratch_db("edited-while-down");
-    let before = start(&db, "2026-03-02T18:00:00Z").await;
-    before.engine.fire_due().await.expect("first sight");
-    // 20:00 Berlin: the evening reminder fires; then hearth stops.
-    before.clock.advance(Duration::hours(1));
-    assert_eq!(before.engine.fire_due().await.expect("fire"), 1);
-    drop(before);
+    drop(after_the_first_evening(&db).await);
 
-    // Meanwhile the reminder moved to 13:00 with a catch-up grace of 6 h.
-    // hearth starts again at 14:00 Berlin: 13:00 today was never in force
-    // while it ran, so it is not caught up.
-    let moved = CONFIG.replace("0 20 * * *", "0 13 * * *") + "misfire = \"catch_up\"\ngrace = \"6h\"\n";
-    let after = start_with(&db, &moved, "2026-03-03T13:00:00Z").await;
+    // While hearth was down the reminder moved to 13:00 with a catch-up
+    // grace of 6 h. It starts again at 14:00 Berlin: 13:00 today was never
+    // in force while it ran, so it is not caught up.
+    let after = start_with(&db, &moved_to_one_pm(), "2026-03-03T13:00:00Z").await;
     assert_eq!(after.engine.fire_due().await.expect("fire"), 0);
     // The next day at 13:00 Berlin it fires at its new time, once.
     let next = after.engine.next_due_after(after.engine.now()).expect("a next slot");
