@@ -192,8 +192,7 @@ impl Engine {
     /// Puts a new, already validated config in force: added communities get
     /// their rows; schedules seen for the first time or with changed times
     /// start at the scheduler's next wake-up, which this triggers; removed
-    /// ones stop. Commands already running finish under
-    /// the old config.
+    /// ones stop. Commands already running finish under the old config.
     pub async fn reload(&self, config: Config) -> anyhow::Result<()> {
         let served = Served::prepare(&self.inner.store, config, self.now()).await?;
         *self.inner.served.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(served);

@@ -10,7 +10,7 @@
 //! A PASSIVE checkpoint copies the frames that existed when it began. Under
 //! a steady stream of commits, new frames always arrive meanwhile, the WAL
 //! is never found fully copied, never starts over, and grows without end
-//! (225 MB in a 20-second benchmark). So once the WAL is longer than
+//! (385 MiB in a 20-second benchmark). So once the WAL is longer than
 //! `FINISH_AT_FRAMES`, the writer finishes the checkpoint itself between two
 //! transactions: most frames are copied already, and with no commit in
 //! between the copy completes and the next transaction restarts the WAL.
