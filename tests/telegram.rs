@@ -166,6 +166,18 @@ impl StandIn {
         self.bot_messages(chat_id, 1).remove(0)
     }
 
+    /// `/post <schedule>` by an admin in `GROUP`: the post goes out from the
+    /// outbox and the confirmation from the command, in either order. Returns
+    /// the post.
+    fn post_now(&self, admin: &Member, schedule: &str) -> Value {
+        self.say(admin, GROUP, &format!("/post {schedule}"), None);
+        let mut messages = self.bot_messages(GROUP, 2);
+        let done = format!("Posted {schedule} now");
+        let confirmation = messages.iter().position(|message| text(message).contains(&done));
+        messages.remove(confirmation.unwrap_or_else(|| panic!("no {done:?} among {messages:#?}")));
+        messages.remove(0)
+    }
+
     fn tap(&self, from: &Member, post: &Value, data: &str) {
         let message = json!({"message_id": post_id(post), "chat": chat(GROUP), "date": now(), "text": post["text"]});
         self.post("/sendCallback", json!({"botToken": TOKEN, "from": from.user(), "message": message, "data": data}));
@@ -289,9 +301,7 @@ fn a_group_conversation_over_the_bot_api() {
     assert!(text(&awarded).contains("Bob was awarded 5 points"), "{awarded}");
 
     // A scheduled reminder goes out through the outbox, with a Check in button.
-    let posted = api.ask(&carol, GROUP, "/post reminder");
-    assert!(text(&posted).contains("reminder"), "{posted}");
-    let reminder = api.bot_messages(GROUP, 1).remove(0);
+    let reminder = api.post_now(&carol, "reminder");
     let button = &reminder["reply_markup"]["inline_keyboard"][0][0];
     assert_eq!(button["callback_data"], "/checkin", "{reminder}");
     // Dave taps it: a public check-in in the chat, and the tap is answered.
@@ -309,8 +319,7 @@ fn a_group_conversation_over_the_bot_api() {
     assert!(toast.contains("already checked in"), "{toast}");
 
     // A topic post, and a reply to it earns topic points once.
-    api.ask(&carol, GROUP, "/post daily-topic");
-    let topic = api.bot_messages(GROUP, 1).remove(0);
+    let topic = api.post_now(&carol, "daily-topic");
     assert!(text(&topic).contains("What did you learn this week?"), "{topic}");
     let bot = json!({"id": BOT_ID, "is_bot": true, "first_name": "hearth", "username": "HearthTestBot"});
     let topic_message =
@@ -438,8 +447,7 @@ fn delivery_waits_out_a_429_and_gives_up_when_the_bot_is_out() {
     let too_many = json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1",
         "parameters": {"retry_after": 1}});
     api.post("/failPosts", json!({"chatId": GROUP, "count": 1, "status": 429, "answer": too_many}));
-    assert!(text(&api.ask(&carol, GROUP, "/post reminder")).contains("Posted reminder"));
-    let reminder = api.bot_messages(GROUP, 1).remove(0);
+    let reminder = api.post_now(&carol, "reminder");
     assert_eq!(reminder["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "/checkin");
     assert_eq!(failed_sends(), 1);
 
@@ -490,8 +498,7 @@ fn the_unpatched_stand_in_gets_answers_too() {
         text(&api.ask(&bob, GROUP, "/give @alice 2 <b>thanks</b>"))
             .contains("Bob gave Alice 2 points: &lt;b&gt;thanks")
     );
-    assert!(text(&api.ask(&carol, GROUP, "/post reminder")).contains("Posted reminder"));
-    let reminder = api.bot_messages(GROUP, 1).remove(0);
+    let reminder = api.post_now(&carol, "reminder");
     api.tap(&carol, &reminder, "/checkin");
     assert!(text(&api.bot_messages(GROUP, 1)[0]).contains("Carol checked in"));
     assert!(text(&api.ask(&bob, STRANGERS, "/checkin")).contains("telegram = { chat_id = -200 }"));

@@ -15,6 +15,7 @@
 // - getChatMember answers from admins the test declares;
 // - setWebhook answers `true` and keeps `secret_token`, which every webhook
 //   POST then carries in X-Telegram-Bot-Api-Secret-Token, as Telegram does;
+//   webhook POSTs of one chat go out one after another, in order;
 // - client routes: POST /sendUpdate (any raw update, e.g. my_chat_member),
 //   POST /setChatAdmin {chatId, userId}, GET /botLog (calls recorded),
 //   POST /failPosts {chatId, count, status, answer}: the next `count`
@@ -55,16 +56,35 @@ const patchedFormat = (update) => {
 };
 
 // Webhook delivery with the secret header; a non-2xx answer is recorded, not thrown.
-// The next update id is taken before the POST is awaited: updates said while
-// an earlier one is still being delivered must not share its id.
+// The next update and message ids are taken before the POST is awaited:
+// updates said while an earlier one is still being delivered must not share
+// its ids. (The package counts the message id up again after the await; ids
+// then skip a number, which is harmless.)
+// One chat's updates go out one after another, each once the POST before it
+// was answered, so they reach the bot in the order they were said (separate
+// concurrent POSTs may arrive in any order); different chats' go out at once.
+const deliveries = new Map();
+
+function chatOf(update) {
+  const chat = (update.message && update.message.chat)
+    || (update.callbackQuery && update.callbackQuery.message && update.callbackQuery.message.chat)
+    || (update.raw && Object.values(update.raw).find((part) => part && part.chat) || {}).chat;
+  return chat ? String(chat.id) : '';
+}
+
 async function patchedAddUserUpdate(update) {
   this.updateId += 1;
+  if (update.message) this.messageId += 1;
   const webhook = this.webhooks[update.botToken];
   if (webhook) {
     const headers = webhook.secret_token ? { 'X-Telegram-Bot-Api-Secret-Token': webhook.secret_token } : {};
-    const response = await axios({
+    const post = () => axios({
       url: webhook.url, method: 'POST', data: TelegramServer.formatUpdate(update), headers, validateStatus: () => true,
     });
+    const chat = chatOf(update);
+    const delivery = (deliveries.get(chat) || Promise.resolve()).then(post);
+    deliveries.set(chat, delivery.catch(() => undefined));
+    const response = await delivery;
     log.webhookStatuses.push(response.status);
   } else {
     this.storage.userMessages.push(update);
