@@ -89,7 +89,7 @@ const EXIT_BAD_CONFIG: u8 = 2;
 fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match hearth_bot::runtime::build() {
         Ok(rt) => rt,
         Err(error) => {
             eprintln!("hearth: cannot start the async runtime: {error}");

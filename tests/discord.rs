@@ -435,7 +435,8 @@ fn an_answer_slower_than_two_seconds_is_deferred_and_filled_in() {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     let url = format!("sqlite://{}", bot.dir.join("hearth.db").display());
     let store = runtime.block_on(hearth_bot::store::Store::connect(&url)).expect("open the database");
-    let lock = runtime.block_on(store.begin()).expect("take the write lock");
+    let mut writer = runtime.block_on(store.writer()).expect("the writer connection");
+    let lock = runtime.block_on(hearth_bot::store::WriteTx::begin(&mut writer)).expect("take the write lock");
     stand_in.dispatch("INTERACTION_CREATE", slash(21, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1})));
     stand_in.dispatch("INTERACTION_CREATE", slash(22, alice, MEMBER, json!({"id": "9", "name": "streak", "type": 1})));
     // Deferred ("thinking…") before the answer exists.
@@ -443,6 +444,7 @@ fn an_answer_slower_than_two_seconds_is_deferred_and_filled_in() {
     assert_eq!(callback(&stand_in, 22)["type"], 5);
     std::thread::sleep(Duration::from_millis(2500));
     runtime.block_on(lock.commit()).expect("release the lock");
+    drop(writer);
     runtime.block_on(store.close());
 
     // The public answer edits the deferral in place.

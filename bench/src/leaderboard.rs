@@ -10,7 +10,7 @@ use anyhow::Context;
 use chrono::Datelike;
 use hearth_bot::command::{Command, Window};
 use hearth_bot::config::Config;
-use hearth_bot::store::{Board, Store, connect_options};
+use hearth_bot::store::{Board, Store, WriteTx, connect_options};
 use hearth_bot::{Engine, Platform, SimulatedClock};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
@@ -98,7 +98,8 @@ async fn store_reads(store: &Store, members: usize, window: Window) -> anyhow::R
         Window::All => None,
         Window::Season => anyhow::bail!("seasons are summed from the ledger, not a maintained board"),
     };
-    let mut tx = store.begin().await?;
+    let mut writer = store.writer().await?;
+    let mut tx = WriteTx::begin(&mut writer).await?;
     let (mut top, mut rank) = (Vec::with_capacity(SAMPLES), Vec::with_capacity(SAMPLES));
     for i in 0..SAMPLES {
         let member_id = ((i * 7919) % members) as i64 + 1;

@@ -75,7 +75,7 @@ enum Bench {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match hearth_bot::runtime::build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("hearth-bench: cannot start the runtime: {error}");

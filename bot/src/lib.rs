@@ -9,6 +9,7 @@ pub mod domain;
 pub mod engine;
 pub mod i18n;
 pub mod reply;
+pub mod runtime;
 pub mod store;
 
 pub use clock::{Clock, SimulatedClock, SystemClock};

@@ -13,7 +13,8 @@ async fn store_with_members(names: &[&str]) -> (Store, Vec<i64>) {
     let now: DateTime<Utc> = NOW.parse().expect("now");
     let community = store.register_communities(&["club"], now).await.expect("community")["club"];
     assert_eq!(community, COMMUNITY);
-    let mut tx = store.begin().await.expect("tx");
+    let mut writer = store.writer().await.expect("writer");
+    let mut tx = WriteTx::begin(&mut writer).await.expect("tx");
     let mut ids = Vec::new();
     for name in names {
         let identity = IdentityKey { platform: "console".into(), user_id: (*name).into() };
@@ -46,7 +47,7 @@ fn entry<'a>(member_id: i64, key: &'a str) -> NewLedgerEntry<'a> {
     }
 }
 
-async fn sorted_new(tx: &mut WriteTx, ids: &[i64]) -> Vec<i64> {
+async fn sorted_new(tx: &mut WriteTx<'_>, ids: &[i64]) -> Vec<i64> {
     let mut new: Vec<i64> = tx
         .insert_checkins(&checkins(ids), monday(), NOW.parse().expect("now"))
         .await
@@ -61,7 +62,8 @@ async fn sorted_new(tx: &mut WriteTx, ids: &[i64]) -> Vec<i64> {
 async fn a_batch_repeating_a_stored_checkin_records_only_the_new_ones() {
     let (store, ids) = store_with_members(&["ann", "bob", "cy"]).await;
     let (ann, bob, cy) = (ids[0], ids[1], ids[2]);
-    let mut tx = store.begin().await.expect("tx");
+    let mut writer = store.writer().await.expect("writer");
+    let mut tx = WriteTx::begin(&mut writer).await.expect("tx");
 
     assert_eq!(sorted_new(&mut tx, &[bob]).await, vec![bob]);
     assert_eq!(sorted_new(&mut tx, &[ann, bob, cy, ann]).await, vec![ann, cy], "bob had one, ann asked twice");
@@ -73,7 +75,8 @@ async fn a_batch_repeating_a_stored_checkin_records_only_the_new_ones() {
 async fn a_batch_repeating_a_used_ledger_key_appends_the_rest_and_moves_totals_once() {
     let (store, ids) = store_with_members(&["ann", "bob"]).await;
     let (ann, bob) = (ids[0], ids[1]);
-    let mut tx = store.begin().await.expect("tx");
+    let mut writer = store.writer().await.expect("writer");
+    let mut tx = WriteTx::begin(&mut writer).await.expect("tx");
 
     let first = tx.append_ledger_rows(&[entry(bob, "bob-monday")]).await.expect("append");
     assert_eq!(first, [(bob, 10)].into());

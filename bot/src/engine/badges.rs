@@ -10,7 +10,7 @@ use super::Scope;
 
 /// Awards every badge whose rule `member` now meets and did not hold yet;
 /// returns the display names of the new ones, to be announced once.
-pub async fn award_new(ctx: &Scope<'_>, tx: &mut WriteTx, member: &MemberRow) -> anyhow::Result<Vec<String>> {
+pub async fn award_new(ctx: &Scope<'_>, tx: &mut WriteTx<'_>, member: &MemberRow) -> anyhow::Result<Vec<String>> {
     Ok(award_new_to(ctx, tx, std::slice::from_ref(member)).await?.remove(&member.id).unwrap_or_default())
 }
 
@@ -19,7 +19,7 @@ pub async fn award_new(ctx: &Scope<'_>, tx: &mut WriteTx, member: &MemberRow) ->
 /// new badges' names per member, in config order; members without one are absent.
 pub async fn award_new_to(
     ctx: &Scope<'_>,
-    tx: &mut WriteTx,
+    tx: &mut WriteTx<'_>,
     members: &[MemberRow],
 ) -> anyhow::Result<HashMap<i64, Vec<String>>> {
     let rules = &ctx.community.badges;
@@ -71,7 +71,7 @@ struct Counters {
 }
 
 impl Counters {
-    async fn load(tx: &mut WriteTx, members: &[i64], needed: &HashSet<Counter>) -> anyhow::Result<Counters> {
+    async fn load(tx: &mut WriteTx<'_>, members: &[i64], needed: &HashSet<Counter>) -> anyhow::Result<Counters> {
         let mut counters = Counters::default();
         for counter in needed {
             match counter {

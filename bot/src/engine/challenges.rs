@@ -14,7 +14,7 @@ const HISTORY: i64 = 5;
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 
 /// `/challenge`: theme, phase, deadline and entry count.
-pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError> {
+pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     let Some(challenge) = tx.running_challenge(ctx.community_id).await? else {
         return Ok(Reply::ephemeral().text(cat.text("challenge-none")));
@@ -31,7 +31,7 @@ pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError
 
 /// `/challenge start <theme>` (admins): opens a challenge now, or queues the
 /// theme for the next one while a challenge is running.
-pub async fn start(ctx: &Ctx<'_>, tx: &mut WriteTx, theme: &str) -> Result<Reply, CommandError> {
+pub async fn start(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, theme: &str) -> Result<Reply, CommandError> {
     if !ctx.is_admin {
         return Err(CommandError::NotAdmin);
     }
@@ -43,7 +43,7 @@ pub async fn start(ctx: &Ctx<'_>, tx: &mut WriteTx, theme: &str) -> Result<Reply
 }
 
 /// `/challenge close` (admins): ends the running challenge and pays out.
-pub async fn close(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError> {
+pub async fn close(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     if !ctx.is_admin {
         return Err(CommandError::NotAdmin);
     }
@@ -54,7 +54,7 @@ pub async fn close(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandErro
 }
 
 /// `/challenge history`: the last five challenges and their winners.
-pub async fn history(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError> {
+pub async fn history(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     let past = tx.past_challenges(ctx.community_id, HISTORY).await?;
     if past.is_empty() {
@@ -71,7 +71,7 @@ pub async fn history(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandEr
 }
 
 /// `/submit <entry>`: one entry per member; a resubmission replaces it.
-pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx, text: &str) -> Result<Reply, CommandError> {
+pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, text: &str) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     let challenge = match tx.running_challenge(ctx.community_id).await? {
         Some(c) if c.phase == ChallengePhase::Open => c,
@@ -87,7 +87,7 @@ pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx, text: &str) -> Result<Reply
 }
 
 /// `/vote <entry>`: one vote per member, changeable, never for one's own entry.
-pub async fn vote(ctx: &Ctx<'_>, tx: &mut WriteTx, number: i64) -> Result<Reply, CommandError> {
+pub async fn vote(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, number: i64) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     let challenge = match tx.running_challenge(ctx.community_id).await? {
         Some(c) if c.phase == ChallengePhase::Voting => c,
@@ -109,7 +109,7 @@ pub async fn vote(ctx: &Ctx<'_>, tx: &mut WriteTx, number: i64) -> Result<Reply,
 }
 
 /// The `challenge_open` post: the next theme, unless a challenge is running.
-pub async fn open_post(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Option<Reply>, CommandError> {
+pub async fn open_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Option<Reply>, CommandError> {
     if tx.running_challenge(scope.community_id).await?.is_some() {
         tracing::warn!(community = %scope.community.id, "challenge_open while a challenge runs: nothing opened");
         return Ok(None);
@@ -122,7 +122,7 @@ pub async fn open_post(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Option<Rep
 }
 
 /// The `challenge_voting` post: numbered entries and a vote button each.
-pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Option<Reply>, CommandError> {
+pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Option<Reply>, CommandError> {
     let cat = scope.catalog;
     let Some(challenge) = tx.running_challenge(scope.community_id).await? else {
         return Ok(None);
@@ -158,14 +158,14 @@ pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Option<R
 }
 
 /// The `challenge_close` post: results, points paid.
-pub async fn close_post(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Option<Reply>, CommandError> {
+pub async fn close_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Option<Reply>, CommandError> {
     match tx.running_challenge(scope.community_id).await? {
         Some(challenge) => Ok(Some(results(scope, tx, &challenge).await?)),
         None => Ok(None),
     }
 }
 
-async fn open(scope: &Scope<'_>, tx: &mut WriteTx, theme: &str) -> anyhow::Result<Reply> {
+async fn open(scope: &Scope<'_>, tx: &mut WriteTx<'_>, theme: &str) -> anyhow::Result<Reply> {
     let cat = scope.catalog;
     tx.open_challenge(scope.community_id, theme, scope.now).await?;
     let prizes: Vec<String> = scope.community.challenge.winner_points.iter().map(|p| cat.number(*p)).collect();
@@ -183,7 +183,7 @@ async fn open(scope: &Scope<'_>, tx: &mut WriteTx, theme: &str) -> anyhow::Resul
 
 /// Closes `challenge`: places entries by votes (ties to the earliest entry),
 /// pays `winner_points` by place and `entry_points` to every entry.
-async fn results(scope: &Scope<'_>, tx: &mut WriteTx, challenge: &ChallengeRow) -> anyhow::Result<Reply> {
+async fn results(scope: &Scope<'_>, tx: &mut WriteTx<'_>, challenge: &ChallengeRow) -> anyhow::Result<Reply> {
     let cat = scope.catalog;
     tx.set_challenge_phase(challenge.id, ChallengePhase::Closed, scope.now).await?;
     let entries = tx.entries(challenge.id).await?;
@@ -229,7 +229,7 @@ async fn results(scope: &Scope<'_>, tx: &mut WriteTx, challenge: &ChallengeRow) 
 
 async fn pay(
     scope: &Scope<'_>,
-    tx: &mut WriteTx,
+    tx: &mut WriteTx<'_>,
     member_id: i64,
     points: i64,
     kind: LedgerKind,

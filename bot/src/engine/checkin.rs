@@ -60,7 +60,7 @@ pub struct CountedCheckin {
 /// request, in order. A member who asks twice in one batch counts once.
 pub async fn checkin_all(
     scope: &Scope<'_>,
-    tx: &mut WriteTx,
+    tx: &mut WriteTx<'_>,
     requests: &[CheckinRequest<'_>],
 ) -> anyhow::Result<Vec<CheckinAnswer>> {
     let actors: Vec<&Actor> = requests.iter().map(|r| r.actor).collect();
@@ -118,7 +118,7 @@ fn already(scope: &Scope<'_>, member: &MemberRow) -> CheckinAnswer {
 /// returns each member's balance afterwards.
 async fn pay(
     scope: &Scope<'_>,
-    tx: &mut WriteTx,
+    tx: &mut WriteTx<'_>,
     counted: &[Counted],
     updated: &[MemberRow],
 ) -> anyhow::Result<HashMap<i64, i64>> {

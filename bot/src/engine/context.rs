@@ -69,7 +69,7 @@ impl<'a> Deref for Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub async fn open(tx: &mut WriteTx, scope: Scope<'a>, request: &'a Request) -> anyhow::Result<Ctx<'a>> {
+    pub async fn open(tx: &mut WriteTx<'_>, scope: Scope<'a>, request: &'a Request) -> anyhow::Result<Ctx<'a>> {
         let actor = &request.actor;
         let member = members_of(tx, &scope, &[actor]).await?.pop().context("no member row for the asker")?;
         let is_admin = actor.is_platform_admin || listed_admin(scope.community, actor);
@@ -83,7 +83,7 @@ impl<'a> Ctx<'a> {
 
 /// The member row of each actor, in order, looked up in one statement; a
 /// first-time actor gets a row, a renamed one's name is updated.
-pub async fn members_of(tx: &mut WriteTx, scope: &Scope<'_>, actors: &[&Actor]) -> anyhow::Result<Vec<MemberRow>> {
+pub async fn members_of(tx: &mut WriteTx<'_>, scope: &Scope<'_>, actors: &[&Actor]) -> anyhow::Result<Vec<MemberRow>> {
     let identities: Vec<IdentityKey> = actors
         .iter()
         .map(|actor| IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() })

@@ -12,7 +12,7 @@ use super::{CommandError, Scope};
 
 const TOP: usize = 3;
 
-pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError> {
+pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     let cat = scope.catalog;
     let week_ago = scope.now - Duration::days(7);
     let first_day = scope.today - Duration::days(6);

@@ -8,7 +8,7 @@ use super::{CommandError, Ctx, Platform};
 
 /// The member a command names. `@name` must be someone the bot has seen on
 /// the asker's platform; an identity the platform resolved is created on first use.
-pub async fn resolve(ctx: &Ctx<'_>, tx: &mut WriteTx, target: &MemberRef) -> Result<MemberRow, CommandError> {
+pub async fn resolve(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, target: &MemberRef) -> Result<MemberRow, CommandError> {
     match target {
         MemberRef::Handle(name) if ctx.platform() == Platform::Console => {
             let identity = IdentityKey { platform: ctx.platform().as_str().to_string(), user_id: name.clone() };
@@ -47,7 +47,7 @@ pub async fn resolve(ctx: &Ctx<'_>, tx: &mut WriteTx, target: &MemberRef) -> Res
     }
 }
 
-pub async fn forget_me(ctx: &mut Ctx<'_>, tx: &mut WriteTx, confirm: bool) -> Result<Reply, CommandError> {
+pub async fn forget_me(ctx: &mut Ctx<'_>, tx: &mut WriteTx<'_>, confirm: bool) -> Result<Reply, CommandError> {
     if !confirm {
         return Ok(Reply::ephemeral().text(ctx.catalog.text("forgetme-ask")));
     }

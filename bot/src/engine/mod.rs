@@ -276,7 +276,7 @@ impl Engine {
     /// in the writer's open transaction.
     async fn run(
         &self,
-        tx: &mut WriteTx,
+        tx: &mut WriteTx<'_>,
         served: &Served,
         community: &CommunityConfig,
         catalog: &Catalog,

@@ -12,7 +12,7 @@ pub const AWARD_LIMIT: i64 = 1_000_000;
 
 pub async fn give(
     ctx: &mut Ctx<'_>,
-    tx: &mut WriteTx,
+    tx: &mut WriteTx<'_>,
     target: &MemberRef,
     amount: Option<i64>,
     reason: Option<&str>,
@@ -77,7 +77,7 @@ pub async fn give(
 
 pub async fn award(
     ctx: &mut Ctx<'_>,
-    tx: &mut WriteTx,
+    tx: &mut WriteTx<'_>,
     target: &MemberRef,
     amount: i64,
     reason: &str,

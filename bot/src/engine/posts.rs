@@ -14,7 +14,7 @@ const AT_RISK_NAMED: usize = 10;
 /// The post of `schedule` for `slot`.
 pub async fn build(
     scope: &Scope<'_>,
-    tx: &mut WriteTx,
+    tx: &mut WriteTx<'_>,
     schedule: &ScheduleConfig,
     slot: &str,
 ) -> Result<Option<Reply>, CommandError> {
@@ -35,7 +35,7 @@ pub async fn build(
 
 /// How many checked in today, whose streaks end tonight (names, no pings),
 /// and a one-tap "Check in" button.
-async fn checkin_reminder(scope: &Scope<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError> {
+async fn checkin_reminder(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     let cat = scope.catalog;
     let (checked_in, members) = tx.checkins_on(scope.community_id, &fmt_day(scope.today)).await?;
     let mut at_risk: Vec<(u32, String)> = tx

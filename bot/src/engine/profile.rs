@@ -13,7 +13,7 @@ use super::{CommandError, Ctx, Scope, badges, members};
 
 const TOP: i64 = 10;
 
-pub async fn streak(ctx: &mut Ctx<'_>, _tx: &mut WriteTx) -> Result<Reply, CommandError> {
+pub async fn streak(ctx: &mut Ctx<'_>, _tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     let state = ctx.member.streak;
     let current = state.current(ctx.today);
@@ -36,7 +36,11 @@ pub async fn streak(ctx: &mut Ctx<'_>, _tx: &mut WriteTx) -> Result<Reply, Comma
     Ok(reply)
 }
 
-pub async fn profile(ctx: &mut Ctx<'_>, tx: &mut WriteTx, target: Option<&MemberRef>) -> Result<Reply, CommandError> {
+pub async fn profile(
+    ctx: &mut Ctx<'_>,
+    tx: &mut WriteTx<'_>,
+    target: Option<&MemberRef>,
+) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     let member = match target {
         Some(target) => members::resolve(ctx, tx, target).await?,
@@ -80,7 +84,7 @@ pub async fn profile(ctx: &mut Ctx<'_>, tx: &mut WriteTx, target: Option<&Member
     Ok(reply)
 }
 
-pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx, window: Window) -> Result<Reply, CommandError> {
+pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx<'_>, window: Window) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     let mut reply = board(ctx, tx, window).await?;
     let mine = match window {
@@ -107,7 +111,7 @@ pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx, window: Window) ->
 }
 
 /// The top 10 of `window` as a public post (also the `leaderboard` schedule's post).
-pub async fn board(scope: &Scope<'_>, tx: &mut WriteTx, window: Window) -> Result<Reply, CommandError> {
+pub async fn board(scope: &Scope<'_>, tx: &mut WriteTx<'_>, window: Window) -> Result<Reply, CommandError> {
     let cat = scope.catalog;
     let (title, top) = match window {
         Window::All => (cat.text("leaderboard-all"), tx.top_all_time(scope.community_id, TOP).await?),

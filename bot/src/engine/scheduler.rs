@@ -112,7 +112,8 @@ impl Engine {
             // The schedule starts now; earlier slots, or the new times' slots
             // from before the change (a reload, or an edit while hearth was
             // down), never fire.
-            let mut tx = self.inner.store.begin().await?;
+            let mut writer = self.inner.store.writer().await?;
+            let mut tx = WriteTx::begin(&mut writer).await?;
             tx.start_schedule_cursors(&first_sight, now).await?;
             tx.restart_schedule_cursors(&changed, now).await?;
             tx.commit().await?;
@@ -128,7 +129,8 @@ impl Engine {
         chunk: &[DueSchedule<'_>],
         now: DateTime<Utc>,
     ) -> anyhow::Result<usize> {
-        let mut tx = self.inner.store.begin().await?;
+        let mut writer = self.inner.store.writer().await?;
+        let mut tx = WriteTx::begin(&mut writer).await?;
         let mut queued = 0;
         for due in chunk {
             tx.savepoint().await?;
@@ -205,7 +207,7 @@ impl Engine {
     /// the transaction, so a concurrent wake-up that fired first is seen.
     async fn fire_schedule(
         &self,
-        tx: &mut WriteTx,
+        tx: &mut WriteTx<'_>,
         served: &Served,
         community: &CommunityConfig,
         schedule: &ScheduleConfig,
@@ -261,7 +263,7 @@ impl Engine {
     /// slot was claimed before or the action builds no post.
     async fn post_slot(
         &self,
-        tx: &mut WriteTx,
+        tx: &mut WriteTx<'_>,
         scope: &Scope<'_>,
         schedule: &ScheduleConfig,
         slot: &str,
@@ -294,7 +296,7 @@ impl Engine {
     pub(super) async fn post_now(
         &self,
         ctx: &Ctx<'_>,
-        tx: &mut WriteTx,
+        tx: &mut WriteTx<'_>,
         schedule_id: &str,
     ) -> Result<Reply, CommandError> {
         let cat = ctx.catalog;

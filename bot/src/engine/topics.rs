@@ -8,7 +8,7 @@ use crate::store::{LedgerKind, NewLedgerEntry, TopicAdded, WriteTx};
 use super::{CommandError, Ctx, Scope};
 
 /// `/topic`: the current topic and when it was posted.
-pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError> {
+pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     Ok(match tx.current_topic(ctx.community_id).await? {
         Some(topic) => Reply::ephemeral()
@@ -26,7 +26,7 @@ pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx) -> Result<Reply, CommandError
 }
 
 /// `/topic suggest <text>` (members) and `/topic add <text>` (admins).
-pub async fn add(ctx: &Ctx<'_>, tx: &mut WriteTx, text: &str, by_admin: bool) -> Result<Reply, CommandError> {
+pub async fn add(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, text: &str, by_admin: bool) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     if by_admin && !ctx.is_admin {
         return Err(CommandError::NotAdmin);
@@ -41,7 +41,7 @@ pub async fn add(ctx: &Ctx<'_>, tx: &mut WriteTx, text: &str, by_admin: bool) ->
 }
 
 /// `/topic approve <id>` (admins).
-pub async fn approve(ctx: &Ctx<'_>, tx: &mut WriteTx, id: i64) -> Result<Reply, CommandError> {
+pub async fn approve(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, id: i64) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
     if !ctx.is_admin {
         return Err(CommandError::NotAdmin);
@@ -56,7 +56,12 @@ pub async fn approve(ctx: &Ctx<'_>, tx: &mut WriteTx, id: i64) -> Result<Reply, 
 
 /// The scheduled topic post: the next topic from the bag, or `None` when the
 /// community has no topics at all.
-pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx, schedule_id: &str, slot: &str) -> anyhow::Result<Option<Reply>> {
+pub async fn post(
+    scope: &Scope<'_>,
+    tx: &mut WriteTx<'_>,
+    schedule_id: &str,
+    slot: &str,
+) -> anyhow::Result<Option<Reply>> {
     let (mut left, round) = tx.topics_left_in_bag(scope.community_id).await?;
     // A new round of the bag never opens with the topic that closed the last one.
     if left.len() > 1
@@ -85,7 +90,7 @@ pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx, schedule_id: &str, slot: 
 
 /// A reply to the bot's post `message_id`: points once per member and topic,
 /// if the post is the current topic. `None` when the reply earns nothing.
-pub async fn reply(ctx: &Ctx<'_>, tx: &mut WriteTx, message_id: &str) -> anyhow::Result<Option<Reply>> {
+pub async fn reply(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, message_id: &str) -> anyhow::Result<Option<Reply>> {
     let Some(post_id) = tx.topic_post_for_message(ctx.community_id, ctx.platform().as_str(), message_id).await? else {
         return Ok(None);
     };

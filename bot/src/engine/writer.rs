@@ -83,7 +83,8 @@ impl Engine {
 
     /// Runs the batch; the replies in order, and whether a post was queued.
     async fn run_in_one_transaction(&self, work: &[Work], now: DateTime<Utc>) -> anyhow::Result<(Vec<Answer>, bool)> {
-        let mut tx = self.inner.store.begin().await?;
+        let mut writer = self.inner.store.writer().await?;
+        let mut tx = WriteTx::begin(&mut writer).await?;
         let mut replies: Vec<Option<Answer>> = std::iter::repeat_with(|| None).take(work.len()).collect();
         let mut posted = false;
 
@@ -146,7 +147,7 @@ impl Engine {
     /// after its changes are rolled back.
     async fn run_one(
         &self,
-        tx: &mut WriteTx,
+        tx: &mut WriteTx<'_>,
         served: &Served,
         community: &CommunityConfig,
         request: &Request,

@@ -25,7 +25,7 @@ impl Store {
         let target_text = target.to_str().context("the backup path is not valid UTF-8")?;
         sqlx::query("VACUUM INTO ?")
             .bind(target_text)
-            .execute(&self.reader)
+            .execute(&mut *self.read().await?)
             .await
             .with_context(|| format!("copying the database to {}", target.display()))?;
         let mut copy = SqliteConnection::connect_with(

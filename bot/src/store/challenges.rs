@@ -49,7 +49,7 @@ pub struct PastChallenge {
     pub winner: Option<String>,
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     /// The challenge that is open or voting, if any.
     pub async fn running_challenge(&mut self, community_id: i64) -> anyhow::Result<Option<ChallengeRow>> {
         let row: Option<(i64, String, String)> =

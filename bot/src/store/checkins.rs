@@ -11,7 +11,7 @@ pub struct NewCheckin<'a> {
     pub note: Option<&'a str>,
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     /// Records check-ins on local `day`; returns the members whose check-in
     /// is new (a member who already has one that day, or appears twice, is
     /// recorded once).

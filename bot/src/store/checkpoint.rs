@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::SqlitePool;
+use sqlx::{SqliteExecutor, SqlitePool};
 
 use super::Store;
 
@@ -52,9 +52,9 @@ impl Outcome {
     }
 }
 
-async fn checkpoint(pool: &SqlitePool) -> Result<Outcome, sqlx::Error> {
+async fn checkpoint(conn: impl SqliteExecutor<'_>) -> Result<Outcome, sqlx::Error> {
     let (busy, frames, copied): (i64, i64, i64) =
-        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(pool).await?;
+        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(conn).await?;
     Ok(Outcome { busy: busy != 0, frames, copied })
 }
 
@@ -91,7 +91,7 @@ impl Store {
         }
         // Incomplete if the background checkpoint was running or a reader still
         // reads old frames; the background one asks again if it still matters.
-        let outcome = checkpoint(&self.writer).await.context("finishing a WAL checkpoint")?;
+        let outcome = checkpoint(&mut *self.writer().await?).await.context("finishing a WAL checkpoint")?;
         tracing::debug!(
             frames = outcome.frames,
             copied = outcome.copied,

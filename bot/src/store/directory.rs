@@ -35,7 +35,7 @@ impl Store {
         .bind(&seen.owner.display_name)
         .bind(seen.owner.is_bot)
         .bind(fmt_time(seen.now))
-        .execute(&self.writer)
+        .execute(&mut *self.writer().await?)
         .await
         .context("remembering a handle")?;
         Ok(())
@@ -56,7 +56,7 @@ impl Store {
         .bind(chat_id)
         .bind(active)
         .bind(fmt_time(now))
-        .execute(&self.writer)
+        .execute(&mut *self.writer().await?)
         .await
         .context("recording a chat's membership")?;
         Ok(())
@@ -68,14 +68,14 @@ impl Store {
         let row: Option<(bool,)> = sqlx::query_as("SELECT active FROM chats WHERE platform = ? AND chat_id = ?")
             .bind(platform)
             .bind(chat_id)
-            .fetch_optional(&self.reader)
+            .fetch_optional(&mut *self.read().await?)
             .await
             .context("reading a chat's membership")?;
         Ok(row.map(|(active,)| active))
     }
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     pub async fn handle_owner(&mut self, platform: &str, handle: &str) -> anyhow::Result<Option<HandleOwner>> {
         let row: Option<(String, String, bool)> =
             sqlx::query_as("SELECT user_id, display_name, is_bot FROM handles WHERE platform = ? AND handle = ?")
@@ -93,7 +93,7 @@ impl Store {
     pub async fn bot_state(&self, key: &str) -> anyhow::Result<Option<String>> {
         let row: Option<(String,)> = sqlx::query_as("SELECT value FROM bot_state WHERE key = ?")
             .bind(key)
-            .fetch_optional(&self.reader)
+            .fetch_optional(&mut *self.read().await?)
             .await
             .context("reading bot state")?;
         Ok(row.map(|(value,)| value))
@@ -107,7 +107,7 @@ impl Store {
         .bind(key)
         .bind(value)
         .bind(fmt_time(now))
-        .execute(&self.writer)
+        .execute(&mut *self.writer().await?)
         .await
         .context("writing bot state")?;
         Ok(())

@@ -45,7 +45,8 @@ impl Store {
     /// Reads a community's members and whole ledger in one read transaction,
     /// so balances and ledger rows are from the same instant.
     pub async fn export(&self, slug: &str) -> anyhow::Result<Option<ExportRows>> {
-        let mut tx = self.reader.begin().await.context("beginning export read")?;
+        let mut conn = self.read().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.context("beginning export read")?;
         let community: Option<(i64,)> = sqlx::query_as("SELECT id FROM communities WHERE slug = ?")
             .bind(slug)
             .fetch_optional(&mut *tx)

@@ -47,7 +47,7 @@ pub struct NewLedgerEntry<'a> {
     pub actor_member_id: Option<i64>,
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     /// Appends a ledger row and moves the member's cached total with it.
     /// Returns false (and changes nothing) if the idempotency key was used before.
     pub async fn append_ledger(&mut self, entry: NewLedgerEntry<'_>) -> anyhow::Result<bool> {

@@ -50,7 +50,7 @@ fn member_from(row: MemberTuple) -> anyhow::Result<MemberRow> {
     })
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     pub async fn member_by_identity(
         &mut self,
         community_id: i64,

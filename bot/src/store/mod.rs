@@ -17,14 +17,17 @@ mod schedule;
 mod topics;
 
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, Connection, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 
 pub use backup::BackupReport;
 pub use challenges::{ChallengePhase, ChallengeRow, EntryRow, PastChallenge};
@@ -41,14 +44,63 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 #[derive(Debug, Clone)]
 pub struct Store {
-    writer: SqlitePool,
-    reader: SqlitePool,
+    writer: Writer,
+    /// None for an in-memory database: it lives in the writer's one connection.
+    reader: Option<SqlitePool>,
     checkpoints: Arc<checkpoint::Checkpoints>,
 }
 
-/// One command's write transaction. Dropping it without `commit` rolls back.
-pub struct WriteTx {
-    tx: Transaction<'static, Sqlite>,
+/// The one connection that writes, held for the store's whole life.
+///
+/// Why not a pool of one: sqlx gives a pool connection back by a task on the
+/// runtime that first pings SQLite's thread, and the next transaction waits
+/// for both. Under load the runtime's threads are busy answering askers, and
+/// each group commit waited ~2 ms to begin. A mutex hands the connection on
+/// at once. `None` once the store is closed.
+#[derive(Debug, Clone)]
+struct Writer(Arc<Mutex<Option<SqliteConnection>>>);
+
+/// The writer connection, locked: only its holder runs statements on it.
+pub type WriterGuard = OwnedMappedMutexGuard<Option<SqliteConnection>, SqliteConnection>;
+
+impl Writer {
+    async fn lock(&self) -> anyhow::Result<WriterGuard> {
+        OwnedMutexGuard::try_map(self.0.clone().lock_owned().await, Option::as_mut)
+            .map_err(|_| anyhow::anyhow!("the store is closed"))
+    }
+}
+
+/// One command's write transaction on the locked writer connection.
+/// Dropping it without `commit` rolls back.
+pub struct WriteTx<'c> {
+    tx: Transaction<'c, Sqlite>,
+}
+
+/// A connection to read from: the reader pool's, or, for an in-memory
+/// database, the writer's.
+pub(crate) enum ReadConnection {
+    Pool(PoolConnection<Sqlite>),
+    Writer(WriterGuard),
+}
+
+impl Deref for ReadConnection {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        match self {
+            ReadConnection::Pool(conn) => conn,
+            ReadConnection::Writer(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for ReadConnection {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match self {
+            ReadConnection::Pool(conn) => conn,
+            ReadConnection::Writer(conn) => conn,
+        }
+    }
 }
 
 impl Store {
@@ -59,38 +111,38 @@ impl Store {
         // The writer never checkpoints on commit: see `checkpoint`.
         let writer_options =
             if in_memory { options.clone() } else { options.clone().pragma("wal_autocheckpoint", "0") };
-        // One writer connection: our own commands never wait on each other's locks.
-        // An in-memory database lives in that one connection, so it must never close.
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(writer_options)
-            .await
-            .with_context(|| format!("opening database {url:?}"))?;
+        let mut writer = writer_options.connect().await.with_context(|| format!("opening database {url:?}"))?;
+        MIGRATOR.run(&mut writer).await.context("applying database migrations")?;
         let reader = if in_memory {
-            writer.clone()
+            None
         } else {
-            SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(options)
-                .await
-                .with_context(|| format!("opening database {url:?} for reading"))?
+            Some(
+                SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await
+                    .with_context(|| format!("opening database {url:?} for reading"))?,
+            )
         };
-        MIGRATOR.run(&writer).await.context("applying database migrations")?;
         let checkpoints = Arc::new(checkpoint::Checkpoints::default());
-        if !in_memory {
+        if let Some(reader) = &reader {
             tokio::spawn(checkpoint::in_background(reader.clone(), checkpoints.clone()));
         }
-        Ok(Store { writer, reader, checkpoints })
+        Ok(Store { writer: Writer(Arc::new(Mutex::new(Some(writer)))), reader, checkpoints })
     }
 
-    /// Begins a write transaction that holds SQLite's write lock from the start,
-    /// so it can never fail half-way with "database is locked".
-    pub async fn begin(&self) -> anyhow::Result<WriteTx> {
-        let tx = self.writer.begin_with("BEGIN IMMEDIATE").await.context("beginning a write transaction")?;
-        Ok(WriteTx { tx })
+    /// The writer connection, once the transaction or statement before has
+    /// finished with it. Hold it for `begin`.
+    pub async fn writer(&self) -> anyhow::Result<WriterGuard> {
+        self.writer.lock().await
+    }
+
+    /// A connection for reads outside any write transaction.
+    async fn read(&self) -> anyhow::Result<ReadConnection> {
+        match &self.reader {
+            Some(pool) => Ok(ReadConnection::Pool(pool.acquire().await.context("opening a read connection")?)),
+            None => Ok(ReadConnection::Writer(self.writer().await?)),
+        }
     }
 
     /// Creates a row for each community slug that has none; returns every slug's id.
@@ -99,7 +151,8 @@ impl Store {
         slugs: &[&str],
         now: DateTime<Utc>,
     ) -> anyhow::Result<HashMap<String, i64>> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = WriteTx::begin(&mut writer).await?;
         let mut ids = HashMap::with_capacity(slugs.len());
         for slug in slugs {
             sqlx::query("INSERT INTO communities (slug, created_at) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING")
@@ -119,13 +172,27 @@ impl Store {
         Ok(ids)
     }
 
+    /// Closes the connections; commands after this fail.
     pub async fn close(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
+        if let Some(reader) = &self.reader {
+            reader.close().await;
+        }
+        if let Some(writer) = self.writer.0.lock().await.take()
+            && let Err(error) = writer.close().await
+        {
+            tracing::warn!(error = ?error, "closing the writer connection failed");
+        }
     }
 }
 
-impl WriteTx {
+impl<'c> WriteTx<'c> {
+    /// Begins a write transaction that holds SQLite's write lock from the start,
+    /// so it can never fail half-way with "database is locked".
+    pub async fn begin(writer: &'c mut WriterGuard) -> anyhow::Result<WriteTx<'c>> {
+        let tx = writer.begin_with("BEGIN IMMEDIATE").await.context("beginning a write transaction")?;
+        Ok(WriteTx { tx })
+    }
+
     pub async fn commit(self) -> anyhow::Result<()> {
         self.tx.commit().await.context("committing a write transaction")
     }

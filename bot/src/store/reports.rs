@@ -47,7 +47,7 @@ pub struct MemberActivity {
 /// (member id, name, streak, freezes, last check-in day, joined at, last activity)
 type ActivityTuple = (i64, String, i64, i64, Option<String>, String, Option<String>);
 
-impl WriteTx {
+impl WriteTx<'_> {
     /// Top `limit` by all-time balance (the totals cache). Ranks come from
     /// `board_counts`: a sum over distinct points values, not over members.
     pub async fn top_all_time(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<Standing>> {
@@ -268,7 +268,7 @@ impl Store {
             "SELECT m.id, COALESCE(t.balance, 0), COALESCE((SELECT SUM(delta) FROM ledger l WHERE l.member_id = m.id), 0) \
              FROM members m LEFT JOIN totals t ON t.member_id = m.id",
         )
-        .fetch_all(&self.reader)
+        .fetch_all(&mut *self.read().await?)
         .await
         .context("checking totals against the ledger")?;
         Ok(rows
@@ -280,7 +280,8 @@ impl Store {
 
     /// Recomputes the totals cache from the ledger.
     pub async fn rebuild_totals(&self) -> anyhow::Result<()> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = WriteTx::begin(&mut writer).await?;
         sqlx::query("DELETE FROM totals").execute(&mut *tx.tx).await.context("clearing totals")?;
         sqlx::query(
             "INSERT INTO totals (member_id, community_id, balance) \

@@ -31,7 +31,7 @@ pub struct OutboxPost {
     pub attempts: i64,
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     /// Until when a schedule has been looked at; `None` for a schedule never seen.
     pub async fn schedule_cursor(
         &mut self,
@@ -199,7 +199,7 @@ impl Store {
             "SELECT json_group_array(json_array(community_id, schedule_id, checked_until, timing)) \
              FROM schedule_cursors",
         )
-        .fetch_one(&self.reader)
+        .fetch_one(&mut *self.read().await?)
         .await
         .context("reading schedule cursors")?;
         from_json_rows::<(i64, String, String, Option<String>)>(&rows)?
@@ -228,7 +228,7 @@ impl Store {
         .bind(community)
         .bind(fmt_time(now))
         .bind(limit)
-        .fetch_all(&self.writer)
+        .fetch_all(&mut *self.writer().await?)
         .await
         .context("reading pending posts")?;
         Ok(rows
@@ -252,7 +252,7 @@ impl Store {
         .bind(message_id)
         .bind(fmt_time(now))
         .bind(id)
-        .execute(&self.writer)
+        .execute(&mut *self.writer().await?)
         .await
         .context("marking a post sent")?;
         Ok(())
@@ -277,7 +277,7 @@ impl Store {
         .bind(reason)
         .bind(next)
         .bind(id)
-        .execute(&self.writer)
+        .execute(&mut *self.writer().await?)
         .await
         .context("recording a failed delivery")?;
         Ok(())

@@ -35,7 +35,8 @@ impl Store {
         texts: &[String],
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let mut tx = self.begin().await?;
+        let mut writer = self.writer().await?;
+        let mut tx = WriteTx::begin(&mut writer).await?;
         sqlx::query("UPDATE topics SET status = 'retired' WHERE community_id = ? AND source = 'config'")
             .bind(community_id)
             .execute(&mut *tx.tx)
@@ -58,7 +59,7 @@ impl Store {
     }
 }
 
-impl WriteTx {
+impl WriteTx<'_> {
     /// Adds a topic (`pending` for a member's suggestion, `active` for an admin's).
     pub async fn add_topic(
         &mut self,
