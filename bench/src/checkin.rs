@@ -81,13 +81,19 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
     println!("  engine, {} in flight: {engine_rate:.0} check-ins/s ({})", size.burst, burst.summary());
 
     bench.clock.advance(chrono::Duration::days(1));
+    let written_before = crate::disk::written_by_self()?;
     let open = bench.open_loop(n, size.offered_per_second, size.open_loop_seconds).await?;
+    let written = crate::disk::written_by_self()? - written_before;
     println!(
         "  engine, {} check-ins/s offered for {} s: {}",
         size.offered_per_second,
         size.open_loop_seconds,
         open.summary()
     );
+    // Mostly one check-in per transaction at this rate: each commit writes
+    // every page it touched to the WAL, and checkpoints write them again.
+    let offered = size.offered_per_second * size.open_loop_seconds;
+    println!("    written to disk meanwhile: {:.1} KiB per check-in", written as f64 / 1024.0 / offered as f64);
 
     // The WAL file keeps its longest length (SQLite reuses it from the start):
     // how far it grew while the engine wrote without pause.

@@ -4,6 +4,7 @@
 mod checkin;
 mod child;
 mod discord;
+mod disk;
 mod http1;
 mod latency;
 mod leaderboard;

@@ -11,7 +11,7 @@
 //! a steady stream of commits, new frames always arrive meanwhile, the WAL
 //! is never found fully copied, never starts over, and grows without end
 //! (385 MiB in a 20-second benchmark). So once the WAL is longer than
-//! `FINISH_AT_FRAMES`, the writer finishes the checkpoint itself between two
+//! `FINISH_AT_BYTES`, the writer finishes the checkpoint itself between two
 //! transactions: most frames are copied already, and with no commit in
 //! between the copy completes and the next transaction restarts the WAL.
 
@@ -19,22 +19,35 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::{SqliteExecutor, SqlitePool};
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
 use super::Store;
 
 /// How often the reader checkpoints.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
-/// WAL length, in frames of one page (4 KiB), past which the writer
-/// finishes a checkpoint: 64 MiB.
-const FINISH_AT_FRAMES: i64 = 16_384;
+/// WAL length past which the writer finishes a checkpoint. Much longer
+/// and the WAL file keeps growing instead of being reused from its start,
+/// which measured slower (BENCHMARKS.md, "p99").
+const FINISH_AT_BYTES: i64 = 64 * 1024 * 1024;
 
 /// What the background checkpoint tells the writer.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Checkpoints {
+    /// `FINISH_AT_BYTES` in WAL frames, one page each.
+    finish_at_frames: i64,
     /// The WAL is long, so it has not started over lately: the writer should finish.
     finish_due: AtomicBool,
+}
+
+impl Checkpoints {
+    /// Reads the database's page size (1 KiB when hearth created it, larger
+    /// for a database created before).
+    pub(super) async fn new(conn: &mut SqliteConnection) -> anyhow::Result<Checkpoints> {
+        let (page_size,): (i64,) =
+            sqlx::query_as("PRAGMA page_size").fetch_one(conn).await.context("reading the page size")?;
+        Ok(Checkpoints { finish_at_frames: FINISH_AT_BYTES / page_size.max(512), finish_due: AtomicBool::new(false) })
+    }
 }
 
 /// `PRAGMA wal_checkpoint`'s answer.
@@ -71,7 +84,7 @@ pub(super) async fn in_background(reader: SqlitePool, state: std::sync::Arc<Chec
             Ok(outcome) => {
                 // "Complete" here only means everything that was there when it
                 // began; a long WAL means it has not started over since.
-                if outcome.frames >= FINISH_AT_FRAMES {
+                if outcome.frames >= state.finish_at_frames {
                     state.finish_due.store(true, Ordering::Relaxed);
                 }
             }

@@ -124,7 +124,7 @@ impl Store {
                     .with_context(|| format!("opening database {url:?} for reading"))?,
             )
         };
-        let checkpoints = Arc::new(checkpoint::Checkpoints::default());
+        let checkpoints = Arc::new(checkpoint::Checkpoints::new(&mut writer).await?);
         if let Some(reader) = &reader {
             tokio::spawn(checkpoint::in_background(reader.clone(), checkpoints.clone()));
         }
@@ -240,6 +240,14 @@ impl<'c> WriteTx<'c> {
 /// of 50 the two threads would take turns every 50 rows.
 const ROW_BUFFER: usize = 2_048;
 
+/// The page size of a database hearth creates (SQLite's default is 4 KiB).
+/// A commit writes every page it touched to the WAL whole, and a check-in
+/// touches about 20 (rows and index entries of several tables): at 4 KiB a
+/// lone check-in wrote ~85 KiB, and the checkpoints copying that back
+/// stalled the writer past the p99 target (BENCHMARKS.md, "p99"). A database
+/// created before keeps its page size; nothing depends on it.
+const PAGE_SIZE: u32 = 1_024;
+
 /// How every connection to the database is opened: WAL, synchronous=NORMAL,
 /// a busy timeout, foreign keys. Public so benchmarks measure baselines with
 /// the very settings hearth ships.
@@ -247,6 +255,7 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
     Ok(SqliteConnectOptions::from_str(url)
         .with_context(|| format!("parsing database URL {url:?}"))?
         .create_if_missing(true)
+        .page_size(PAGE_SIZE)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10))
