@@ -55,7 +55,7 @@ pub struct Store {
 /// Why not a pool of one: sqlx gives a pool connection back by a task on the
 /// runtime that first pings SQLite's thread, and the next transaction waits
 /// for both. Under load the runtime's threads are busy answering askers, and
-/// each group commit waited ~2 ms to begin. A mutex hands the connection on
+/// each group commit waited 0.5–2 ms to begin. A mutex hands the connection on
 /// at once. `None` once the store is closed.
 #[derive(Debug, Clone)]
 struct Writer(Arc<Mutex<Option<SqliteConnection>>>);
