@@ -69,7 +69,7 @@ pub async fn run(size: Size) -> anyhow::Result<()> {
 
 async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
     let n = size.members;
-    println!("check-ins: {n} members, file SQLite (WAL, synchronous=NORMAL) in {}", dir.display());
+    println!("check-ins: {n} members, file SQLite (WAL, synchronous=FULL) in {}", dir.display());
     let started = Instant::now();
 
     let bench = EngineBench::open(&dir.join("engine.db")).await?;
