@@ -38,7 +38,7 @@ async fn telegram_webhook(State(listeners): State<Listeners>, headers: HeaderMap
         return StatusCode::NOT_FOUND;
     };
     let secret = headers.get(SECRET_HEADER).map(|value| value.as_bytes());
-    match telegram.accept_webhook(secret, &body) {
+    match telegram.accept_webhook(secret, &body).await {
         WebhookAnswer::Accepted => StatusCode::OK,
         WebhookAnswer::Unauthorized => StatusCode::UNAUTHORIZED,
         WebhookAnswer::BadRequest => StatusCode::BAD_REQUEST,

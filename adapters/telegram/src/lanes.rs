@@ -18,7 +18,21 @@ use crate::translate;
 
 /// Which lane an update joins: its chat, or one shared lane for the rare
 /// update without one (a tap on a message the bot cannot see).
-type LaneKey = Option<ChatId>;
+pub type LaneKey = Option<ChatId>;
+
+/// The lane of an update that was repaired (`translate::repaired`).
+pub fn lane_of(update: &Update) -> LaneKey {
+    update.chat().map(|chat| chat.id)
+}
+
+/// Where the updates come from, which decides how one is finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// getUpdates: confirmed by the polling offset.
+    Polling,
+    /// The webhook's inbox: marked done in the engine.
+    Inbox,
+}
 
 /// An update whose handling is over (answered, refused or failed and logged).
 struct Finished {
@@ -36,25 +50,27 @@ struct Lane {
 /// queuing into it.
 pub struct Lanes {
     telegram: Telegram,
+    source: Source,
     open: HashMap<LaneKey, Lane>,
     finished_sender: mpsc::UnboundedSender<Finished>,
     finished: mpsc::UnboundedReceiver<Finished>,
 }
 
 impl Lanes {
-    pub fn new(telegram: Telegram) -> Lanes {
+    pub fn new(telegram: Telegram, source: Source) -> Lanes {
         let (finished_sender, finished) = mpsc::unbounded_channel();
-        Lanes { telegram, open: HashMap::new(), finished_sender, finished }
+        Lanes { telegram, source, open: HashMap::new(), finished_sender, finished }
     }
 
     /// Queues `update` behind the unfinished updates of its chat.
     pub fn dispatch(&mut self, update: Update) {
         // Repaired first: an unpatched callback only shows its chat after repair.
         let update = translate::repaired(update);
-        let key = update.chat().map(|chat| chat.id);
+        let key = lane_of(&update);
         let lane = self.open.entry(key).or_insert_with(|| {
             let (queue, updates) = mpsc::unbounded_channel();
-            tokio::spawn(run_lane(self.telegram.clone(), key, updates, self.finished_sender.clone()));
+            let lane = run_lane(self.telegram.clone(), self.source, key, updates, self.finished_sender.clone());
+            tokio::spawn(lane);
             Lane { queue, unfinished: 0 }
         });
         let id = update.id;
@@ -75,9 +91,10 @@ impl Lanes {
         self.open.values().map(|lane| lane.unfinished).sum()
     }
 
-    /// Waits for the next finished update and returns its id; closes its
-    /// lane when that was the lane's last. `None` when nothing is in flight.
-    pub async fn next_finished(&mut self) -> Option<UpdateId> {
+    /// Waits for the next finished update and returns its lane and id;
+    /// closes its lane when that was the lane's last. `None` when nothing is
+    /// in flight.
+    pub async fn next_finished(&mut self) -> Option<(LaneKey, UpdateId)> {
         if self.open.is_empty() {
             return None;
         }
@@ -90,13 +107,14 @@ impl Lanes {
                 self.open.remove(&finished.lane);
             }
         }
-        Some(finished.update)
+        Some((finished.lane, finished.update))
     }
 }
 
 /// Handles a chat's updates in order until its queue closes.
 async fn run_lane(
     telegram: Telegram,
+    source: Source,
     lane: LaneKey,
     mut updates: mpsc::UnboundedReceiver<Update>,
     finished: mpsc::UnboundedSender<Finished>,
@@ -107,7 +125,7 @@ async fn run_lane(
         // Its own task, so that a panic is caught here: it is logged, the
         // update counts as finished (it would otherwise never be confirmed
         // and come back forever), and the chat's next updates still run.
-        if let Err(error) = tokio::spawn(async move { handler.process(update).await }).await {
+        if let Err(error) = tokio::spawn(async move { handler.process(update, source).await }).await {
             tracing::error!(update = id.0, chat = ?lane, error = %error, "handling an update failed unexpectedly");
         }
         if finished.send(Finished { lane, update: id }).is_err() {

@@ -24,7 +24,7 @@ use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
 
 pub use translate::{BotIdentity, Inbound, translate};
-pub use webhook::{SECRET_HEADER, WEBHOOK_PATH, WebhookAnswer};
+pub use webhook::{MOST_WAITING_PER_CHAT, SECRET_HEADER, WEBHOOK_PATH, WebhookAnswer};
 
 /// The Bot API client every call goes through: throttled to Telegram's
 /// limits (about 20 messages a minute per group, 30 a second overall).
@@ -57,10 +57,10 @@ struct Shared {
     admins: admins::AdminCache,
     recent: process::RecentUpdates,
     handles: process::SeenHandles,
-    /// The `secret_token` given to `setWebhook`; `None` in polling mode.
-    webhook_secret: std::sync::OnceLock<String>,
-    /// Where webhook POSTs queue their updates; `None` in polling mode.
-    webhook_updates: std::sync::OnceLock<tokio::sync::mpsc::Sender<teloxide::types::Update>>,
+    /// The webhook's secret and queues; `None` in polling mode.
+    webhook: std::sync::OnceLock<Arc<webhook::Inflow>>,
+    /// When each unlinked chat was last told how to link it.
+    hints: process::LinkHints,
 }
 
 impl Telegram {
@@ -85,8 +85,8 @@ impl Telegram {
                 admins: admins::AdminCache::default(),
                 recent: process::RecentUpdates::default(),
                 handles: process::SeenHandles::default(),
-                webhook_secret: std::sync::OnceLock::new(),
-                webhook_updates: std::sync::OnceLock::new(),
+                webhook: std::sync::OnceLock::new(),
+                hints: process::LinkHints::default(),
             }),
         })
     }

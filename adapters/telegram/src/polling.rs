@@ -23,7 +23,7 @@ use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, UpdateId};
 
 use crate::Telegram;
-use crate::lanes::Lanes;
+use crate::lanes::{Lanes, Source};
 
 /// How long one getUpdates call waits for news on Telegram's side.
 const POLL_TIMEOUT_SECS: u32 = 25;
@@ -56,7 +56,7 @@ impl Telegram {
         if let Err(error) = self.shared.bot.delete_webhook().await {
             tracing::warn!(error = %error, "deleteWebhook failed; polling anyway");
         }
-        let mut lanes = Lanes::new(self.clone());
+        let mut lanes = Lanes::new(self.clone(), Source::Polling);
         let mut progress = Progress::default();
         let mut backoff = FIRST_BACKOFF;
         loop {
@@ -104,7 +104,7 @@ async fn collect_finished(lanes: &mut Lanes, progress: &mut Progress) {
     while progress.in_flight() {
         tokio::select! {
             finished = lanes.next_finished() => match finished {
-                Some(update) => progress.finish(update),
+                Some((_, update)) => progress.finish(update),
                 None => {
                     tracing::error!("updates count as in flight but no chat is handling one; polling on");
                     progress.forget_unfinished();

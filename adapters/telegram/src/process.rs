@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use hearth_bot::command::{Command, ParseError};
 use hearth_bot::reply::Reply;
@@ -9,8 +10,35 @@ use hearth_bot::{Actor, ChatRef, Platform, Request};
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQueryId, MessageId, Update};
 
+use crate::lanes::Source;
 use crate::translate::{self, Inbound, translate, users_with_handles};
 use crate::{Telegram, render};
+
+/// How often at most a chat no community owns is told how to link it; in
+/// between, its commands get no answer (a flood there costs nothing).
+const LINK_HINT_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// When each unlinked chat last got the hint.
+#[derive(Default)]
+pub struct LinkHints {
+    last: Mutex<HashMap<i64, Instant>>,
+}
+
+impl LinkHints {
+    /// True (and noted) when `chat` may be told again.
+    fn due(&self, chat: i64) -> bool {
+        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Instant::now();
+        if last.get(&chat).is_some_and(|at| now.duration_since(*at) < LINK_HINT_EVERY) {
+            return false;
+        }
+        if last.len() >= 10_000 {
+            last.retain(|_, at| now.duration_since(*at) < LINK_HINT_EVERY);
+        }
+        last.insert(chat, now);
+        true
+    }
+}
 
 /// How many update ids are remembered to drop a redelivered update.
 const RECENT_UPDATES: usize = 4096;
@@ -46,55 +74,85 @@ pub struct SeenHandles {
 }
 
 impl Telegram {
-    /// Handles one update from polling or the webhook, at most once per update id.
-    pub async fn process(&self, update: Update) {
-        if !self.shared.recent.first_sight(update.id.0) {
+    /// Handles one update from polling or the webhook's inbox. A polled
+    /// update is handled at most once per update id seen by this process;
+    /// an inbox update is marked done in the engine, in the transaction of
+    /// its command when it carries one.
+    pub async fn process(&self, update: Update, source: Source) {
+        let inbox = (source == Source::Inbox).then_some(i64::from(update.id.0));
+        if inbox.is_none() && !self.shared.recent.first_sight(update.id.0) {
             tracing::debug!(update = update.id.0, "update seen before; skipped");
             return;
         }
+        let carried = self.handle_update(update, inbox).await;
+        if let (Some(update_id), false) = (inbox, carried) {
+            self.shared.engine.finish_update(Platform::Telegram, update_id).await;
+        }
+    }
+
+    /// Whether the engine marked the inbox row done with the command.
+    async fn handle_update(&self, update: Update, inbox: Option<i64>) -> bool {
         let update = translate::repaired(update);
         self.remember_handles(&update).await;
         let event_id = format!("telegram:{}", update.id.0);
-        match translate(&update, &self.shared.me) {
+        let inbound = translate(&update, &self.shared.me);
+        if let Inbound::Command { chat, .. } | Inbound::Button { chat, .. } = &inbound
+            && let ChatRef::Telegram { chat_id } = chat
+            && self.shared.engine.served().community_for(chat).is_none()
+            && !self.shared.hints.due(*chat_id)
+        {
+            tracing::debug!(chat = chat_id, "unlinked chat told how to link it lately; no answer");
+            return false;
+        }
+        match inbound {
             Inbound::Command { actor, chat, parsed, message_id } => {
-                let reply = self.run(actor, &chat, parsed, event_id).await;
+                let (reply, carried) = self.run(actor, &chat, parsed, event_id, inbox).await;
                 self.send_or_log(&chat, &reply, Some(message_id)).await;
+                carried
             }
             Inbound::Button { actor, chat, parsed, callback_id } => {
-                let reply = self.run(actor, &chat, parsed, event_id).await;
+                let (reply, carried) = self.run(actor, &chat, parsed, event_id, inbox).await;
                 self.answer_button(&chat, &reply, callback_id).await;
+                carried
             }
             // In a chat no community owns, a reply to the welcome is just chat.
-            Inbound::ReplyToBot { chat, .. } if self.shared.engine.served().community_for(&chat).is_none() => {}
+            Inbound::ReplyToBot { chat, .. } if self.shared.engine.served().community_for(&chat).is_none() => false,
             Inbound::ReplyToBot { actor, chat, bot_message_id, message_id } => {
                 let command = Command::ReplyToPost { message_id: bot_message_id.0.to_string() };
-                let reply = self.run(actor, &chat, Ok(command), event_id).await;
+                let (reply, carried) = self.run(actor, &chat, Ok(command), event_id, inbox).await;
                 self.send_or_log(&chat, &reply, Some(message_id)).await;
+                carried
             }
-            Inbound::Joined { chat } => match self.shared.engine.welcome(&chat).await {
-                Ok(reply) => self.send_or_log(&chat, &reply, None).await,
-                Err(error) => tracing::error!(chat = ?chat, error = ?error, "recording a chat join failed"),
-            },
+            Inbound::Joined { chat } => {
+                match self.shared.engine.welcome(&chat).await {
+                    Ok(reply) => self.send_or_log(&chat, &reply, None).await,
+                    Err(error) => tracing::error!(chat = ?chat, error = ?error, "recording a chat join failed"),
+                }
+                false
+            }
             Inbound::Removed { chat } => {
                 if let Err(error) = self.shared.engine.chat_removed(&chat).await {
                     tracing::error!(chat = ?chat, error = ?error, "recording a chat removal failed");
                 }
+                false
             }
-            Inbound::Ignore => {}
+            Inbound::Ignore => false,
         }
     }
 
+    /// The command's reply, and whether the engine took the inbox row with it.
     async fn run(
         &self,
         mut actor: Actor,
         chat: &ChatRef,
         parsed: Result<Command, ParseError>,
         event_id: String,
-    ) -> Reply {
+        inbox: Option<i64>,
+    ) -> (Reply, bool) {
         let engine = &self.shared.engine;
         let command = match parsed {
             Ok(command) => command,
-            Err(error) => return engine.refuse_unparsed(chat, &error),
+            Err(error) => return (engine.refuse_unparsed(chat, &error), false),
         };
         // Only admin commands cost a getChatMember call, and only for
         // accounts the config does not already list as admins.
@@ -105,7 +163,11 @@ impl Telegram {
             actor.is_platform_admin =
                 self.shared.admins.is_admin(&self.shared.bot, ChatId(*chat_id), UserId(user)).await;
         }
-        engine.handle(Request { actor, chat: chat.clone(), command, event_id: Some(event_id) }).await
+        let request = Request { actor, chat: chat.clone(), command, event_id: Some(event_id) };
+        match inbox {
+            Some(update_id) => (engine.handle_from_inbox(request, Platform::Telegram, update_id).await, true),
+            None => (engine.handle(request).await, false),
+        }
     }
 
     /// Telegram has no message only one member sees: a button's personal

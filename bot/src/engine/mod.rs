@@ -10,6 +10,7 @@ mod directory;
 mod error;
 mod export;
 mod help;
+mod inbox;
 mod members;
 mod points;
 mod posts;
@@ -35,6 +36,7 @@ use crate::store::{Store, WriteTx};
 pub use context::{Ctx, Scope};
 pub use error::CommandError;
 pub use export::{Export, ExportIdentity, ExportLedgerRow, ExportMember};
+pub use inbox::Accepted;
 pub use scheduler::PendingPost;
 
 /// Chat platforms an identity or chat can belong to.
@@ -245,13 +247,22 @@ impl Engine {
     /// Runs one command and says how it went. The command joins the
     /// writer's next transaction; the answer comes after that commits.
     pub async fn handle(&self, request: Request) -> Reply {
+        self.submit(request, None).await
+    }
+
+    /// `handle`, for a command that came from the inbox: its inbox row is
+    /// marked done in the transaction that holds the command's effect.
+    async fn submit(&self, request: Request, inbox: Option<crate::store::InboxKey>) -> Reply {
         let served = self.served();
         let Some(community) = served.community_for(&request.chat) else {
+            if let Some(key) = inbox {
+                self.update_done(key).await;
+            }
             return error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat);
         };
         let catalog = Catalog::new(community.locale);
         let (answer, answered) = oneshot::channel();
-        let job = writer::Job { request, served: served.clone(), answer };
+        let job = writer::Job::Command(writer::CommandJob { request, served: served.clone(), inbox, answer });
         if self.inner.jobs.send(job).await.is_err() {
             tracing::error!("the writer task is gone; a command went unanswered");
             return Reply::ephemeral().text(catalog.text("error-internal"));

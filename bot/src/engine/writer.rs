@@ -20,17 +20,35 @@ use crate::command::Command;
 use crate::config::CommunityConfig;
 use crate::i18n::Catalog;
 use crate::reply::Reply;
-use crate::store::WriteTx;
+use crate::store::{InboxKey, NewInboxEntry, WriteTx};
 
 /// The most commands one transaction takes.
 pub const MAX_BATCH: usize = 1_024;
 /// Commands waiting for the writer; further senders wait (back-pressure).
 pub const QUEUE_CAPACITY: usize = 8_192;
 
+/// Work waiting for the writer. Inbox work shares the batch's transaction
+/// (and its one fsync) with the commands.
+pub enum Job {
+    Command(CommandJob),
+    /// Record an update before it is acknowledged; answers whether it is new.
+    Accept {
+        entry: NewInboxEntry,
+        answer: oneshot::Sender<bool>,
+    },
+    /// Mark an update finished that had no command to carry it.
+    Done {
+        key: InboxKey,
+        answer: oneshot::Sender<()>,
+    },
+}
+
 /// A command waiting for the writer, with the config it was accepted under.
-pub struct Job {
+pub struct CommandJob {
     pub request: Request,
     pub served: Arc<Served>,
+    /// The inbox row this command came from: marked done in its transaction.
+    pub inbox: Option<InboxKey>,
     pub answer: oneshot::Sender<Answer>,
 }
 
@@ -43,6 +61,14 @@ pub enum Answer {
 
 /// A command of a batch with the config it was accepted under.
 type Work = (Request, Arc<Served>);
+
+/// A batch's inbox work: updates to record, and updates whose effect (or
+/// lack of one) this transaction holds.
+#[derive(Clone, Copy)]
+struct InboxWork<'a> {
+    accept: &'a [NewInboxEntry],
+    done: &'a [InboxKey],
+}
 
 /// The writer task: runs until every `Engine` clone is gone.
 pub async fn run(inner: Weak<Inner>, mut queue: mpsc::Receiver<Job>) {
@@ -60,18 +86,47 @@ pub async fn run(inner: Weak<Inner>, mut queue: mpsc::Receiver<Job>) {
 
 impl Engine {
     async fn run_batch(&self, jobs: Vec<Job>) {
-        let (work, answers): (Vec<Work>, Vec<oneshot::Sender<Answer>>) =
-            jobs.into_iter().map(|job| ((job.request, job.served), job.answer)).unzip();
+        let mut work: Vec<Work> = Vec::new();
+        let mut answers: Vec<oneshot::Sender<Answer>> = Vec::new();
+        let mut entries: Vec<NewInboxEntry> = Vec::new();
+        let mut accepted: Vec<oneshot::Sender<bool>> = Vec::new();
+        let mut done: Vec<InboxKey> = Vec::new();
+        let mut done_answers: Vec<oneshot::Sender<()>> = Vec::new();
+        for job in jobs {
+            match job {
+                Job::Command(job) => {
+                    done.extend(job.inbox);
+                    work.push((job.request, job.served));
+                    answers.push(job.answer);
+                }
+                Job::Accept { entry, answer } => {
+                    entries.push(entry);
+                    accepted.push(answer);
+                }
+                Job::Done { key, answer } => {
+                    done.push(key);
+                    done_answers.push(answer);
+                }
+            }
+        }
         let now = self.now();
-        let replies = match self.run_in_one_transaction(&work, now).await {
-            Ok((replies, posted)) => {
+        let inbox = InboxWork { accept: &entries, done: &done };
+        let replies = match self.run_in_one_transaction(&work, inbox, now).await {
+            Ok((replies, posted, new)) => {
                 if posted {
                     self.announce_posts();
+                }
+                for (answer, new) in accepted.into_iter().zip(new) {
+                    let _ = answer.send(new);
+                }
+                for answer in done_answers {
+                    let _ = answer.send(());
                 }
                 replies
             }
             Err(error) => {
-                tracing::error!(commands = work.len(), error = ?error, "a batch of commands failed");
+                // Inbox askers see their senders dropped: not recorded, not done.
+                tracing::error!(commands = work.len(), updates = entries.len(), error = ?error, "a batch failed");
                 work.iter().map(|(request, served)| Answer::Reply(internal_error(served, request))).collect()
             }
         };
@@ -81,10 +136,17 @@ impl Engine {
         }
     }
 
-    /// Runs the batch; the replies in order, and whether a post was queued.
-    async fn run_in_one_transaction(&self, work: &[Work], now: DateTime<Utc>) -> anyhow::Result<(Vec<Answer>, bool)> {
+    /// Runs the batch; the replies in order, whether a post was queued, and
+    /// which accepted updates were new.
+    async fn run_in_one_transaction(
+        &self,
+        work: &[Work],
+        inbox: InboxWork<'_>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(Vec<Answer>, bool, Vec<bool>)> {
         let mut writer = self.inner.store.writer().await?;
         let mut tx = WriteTx::begin(&mut writer).await?;
+        let new = tx.inbox_accept(inbox.accept, now).await?;
         let mut replies: Vec<Option<Answer>> = std::iter::repeat_with(|| None).take(work.len()).collect();
         let mut posted = false;
 
@@ -138,9 +200,10 @@ impl Engine {
                 }
             }
         }
+        tx.inbox_done(inbox.done, now).await?;
         tx.commit().await?;
         let answers = replies.into_iter().map(|answer| answer.unwrap_or_else(|| Answer::Reply(Reply::default())));
-        Ok((answers.collect(), posted))
+        Ok((answers.collect(), posted, new))
     }
 
     /// One command under a savepoint: `Err` carries the refusal to show

@@ -1,0 +1,113 @@
+//! The inbox (migration 0011): updates a platform will not send again once
+//! they were acknowledged, kept from acceptance until their effect commits.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+
+use super::{Store, WriteTx, fmt_time, from_json_rows, json_rows};
+
+/// How long a finished update is remembered, so a redelivery of it is
+/// recognised. Telegram keeps an unacknowledged update for 24 hours.
+const KEEP_DONE: chrono::Duration = chrono::Duration::hours(48);
+
+/// One accepted update, identified by its platform and the platform's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InboxKey {
+    pub platform: &'static str,
+    pub update_id: i64,
+}
+
+/// An update to record before it is acknowledged.
+#[derive(Debug, Clone)]
+pub struct NewInboxEntry {
+    pub key: InboxKey,
+    pub chat_id: Option<i64>,
+    /// The update as the platform sent it.
+    pub body: String,
+}
+
+/// An accepted update whose effect has not committed yet.
+#[derive(Debug, Clone)]
+pub struct InboxEntry {
+    pub update_id: i64,
+    pub chat_id: Option<i64>,
+    pub body: String,
+}
+
+impl WriteTx<'_> {
+    /// Records every entry not recorded before; for each, in order, whether
+    /// it is new (false: a redelivery, already accepted).
+    pub async fn inbox_accept(&mut self, entries: &[NewInboxEntry], now: DateTime<Utc>) -> anyhow::Result<Vec<bool>> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(&str, i64, Option<i64>, &str)> =
+            entries.iter().map(|e| (e.key.platform, e.key.update_id, e.chat_id, e.body.as_str())).collect();
+        let mut new_ids: Vec<(String, i64)> = Vec::with_capacity(entries.len());
+        // `WHERE true` lets SQLite tell the upsert clause from a join.
+        let returned: Vec<(String, i64)> = sqlx::query_as(
+            "INSERT INTO inbox (platform, update_id, chat_id, body, received_at) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM json_each(?) WHERE true \
+             ON CONFLICT (platform, update_id) DO NOTHING RETURNING platform, update_id",
+        )
+        .bind(fmt_time(now))
+        .bind(json_rows(&rows)?)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("recording accepted updates")?;
+        new_ids.extend(returned);
+        // Within one batch the same id may come twice: only its first is new.
+        let mut seen = std::collections::HashSet::new();
+        Ok(entries
+            .iter()
+            .map(|e| {
+                let key = (e.key.platform.to_string(), e.key.update_id);
+                new_ids.contains(&key) && seen.insert(key)
+            })
+            .collect())
+    }
+
+    /// Marks updates finished (their effect is in this transaction).
+    pub async fn inbox_done(&mut self, keys: &[InboxKey], now: DateTime<Utc>) -> anyhow::Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(&str, i64)> = keys.iter().map(|k| (k.platform, k.update_id)).collect();
+        sqlx::query(
+            "UPDATE inbox SET done_at = ? WHERE done_at IS NULL AND (platform, update_id) IN \
+             (SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+        )
+        .bind(fmt_time(now))
+        .bind(json_rows(&rows)?)
+        .execute(&mut *self.tx)
+        .await
+        .context("marking updates done")?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The platform's unfinished updates in the order they came, after
+    /// forgetting finished ones older than `KEEP_DONE`.
+    pub async fn inbox_unfinished(&self, platform: &str, now: DateTime<Utc>) -> anyhow::Result<Vec<InboxEntry>> {
+        let mut writer = self.writer().await?;
+        sqlx::query("DELETE FROM inbox WHERE platform = ? AND done_at IS NOT NULL AND done_at < ?")
+            .bind(platform)
+            .bind(fmt_time(now - KEEP_DONE))
+            .execute(&mut *writer)
+            .await
+            .context("forgetting old finished updates")?;
+        let (rows,): (String,) = sqlx::query_as(
+            "SELECT coalesce(json_group_array(json_array(update_id, chat_id, body)), '[]') FROM \
+             (SELECT update_id, chat_id, body FROM inbox WHERE platform = ? AND done_at IS NULL ORDER BY update_id)",
+        )
+        .bind(platform)
+        .fetch_one(&mut *writer)
+        .await
+        .context("reading unfinished updates")?;
+        Ok(from_json_rows::<(i64, Option<i64>, String)>(&rows)?
+            .into_iter()
+            .map(|(update_id, chat_id, body)| InboxEntry { update_id, chat_id, body })
+            .collect())
+    }
+}
