@@ -18,6 +18,8 @@ use hearth_bot::config::Config;
 use hearth_bot::store::Store;
 use hearth_bot::{Clock, Engine, Platform, SimulatedClock, SystemClock};
 use hearth_console::ConsoleSession;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 #[derive(Parser)]
 #[command(name = "hearth", version, about = "A self-hosted community bot: check-ins, streaks, points, challenges")]
@@ -208,17 +210,31 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     }
     let store = Store::connect(&settings::database_url(None, &config)).await?;
     let engine = Engine::open(store.clone(), config, Arc::new(SystemClock), targets).await?;
+    // One token stops every task; the tracker says when they have.
+    let stop = CancellationToken::new();
+    let tasks = TaskTracker::new();
+    let until_stopped = |task: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>| {
+        let stop = stop.clone();
+        async move {
+            tokio::select! {
+                () = task => {}
+                () = stop.cancelled() => {}
+            }
+        }
+    };
     reload::spawn(engine.clone(), path);
-    // Started once here, never from a connect handler: a reconnect cannot duplicate them.
-    tokio::spawn(engine.clone().run_scheduler());
+    // Started once here, never from a connect handler: a reconnect cannot
+    // duplicate them. A scheduler stopped mid-fire rolls back its claim.
+    tasks.spawn(until_stopped(Box::pin(engine.clone().run_scheduler())));
     let mut listeners = http::Listeners::default();
     if let Some(settings) = telegram {
         let telegram = hearth_telegram::Telegram::connect(engine.clone(), settings).await?;
-        tokio::spawn(telegram.clone().run_delivery());
+        tasks.spawn(telegram.clone().run_delivery(stop.clone()));
         match webhook_url {
             Some(url) => telegram.set_webhook(url).await?,
             None => {
-                tokio::spawn(telegram.clone().run_polling());
+                // Unconfirmed updates come again after a restart.
+                tasks.spawn(until_stopped(Box::pin(telegram.clone().run_polling())));
             }
         }
         listeners.telegram = Some(telegram);
@@ -227,28 +243,52 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
         let discord = hearth_discord::Discord::new(engine.clone(), settings)?;
         if discord.can_post() {
             let registering = discord.clone();
-            tokio::spawn(async move {
+            tasks.spawn(until_stopped(Box::pin(async move {
                 if let Err(error) = registering.register_commands().await {
                     tracing::error!(error = ?error, "registering Discord slash commands failed");
                 }
-            });
-            tokio::spawn(discord.clone().run_delivery());
-            tokio::spawn(discord.clone().run_gateway());
+            })));
+            // Discord drops a resent post by its nonce, so stopping mid-send is safe.
+            tasks.spawn(until_stopped(Box::pin(discord.clone().run_delivery())));
+            tasks.spawn(until_stopped(Box::pin(discord.clone().run_gateway())));
         }
         listeners.discord = Some(discord);
     }
+    let draining = listeners.draining.clone();
+    let webhook = listeners.telegram.clone();
     if let Some(addr) = http_addr {
-        tokio::spawn(async move {
-            if let Err(error) = http::serve(addr, listeners).await {
+        let stop = stop.clone();
+        tasks.spawn(async move {
+            if let Err(error) = http::serve(addr, listeners, stop).await {
                 tracing::error!(error = ?error, "the HTTP listener stopped");
             }
         });
     }
     eprintln!("hearth: running; Ctrl-C stops");
     shutdown_signal().await;
+    eprintln!("hearth: stopping");
+    // 1. Refuse new work: webhook POSTs and /healthz answer 503.
+    draining.cancel();
+    // 2. Finish the updates already acknowledged (what is left stays in the inbox).
+    if let Some(telegram) = webhook {
+        let left = telegram.drain(DRAIN_LIMIT).await;
+        if left > 0 {
+            tracing::warn!(updates = left, "stopping with updates unfinished; they are handled at the next start");
+        }
+    }
+    // 3. Stop the scheduler, delivery, the update sources and the listener.
+    stop.cancel();
+    tasks.close();
+    if tokio::time::timeout(DRAIN_LIMIT, tasks.wait()).await.is_err() {
+        tracing::warn!("some tasks did not stop in time");
+    }
+    // 4. The writer finishes the batch it holds; then the store closes.
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }
+
+/// How long each step of a stop may take.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() {

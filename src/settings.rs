@@ -57,7 +57,14 @@ pub fn telegram() -> anyhow::Result<Option<hearth_telegram::TelegramSettings>> {
     let api_url = env("TELEGRAM_API_URL")
         .map(|url| url::Url::parse(&url).with_context(|| format!("TELEGRAM_API_URL {url:?} is not a URL")))
         .transpose()?;
-    Ok(Some(hearth_telegram::TelegramSettings { token, api_url }))
+    // Only for a local Bot API stand-in (tests, benchmarks): Telegram itself
+    // enforces these limits whatever hearth does.
+    let unthrottled = match env("HEARTH_TELEGRAM_THROTTLE").as_deref() {
+        None | Some("on") => false,
+        Some("off") => true,
+        Some(other) => anyhow::bail!("HEARTH_TELEGRAM_THROTTLE {other:?}: expected on (the default) or off"),
+    };
+    Ok(Some(hearth_telegram::TelegramSettings { token, api_url, unthrottled }))
 }
 
 /// `HEARTH_HTTP_ADDR`, e.g. `127.0.0.1:8080`.

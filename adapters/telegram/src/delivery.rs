@@ -7,6 +7,7 @@ use hearth_bot::engine::PendingPost;
 use hearth_bot::{ChatRef, Platform};
 use teloxide::prelude::*;
 use teloxide::{ApiError, RequestError};
+use tokio_util::sync::CancellationToken;
 
 use crate::Telegram;
 
@@ -16,9 +17,17 @@ const RECHECK: Duration = Duration::from_secs(5);
 impl Telegram {
     /// Delivers queued posts until the process ends; wakes when posts are
     /// queued, and every few seconds for retries.
-    pub async fn run_delivery(self) {
+    /// Stops when `stop` is cancelled, never between sending a post and
+    /// recording it sent (a restart would send it again).
+    pub async fn run_delivery(self, stop: CancellationToken) {
         let engine = self.shared.engine.clone();
-        engine.deliver_while_running(RECHECK, || self.deliver_pending()).await;
+        tokio::select! {
+            () = engine.deliver_while_running(RECHECK, || self.deliver_pending()) => {}
+            _sending = async {
+                stop.cancelled().await;
+                self.shared.sending.lock().await
+            } => {}
+        }
     }
 
     /// One pass over every community that has a Telegram chat.
@@ -38,6 +47,7 @@ impl Telegram {
     /// Sends one post and records the outcome. False when the chat should
     /// not be tried again in this pass.
     async fn deliver(&self, chat_id: i64, post: &PendingPost) -> bool {
+        let _sending = self.shared.sending.lock().await;
         let engine = &self.shared.engine;
         let chat = ChatRef::Telegram { chat_id };
         let outcome = if engine.chat_inactive(&chat).await.unwrap_or(false) {

@@ -36,11 +36,17 @@ pub struct TelegramSettings {
     pub token: String,
     /// `TELEGRAM_API_URL`: the Bot API base URL (default Telegram's).
     pub api_url: Option<url::Url>,
+    /// `HEARTH_TELEGRAM_THROTTLE=off`: no rate limits, for a local stand-in only.
+    pub unthrottled: bool,
 }
 
 impl std::fmt::Debug for TelegramSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TelegramSettings").field("token", &"<redacted>").field("api_url", &self.api_url).finish()
+        f.debug_struct("TelegramSettings")
+            .field("token", &"<redacted>")
+            .field("api_url", &self.api_url)
+            .field("unthrottled", &self.unthrottled)
+            .finish()
     }
 }
 
@@ -61,6 +67,8 @@ struct Shared {
     webhook: std::sync::OnceLock<Arc<webhook::Inflow>>,
     /// When each unlinked chat was last told how to link it.
     hints: process::LinkHints,
+    /// Held while a post is sent and recorded, so a stop waits for it.
+    sending: tokio::sync::Mutex<()>,
 }
 
 impl Telegram {
@@ -71,7 +79,17 @@ impl Telegram {
         if let Some(url) = settings.api_url {
             bot = bot.set_api_url(url);
         }
-        let bot = Throttle::new_spawn(bot, Limits::default());
+        let limits = if settings.unthrottled {
+            Limits {
+                messages_per_sec_chat: 10_000,
+                messages_per_sec_overall: 10_000,
+                messages_per_min_chat: 100_000,
+                messages_per_min_channel_or_supergroup: 100_000,
+            }
+        } else {
+            Limits::default()
+        };
+        let bot = Throttle::new_spawn(bot, limits);
         let me = who_am_i(&bot).await.context("asking Telegram who the bot is (getMe); is TELEGRAM_TOKEN right?")?;
         tracing::info!(bot = %me.username, "connected to Telegram");
         // In the background: a slow or missing setMyCommands must not delay updates.
@@ -87,6 +105,7 @@ impl Telegram {
                 handles: process::SeenHandles::default(),
                 webhook: std::sync::OnceLock::new(),
                 hints: process::LinkHints::default(),
+                sending: tokio::sync::Mutex::new(()),
             }),
         })
     }

@@ -262,7 +262,7 @@ impl Engine {
         };
         let catalog = Catalog::new(community.locale);
         let (answer, answered) = oneshot::channel();
-        let job = writer::Job::Command(writer::CommandJob { request, served: served.clone(), inbox, answer });
+        let job = writer::Job::Command(Box::new(writer::CommandJob { request, served: served.clone(), inbox, answer }));
         if self.inner.jobs.send(job).await.is_err() {
             tracing::error!("the writer task is gone; a command went unanswered");
             return Reply::ephemeral().text(catalog.text("error-internal"));

@@ -30,7 +30,7 @@ pub const QUEUE_CAPACITY: usize = 8_192;
 /// Work waiting for the writer. Inbox work shares the batch's transaction
 /// (and its one fsync) with the commands.
 pub enum Job {
-    Command(CommandJob),
+    Command(Box<CommandJob>),
     /// Record an update before it is acknowledged; answers whether it is new.
     Accept {
         entry: NewInboxEntry,
@@ -95,6 +95,7 @@ impl Engine {
         for job in jobs {
             match job {
                 Job::Command(job) => {
+                    let job = *job;
                     done.extend(job.inbox);
                     work.push((job.request, job.served));
                     answers.push(job.answer);

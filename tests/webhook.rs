@@ -1,0 +1,384 @@
+//! The Telegram webhook as Telegram uses it: the test POSTs updates itself
+//! (as Telegram would, with the registered secret) to the real binary, which
+//! talks to the Bot API stand-in for everything else.
+//!
+//! - kill -9 and SIGTERM at random points in bursts of /checkin and /give
+//!   across several chats; every update that was not answered 200 is
+//!   delivered again (and some that were, as Telegram may): every update is
+//!   applied exactly once and no update is answered twice;
+//! - one chat flooded: another chat's /checkin is answered at once.
+//!
+//! `HEARTH_WEBHOOK_TRIALS=500 cargo test --workspace --test webhook` is the long mode.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sqlx::sqlite::SqlitePoolOptions;
+
+mod common;
+mod telegram_stand_in;
+use common::{Running, WAIT, free_port, http, scratch, wait_for};
+use telegram_stand_in::{StandIn, TOKEN, start_hearth};
+
+/// Four communities, one group chat each.
+const CHATS: [i64; 4] = [-11, -12, -13, -14];
+
+fn config() -> String {
+    let mut config = String::new();
+    for (i, chat) in CHATS.iter().enumerate() {
+        config.push_str(&format!(
+            "[[community]]\nid = \"c{i}\"\nname = \"C{i}\"\ntimezone = \"Europe/Berlin\"\ntelegram = {{ chat_id = {chat} }}\n\
+             [community.points]\ngive_allowance = 1000\ngive_max = 5\n\n"
+        ));
+    }
+    config
+}
+
+/// A small deterministic generator, so a failing run can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn user(id: i64) -> Value {
+    json!({"id": id, "is_bot": false, "first_name": format!("m{id}")})
+}
+
+fn group(id: i64) -> Value {
+    json!({"id": id, "type": "group", "title": "A group"})
+}
+
+/// The member each chat's gives go to (user id = 1000 + chat index).
+fn receiver(chat_index: usize) -> i64 {
+    1000 + chat_index as i64
+}
+
+/// Update `id` in `chat`: a /checkin by a member of its own, or a /give of
+/// 1..=5 points to the chat's receiver (a reply to one of their messages).
+fn update(id: i64, chat_index: usize, give: bool) -> Value {
+    let chat = CHATS[chat_index];
+    if give {
+        let original = json!({"message_id": 1, "from": user(receiver(chat_index)), "chat": group(chat), "date": now(), "text": "hi"});
+        json!({"update_id": id, "message": {
+            "message_id": id, "from": user(100_000 + id), "chat": group(chat), "date": now(),
+            "text": format!("/give {}", id % 5 + 1), "reply_to_message": original,
+        }})
+    } else {
+        json!({"update_id": id, "message": {
+            "message_id": id, "from": user(100_000 + id), "chat": group(chat), "date": now(), "text": "/checkin",
+        }})
+    }
+}
+
+/// hearth in webhook mode on `port`; returns once the new secret is
+/// registered and the listener is up, with that secret.
+fn start(api: &StandIn, dir: &Path, port: u16, throttled: bool) -> (Running, String) {
+    let registered = api.log()["setWebhook"].as_array().map_or(0, Vec::len);
+    let hearth = start_hearth(
+        api,
+        dir,
+        &[
+            ("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")),
+            ("TELEGRAM_WEBHOOK_URL", format!("http://127.0.0.1:{port}/telegram/webhook")),
+            ("HEARTH_TELEGRAM_THROTTLE", if throttled { "on" } else { "off" }.to_string()),
+            ("RUST_LOG", "warn".to_string()),
+        ],
+    );
+    wait_for("setWebhook", || api.log()["setWebhook"].as_array().map_or(0, Vec::len) > registered);
+    let secret = api.log()["setWebhook"][registered]["secret_token"].as_str().expect("a secret").to_string();
+    wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
+    (hearth, secret)
+}
+
+/// POSTs one update; its HTTP status, or None when the connection failed.
+fn deliver(port: u16, secret: &str, update: &Value) -> Option<u16> {
+    let body = update.to_string();
+    let request = format!(
+        "POST /telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         X-Telegram-Bot-Api-Secret-Token: {secret}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    answer.split(' ').nth(1)?.parse().ok()
+}
+
+/// Every message the bot sent to `chat` since the last call (the stand-in
+/// hands each out once).
+fn sent_to(api: &StandIn, chat: i64) -> Vec<Value> {
+    let batch = api.post("/getUpdates", json!({"token": TOKEN, "chatId": chat}));
+    batch["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|stored| stored["message"].clone())
+        .collect()
+}
+
+/// Counts, per replied-to message id, the bot's replies in every chat.
+fn count_replies(api: &StandIn, replies: &mut BTreeMap<i64, usize>) {
+    for chat in CHATS {
+        for message in sent_to(api, chat) {
+            if let Some(id) = message["reply_parameters"]["message_id"].as_i64() {
+                *replies.entry(id).or_default() += 1;
+            }
+        }
+    }
+}
+
+fn sigterm(hearth: &mut Running) {
+    let pid = hearth.0.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill -TERM");
+    assert!(status.success());
+}
+
+/// Waits for the process to end; `limit` bounds a graceful stop.
+fn wait_exit(hearth: &mut Running, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if hearth.0.try_wait().ok().flatten().is_some() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn acknowledged_updates_survive_kill_9_and_sigterm_and_apply_once() {
+    let trials: u64 = std::env::var("HEARTH_WEBHOOK_TRIALS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
+    let dir = scratch("webhook-crash");
+    std::fs::write(dir.join("hearth.toml"), config()).expect("config");
+    let api = StandIn::start();
+    let port = free_port();
+    let mut random = Lcg(15);
+    let mut next_id: i64 = 1;
+    // Every update made, and the ones Telegram still has to deliver (no 200 yet).
+    let mut updates: BTreeMap<i64, Value> = BTreeMap::new();
+    let mut undelivered: BTreeSet<i64> = BTreeSet::new();
+    let mut replies: BTreeMap<i64, usize> = BTreeMap::new();
+    let (mut kills, mut terms, mut unclean_terms) = (0, 0, 0);
+
+    // The receivers check in first, so gives can name them.
+    let (first_run, secret) = start(&api, &dir, port, false);
+    let mut first_run = Some(first_run);
+    for chat_index in 0..CHATS.len() {
+        let mut first = update(next_id, chat_index, false);
+        first["message"]["from"] = user(receiver(chat_index));
+        assert_eq!(deliver(port, &secret, &first), Some(200));
+        updates.insert(next_id, first);
+        next_id += 1;
+    }
+
+    for trial in 0..trials {
+        let mut hearth = match first_run.take() {
+            Some(running) => running,
+            None => start(&api, &dir, port, false).0,
+        };
+        let _ = trial;
+        let secret = api.log()["setWebhook"].as_array().and_then(|calls| calls.last().cloned()).expect("registered")
+            ["secret_token"]
+            .as_str()
+            .expect("secret")
+            .to_string();
+        // Telegram delivers again what got no 200, and now and then one that did.
+        let mut burst: Vec<i64> = undelivered.iter().copied().collect();
+        if next_id > 1 {
+            burst.push(1 + random.below(next_id as u64 - 1) as i64);
+        }
+        for _ in 0..12 {
+            let chat_index = random.below(CHATS.len() as u64) as usize;
+            updates.insert(next_id, update(next_id, chat_index, random.below(2) == 0));
+            undelivered.insert(next_id);
+            burst.push(next_id);
+            next_id += 1;
+        }
+        // One sender per chat, in order, as Telegram does; chats side by side.
+        let mut per_chat: BTreeMap<i64, Vec<(i64, Value)>> = BTreeMap::new();
+        for id in burst {
+            let body = updates[&id].clone();
+            per_chat.entry(body["message"]["chat"]["id"].as_i64().expect("chat")).or_default().push((id, body));
+        }
+        let senders: Vec<_> = per_chat
+            .into_values()
+            .map(|queue| {
+                let secret = secret.clone();
+                std::thread::spawn(move || {
+                    queue.into_iter().map(|(id, body)| (id, deliver(port, &secret, &body))).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(random.below(120)));
+        if random.below(2) == 0 {
+            hearth.0.kill().expect("kill -9");
+            let _ = hearth.0.wait();
+            kills += 1;
+        } else {
+            sigterm(&mut hearth);
+            terms += 1;
+            if !wait_exit(&mut hearth, Duration::from_secs(25)) {
+                unclean_terms += 1;
+            }
+        }
+        for sender in senders {
+            for (id, status) in sender.join().expect("sender") {
+                if status == Some(200) {
+                    undelivered.remove(&id);
+                }
+            }
+        }
+        drop(hearth);
+        count_replies(&api, &mut replies);
+    }
+
+    // A last run without interruptions: Telegram delivers the rest.
+    let (_hearth, secret) = start(&api, &dir, port, false);
+    let deadline = Instant::now() + WAIT;
+    while let Some(&id) = undelivered.iter().next() {
+        assert!(Instant::now() < deadline, "updates still refused: {undelivered:?}");
+        if deliver(port, &secret, &updates[&id]) == Some(200) {
+            undelivered.remove(&id);
+        }
+    }
+    let url = format!("sqlite://{}", dir.join("hearth.db").display());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let pool = runtime.block_on(SqlitePoolOptions::new().connect(&url)).expect("database");
+    let count = |sql: &'static str| -> i64 {
+        let (n,): (i64,) = runtime.block_on(sqlx::query_as(sql).fetch_one(&pool)).expect(sql);
+        n
+    };
+    wait_for("the inbox to empty", || count("SELECT count(*) FROM inbox WHERE done_at IS NULL") == 0);
+    std::thread::sleep(Duration::from_millis(300));
+    count_replies(&api, &mut replies);
+
+    let gives: Vec<i64> = updates
+        .iter()
+        .filter(|(_, u)| u["message"]["text"].as_str().is_some_and(|t| t.starts_with("/give")))
+        .map(|(id, _)| *id)
+        .collect();
+    let checkins = updates.len() - gives.len();
+    let keys: Vec<(String,)> = runtime
+        .block_on(sqlx::query_as("SELECT idempotency_key FROM ledger WHERE kind = 'peer_award'").fetch_all(&pool))
+        .expect("gives");
+    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
+    for (key,) in keys {
+        *applied.entry(key).or_default() += 1;
+    }
+    for id in &gives {
+        assert_eq!(applied.get(&format!("give:telegram:{id}")), Some(&1), "give {id} applied {applied:?}");
+    }
+    assert_eq!(applied.len(), gives.len(), "gives applied that were never sent");
+    // One check-in per member (each update has a member of its own), none twice.
+    assert_eq!(count("SELECT count(*) FROM checkins") as usize, checkins);
+    assert_eq!(count("SELECT count(DISTINCT member_id) FROM checkins") as usize, checkins);
+    let twice: Vec<_> = replies.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "updates answered more than once: {twice:?}");
+    let store = runtime.block_on(hearth_bot::store::Store::connect(&url)).expect("store");
+    assert!(runtime.block_on(store.check_totals()).expect("totals").is_empty(), "totals equal the ledger sums");
+    eprintln!(
+        "webhook crash: {trials} trials ({kills} kill -9, {terms} SIGTERM, {unclean_terms} not stopped in time), \
+         {} updates ({} gives, {checkins} check-ins), {} answered, 0 lost, 0 doubled",
+        updates.len(),
+        gives.len(),
+        replies.len()
+    );
+    assert!(kills > 0 && terms > 0);
+    assert_eq!(unclean_terms, 0, "a SIGTERM stop took longer than its bound");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_flooded_chat_is_refused_alone_and_another_chat_is_answered_at_once() {
+    let dir = scratch("webhook-flood");
+    std::fs::write(dir.join("hearth.toml"), config()).expect("config");
+    let api = StandIn::start();
+    let port = free_port();
+    // Telegram's real limits: each reply in the flooded chat waits its turn.
+    let (_hearth, secret) = start(&api, &dir, port, true);
+
+    // 1,200 /checkin updates in chat -11, from 4 senders at once.
+    let senders: Vec<_> = (0..4)
+        .map(|sender| {
+            let secret = secret.clone();
+            std::thread::spawn(move || {
+                let mut statuses = BTreeMap::new();
+                for i in 0..300 {
+                    let id = 10_000 + sender * 300 + i;
+                    *statuses.entry(deliver(port, &secret, &update(id, 0, false))).or_insert(0) += 1;
+                }
+                statuses
+            })
+        })
+        .collect();
+    let mut statuses: BTreeMap<Option<u16>, usize> = BTreeMap::new();
+    for sender in senders {
+        for (status, n) in sender.join().expect("sender") {
+            *statuses.entry(status).or_default() += n;
+        }
+    }
+    let accepted = statuses.get(&Some(200)).copied().unwrap_or(0);
+    let refused = statuses.get(&Some(503)).copied().unwrap_or(0);
+    assert_eq!(accepted + refused, 1200, "{statuses:?}");
+    assert!(refused > 0 && accepted <= hearth_telegram::MOST_WAITING_PER_CHAT + 30, "{statuses:?}");
+
+    // Meanwhile, another community's chat: answered within 2 s.
+    let asked = Instant::now();
+    assert_eq!(deliver(port, &secret, &update(50_000, 1, false)), Some(200));
+    let answer = loop {
+        if let Some(answer) = sent_to(&api, CHATS[1]).into_iter().next() {
+            break answer;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(2), "the other chat waited over 2 s");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(answer["text"].as_str().is_some_and(|t| t.contains("checked in")), "{answer}");
+    assert_eq!(http(port, "GET", "/healthz", &[], ""), (200, "ok".to_string()));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_flood_in_an_unlinked_chat_gets_one_hint_and_holds_up_nobody() {
+    let dir = scratch("webhook-unlinked");
+    std::fs::write(dir.join("hearth.toml"), config()).expect("config");
+    let api = StandIn::start();
+    let port = free_port();
+    let (_hearth, secret) = start(&api, &dir, port, true);
+    const STRANGERS: i64 = -99;
+    let mut refused = 0;
+    for i in 0..1200 {
+        let mut flood = update(20_000 + i, 0, false);
+        flood["message"]["chat"] = group(STRANGERS);
+        refused += usize::from(deliver(port, &secret, &flood) != Some(200));
+    }
+    let asked = Instant::now();
+    assert_eq!(deliver(port, &secret, &update(60_000, 2, false)), Some(200));
+    loop {
+        if !sent_to(&api, CHATS[2]).is_empty() {
+            break;
+        }
+        assert!(asked.elapsed() < Duration::from_secs(2), "the linked chat waited over 2 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let hints = sent_to(&api, STRANGERS);
+    assert_eq!(hints.len(), 1, "{hints:#?}");
+    assert!(hints[0]["text"].as_str().is_some_and(|t| t.contains("chat_id = -99")), "{}", hints[0]);
+    assert!(refused < 1200, "the flood was refused whole");
+    let _ = std::fs::remove_dir_all(dir);
+}
