@@ -87,7 +87,8 @@ pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, text: &str) -> Result<R
     let replaced = tx.submit_entry(challenge.id, ctx.member.id, text, ctx.now).await?;
     let number = tx.entries(challenge.id).await?.iter().find(|e| e.member_id == ctx.member.id).map_or(0, |e| e.number);
     let key = if replaced { "submit-replaced" } else { "submit-done" };
-    Ok(Reply::ephemeral().text(cat.fmt(key, &with_deadline(ctx, ScheduleAction::ChallengeVoting, [("number", number.into())]))))
+    Ok(Reply::ephemeral()
+        .text(cat.fmt(key, &with_deadline(ctx, ScheduleAction::ChallengeVoting, [("number", number.into())]))))
 }
 
 /// `/vote <entry>`: one vote per member, changeable, never for one's own entry.
@@ -155,7 +156,8 @@ pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Opti
             command: format!("/vote {}", entry.number),
         });
     }
-    reply.push(Line::plain(cat.fmt("challenge-voting-hint", &with_deadline(scope, ScheduleAction::ChallengeClose, []))));
+    reply
+        .push(Line::plain(cat.fmt("challenge-voting-hint", &with_deadline(scope, ScheduleAction::ChallengeClose, []))));
     Ok(Some(reply))
 }
 
@@ -177,10 +179,7 @@ async fn open(scope: &Scope<'_>, tx: &mut WriteTx<'_>, theme: &str) -> anyhow::R
             &with_deadline(
                 scope,
                 ScheduleAction::ChallengeVoting,
-                [
-                    ("entry_points", scope.community.challenge.entry_points.into()),
-                    ("prizes", prizes.join("/").into()),
-                ],
+                [("entry_points", scope.community.challenge.entry_points.into()), ("prizes", prizes.join("/").into())],
             ),
         ),
     ))

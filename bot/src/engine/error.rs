@@ -89,13 +89,18 @@ pub fn parse_error_reply(catalog: &Catalog, community: &CommunityConfig, error: 
             let expected = match kind {
                 Some(ArgKind::Member) => catalog.text("expected-member"),
                 Some(ArgKind::Integer) => catalog.text("expected-integer"),
-                Some(ArgKind::Choice(choices)) => catalog
-                    .fmt("expected-choice", &[("choices", choices.join(&catalog.text("list-separator")).into())]),
+                Some(ArgKind::Choice(choices)) => {
+                    catalog.fmt("expected-choice", &[("choices", choices.join(&catalog.text("list-separator")).into())])
+                }
                 Some(ArgKind::Text { .. }) | None => catalog.text("expected-text"),
             };
             catalog.fmt(
                 "error-invalid-arg",
-                &[("arg", arg_name(catalog, spec, arg).into()), ("expected", expected.into()), ("usage", usage(spec).into())],
+                &[
+                    ("arg", arg_name(catalog, spec, arg).into()),
+                    ("expected", expected.into()),
+                    ("usage", usage(spec).into()),
+                ],
             )
         }
         // A number past i64 is past every range: say the range where there is one.
