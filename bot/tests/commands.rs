@@ -267,3 +267,17 @@ async fn chinese_usage_and_refusals_name_the_arguments_in_chinese() {
     }
     assert!(!help.contains("<member>"), "{help}");
 }
+
+#[tokio::test]
+async fn counts_of_one_read_in_the_singular() {
+    let one_give = BERLIN.replace("give_allowance = 2", "give_allowance = 1");
+    let chat = Chat::start(&one_give, MONDAY_9AM).await;
+    chat.say("bob", "/checkin").await;
+    chat.say("alice", "/streak").await;
+    chat.say("ada", "/award @alice 1 welcome").await;
+    let profile = chat.say("alice", "/profile").await;
+    assert!(profile.contains("1 point; 49 more to level 2."), "{profile}");
+    chat.say("alice", "/give @bob").await;
+    let refused = chat.say("alice", "/give @bob").await;
+    assert!(refused.contains("You have used your 1 give for today; it resets Tue 3 Mar 04:00."), "{refused}");
+}

@@ -72,8 +72,14 @@ streak-covered = Not checked in yet today: check in before { $deadline } to keep
 
 ## /profile
 profile-title = { $name } · level { $level }
-profile-points = { $balance } points; { $missing } more to level { $next }.
-profile-points-max = { $balance } points; top level reached.
+profile-points = { $balance ->
+    [one] 1 point
+   *[other] { $balance } points
+}; { $missing } more to level { $next }.
+profile-points-max = { $balance ->
+    [one] 1 point
+   *[other] { $balance } points
+}; top level reached.
 profile-streak = Streak { $streak } (best { $best }) · freezes { $freezes }
 profile-badges = Badges: { $badges }
 list-separator = {", "}
@@ -133,7 +139,10 @@ post-reminder-all = { $members ->
     [one] The 1 member here has checked in. Thank you!
    *[other] All { $members } members have checked in. Thank you, see you tomorrow!
 }
-post-reminder-count = { $checked } of { $members } members have checked in today.
+post-reminder-count = { $members ->
+    [one] { $checked } of 1 member has checked in today.
+   *[other] { $checked } of { $members } members have checked in today.
+}
 post-reminder-streak = { $name } ({ $streak })
 post-reminder-at-risk = Streaks that end unless their owners check in before { $deadline }: { $names }
 button-checkin = Check in
@@ -163,7 +172,10 @@ error-give-bot = Bots don't collect points.
 error-amount-range = The amount must be a whole number from { $min } to { $max }.
 error-award-range = The amount must be a whole number from { $min } to { $max }, but not 0.
 error-number-too-large = { $arg }: that number is far too large. Usage: { $usage }
-error-allowance-used = You have used all { $allowance } gives for today; they reset { $resets }.
+error-allowance-used = { $allowance ->
+    [one] You have used your 1 give for today; it resets { $resets }.
+   *[other] You have used all { $allowance } gives for today; they reset { $resets }.
+}
 error-no-season = No season is running right now.
 error-not-command = Commands start with /. Type /help for the list.
 error-unknown-command = There is no command /{ $name }. Type /help for the list.
