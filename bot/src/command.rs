@@ -44,6 +44,13 @@ impl CommandSpec {
 
     /// `/give <member> [amount] [reason]`
     pub fn usage(&self) -> String {
+        self.usage_naming(|arg| arg.name.to_string())
+    }
+
+    /// The usage line with each argument's placeholder named by `name`
+    /// (`/help` and refusals show them in the community's language). A
+    /// choice shows its words, which are typed as they are.
+    pub fn usage_naming(&self, name: impl Fn(&ArgSpec) -> String) -> String {
         let mut usage = format!("/{}", self.name);
         if let Some(sub) = self.sub {
             usage.push(' ');
@@ -52,7 +59,7 @@ impl CommandSpec {
         for arg in self.args {
             let name = match arg.kind {
                 ArgKind::Choice(choices) => choices.join("|"),
-                _ => arg.name.to_string(),
+                _ => name(arg),
             };
             if arg.required {
                 usage.push_str(&format!(" <{name}>"));
@@ -132,6 +139,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         args: &[arg("theme", ArgKind::Text { max_chars: THEME_MAX }, true)],
         admin: true,
     },
+    CommandSpec { name: "challenge", sub: Some("voting"), args: &[], admin: true },
     CommandSpec { name: "challenge", sub: Some("close"), args: &[], admin: true },
     spec("post", &[arg("schedule", ArgKind::Text { max_chars: SCHEDULE_ID_MAX }, true)], true),
 ];
@@ -208,6 +216,8 @@ pub enum Command {
     ChallengeStart {
         theme: String,
     },
+    /// Ends submissions and opens the voting (a challenge without scheduled phases).
+    ChallengeVoting,
     ChallengeClose,
     Submit {
         entry: String,
@@ -244,6 +254,7 @@ impl Command {
             Command::Challenge => ("challenge", None),
             Command::ChallengeHistory => ("challenge", Some("history")),
             Command::ChallengeStart { .. } => ("challenge", Some("start")),
+            Command::ChallengeVoting => ("challenge", Some("voting")),
             Command::ChallengeClose => ("challenge", Some("close")),
             Command::Submit { .. } => ("submit", None),
             Command::Vote { .. } => ("vote", None),
@@ -270,6 +281,11 @@ pub enum ParseError {
     },
     /// A value that does not fit the argument's type.
     Invalid {
+        spec: &'static CommandSpec,
+        arg: &'static str,
+    },
+    /// A whole number too large for any range (beyond i64).
+    OutOfRange {
         spec: &'static CommandSpec,
         arg: &'static str,
     },
@@ -389,11 +405,14 @@ fn parse_args(
                 rest = after;
             }
             ArgKind::Integer => {
-                if looks_numeric(word) {
-                    let n = word.parse::<i64>().map_err(|_| ParseError::Invalid { spec, arg: arg.name })?;
+                let number = ascii_number(word);
+                if looks_numeric(&number) {
+                    // Only digits are left, so a failure means the number is too large.
+                    let n = number.parse::<i64>().map_err(|_| ParseError::OutOfRange { spec, arg: arg.name })?;
                     values.push(Some(ArgValue::Integer(n)));
                     rest = after;
-                } else if arg.required {
+                } else if arg.required || looks_like_a_number(&number) {
+                    // `2.5`, `1e3`, `0x3`, `3pts`: meant as an amount, so not taken as the reason.
                     return Err(ParseError::Invalid { spec, arg: arg.name });
                 } else {
                     // An optional number may be left out: the word belongs to the next argument.
@@ -454,6 +473,7 @@ fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Co
         ("challenge", Some("start")) => {
             Command::ChallengeStart { theme: text(next()).ok_or_else(|| missing("theme"))? }
         }
+        ("challenge", Some("voting")) => Command::ChallengeVoting,
         ("challenge", Some("close")) => Command::ChallengeClose,
         ("submit", _) => Command::Submit { entry: text(next()).ok_or_else(|| missing("entry"))? },
         ("vote", _) => Command::Vote { entry: integer(next()).ok_or_else(|| missing("entry"))? },
@@ -494,6 +514,35 @@ fn split_word(s: &str) -> (&str, &str) {
 fn looks_numeric(word: &str) -> bool {
     let digits = word.strip_prefix(['-', '+']).unwrap_or(word);
     !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `word` with full-width digits, signs and separators (Chinese input
+/// methods type `１０`, `－３`, `２．５`) and the minus sign read as ASCII.
+fn ascii_number(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_digit(u32::from(c) - u32::from('０'), 10).unwrap_or(c),
+            '－' | '−' => '-',
+            '＋' => '+',
+            '．' => '.',
+            '，' => ',',
+            other => other,
+        })
+        .collect()
+}
+
+/// Whether a word that is not a whole number was still meant as one: it
+/// starts with a digit (after a sign or a decimal point), as in `2.5`,
+/// `1,5`, `1e3`, `0x3`, `-.5` or `3pts`. Ordinals (`2nd`) are words.
+fn looks_like_a_number(word: &str) -> bool {
+    let body = word.strip_prefix(['-', '+']).unwrap_or(word);
+    let body = body.strip_prefix(['.', ',']).unwrap_or(body);
+    if !body.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let suffix = body.trim_start_matches(|c: char| c.is_ascii_digit()).to_lowercase();
+    let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th") && body.len() == word.len();
+    !ordinal
 }
 
 /// Console handles: letters, digits, `_`, `-`, `.`; at most 32 characters.
@@ -540,7 +589,10 @@ mod tests {
     fn award_needs_every_argument() {
         assert!(matches!(parse("/award @bob 5"), Err(ParseError::Missing { arg: "reason", .. })));
         assert!(matches!(parse("/award @bob five stars"), Err(ParseError::Invalid { arg: "amount", .. })));
-        assert!(matches!(parse("/award @bob 99999999999999999999 x"), Err(ParseError::Invalid { arg: "amount", .. })));
+        assert!(matches!(
+            parse("/award @bob 99999999999999999999 x"),
+            Err(ParseError::OutOfRange { arg: "amount", .. })
+        ));
         assert_eq!(
             parse("/award @bob -5 spam"),
             Ok(Command::Award { member: handle("bob"), amount: -5, reason: "spam".into() })
@@ -548,7 +600,58 @@ mod tests {
     }
 
     #[test]
+    fn an_attempted_amount_is_refused_not_taken_as_the_reason() {
+        for word in ["2.5", "1,5", "1e3", "0x3", "3pts", "-.5", "+", "２．５", "10k"] {
+            let line = format!("/give @bob {word} thanks");
+            let parsed = parse(&line);
+            if word == "+" {
+                assert!(matches!(parsed, Ok(Command::Give { amount: None, .. })), "{line}: {parsed:?}");
+            } else {
+                assert!(matches!(parsed, Err(ParseError::Invalid { arg: "amount", .. })), "{line}: {parsed:?}");
+            }
+        }
+        // Words, ordinals included, stay the reason.
+        for reason in ["thanks", "abc", "2nd place", "🎉 3 cheers"] {
+            assert_eq!(
+                parse(&format!("/give @bob {reason}")),
+                Ok(Command::Give { member: handle("bob"), amount: None, reason: Some(reason.into()) })
+            );
+        }
+        assert!(matches!(parse("/give @bob 99999999999999999999"), Err(ParseError::OutOfRange { arg: "amount", .. })));
+    }
+
+    #[test]
+    fn full_width_digits_and_signs_are_digits() {
+        assert_eq!(
+            parse("/give @bob ３ 谢谢"),
+            Ok(Command::Give { member: handle("bob"), amount: Some(3), reason: Some("谢谢".into()) })
+        );
+        assert_eq!(
+            parse("/award @bob －１０ 刷屏"),
+            Ok(Command::Award { member: handle("bob"), amount: -10, reason: "刷屏".into() })
+        );
+        assert_eq!(
+            parse("/award @bob ＋５ 好"),
+            Ok(Command::Award { member: handle("bob"), amount: 5, reason: "好".into() })
+        );
+        assert_eq!(parse("/vote ２"), Ok(Command::Vote { entry: 2 }));
+        assert_eq!(parse("/topic approve １０"), Ok(Command::TopicApprove { id: 10 }));
+        assert!(matches!(parse("/vote 1.5"), Err(ParseError::Invalid { arg: "entry", .. })));
+    }
+
+    #[test]
+    fn usage_placeholders_can_be_named_in_another_language() {
+        let give = spec_of("give", None).expect("give spec");
+        let named = give.usage_naming(|arg| if arg.name == "member" { "成员".into() } else { arg.name.to_uppercase() });
+        assert_eq!(named, "/give <成员> [AMOUNT] [REASON]");
+        let board = spec_of("leaderboard", None).expect("leaderboard spec");
+        assert_eq!(board.usage_naming(|_| "x".into()), "/leaderboard [all|week|month|season]");
+    }
+
+    #[test]
     fn subcommands_and_choices() {
+        assert_eq!(parse("/challenge voting"), Ok(Command::ChallengeVoting));
+        assert!(Command::ChallengeVoting.is_admin_only());
         assert_eq!(parse("/forgetme confirm"), Ok(Command::ForgetMe { confirm: true }));
         assert_eq!(parse("/forgetme"), Ok(Command::ForgetMe { confirm: false }));
         assert_eq!(parse("/leaderboard WEEK"), Ok(Command::Leaderboard { window: Window::Week }));

@@ -119,6 +119,20 @@ fn subcommands_and_choices_map_back_to_the_table() {
 }
 
 #[test]
+fn challenge_voting_is_a_subcommand_of_challenge() {
+    let voting = json!({"id": "1", "name": "challenge", "type": 1, "options": [{"name": "voting", "type": 1}]});
+    assert_eq!(command_of(interaction(2, voting, "0")).2, Ok(Command::ChallengeVoting));
+    let definitions = serde_json::to_value(hearth_discord::slash::definitions()).expect("definitions serialize");
+    let challenge = definitions
+        .as_array()
+        .and_then(|all| all.iter().find(|c| c["name"] == "challenge"))
+        .expect("a /challenge command");
+    let subs: Vec<&str> =
+        challenge["options"].as_array().expect("subcommands").iter().filter_map(|o| o["name"].as_str()).collect();
+    assert!(subs.contains(&"voting"), "{subs:?}");
+}
+
+#[test]
 fn a_button_runs_the_command_it_carries() {
     let data = json!({"custom_id": "/vote 2", "component_type": 2});
     let mut body = interaction(3, data, "0");

@@ -32,8 +32,14 @@ reason-peer-award = peer award from { $giver }
 ## /checkin
 checkin-done = ✅ { $name } checked in: day { $streak } of the streak.
 checkin-restarted = The old streak had ended; a new one starts today.
-checkin-points = +{ $points } points (balance { $balance }).
-checkin-points-bonus = +{ $points } points and a +{ $bonus } streak bonus (balance { $balance }).
+checkin-points = +{ $points ->
+    [one] 1 point
+   *[other] { $points } points
+} (balance { $balance }).
+checkin-points-bonus = +{ $points ->
+    [one] 1 point
+   *[other] { $points } points
+} and a +{ $bonus } streak bonus (balance { $balance }).
 checkin-freeze-used = { $used ->
     [one] A freeze covered the missed day
    *[other] Freezes covered { $used } missed days
@@ -59,11 +65,21 @@ streak-summary = Streak: { $streak ->
 streak-done-today = Checked in today. The next check-in opens { $opens }.
 streak-at-risk = Not checked in yet today: check in before { $deadline } to keep the streak.
 streak-open = Not checked in yet today: /checkin to start a streak.
+streak-covered = Not checked in yet today: check in before { $deadline } to keep the streak ({ $freezes ->
+    [one] your freeze covers
+   *[other] your { $freezes } freezes cover
+} the days missed until then).
 
 ## /profile
 profile-title = { $name } · level { $level }
-profile-points = { $balance } points; { $missing } more to level { $next }.
-profile-points-max = { $balance } points; top level reached.
+profile-points = { $balance ->
+    [one] 1 point
+   *[other] { $balance } points
+}; { $missing } more to level { $next }.
+profile-points-max = { $balance ->
+    [one] 1 point
+   *[other] { $balance } points
+}; top level reached.
 profile-streak = Streak { $streak } (best { $best }) · freezes { $freezes }
 profile-badges = Badges: { $badges }
 list-separator = {", "}
@@ -78,7 +94,10 @@ leaderboard-month = 🏆 Leaderboard: this month
 leaderboard-season = 🏆 Leaderboard: { $season } (until { $end })
 leaderboard-points = { " — " }{ $points } pts
 leaderboard-empty = No points in this window yet.
-leaderboard-you = You: #{ $rank } with { $points } points.
+leaderboard-you = You: #{ $rank } with { $points ->
+    [one] 1 point
+   *[other] { $points } points
+}.
 leaderboard-you-none = You are not on this board yet.
 
 ## /give and /award
@@ -91,8 +110,14 @@ give-left = { $left ->
     [one] 1 give left today.
    *[other] { $left } gives left today.
 }
-award-done = ⭐ { $name } was awarded { $amount } points: { $reason } (balance { $balance }).
-revoke-done = { $name } lost { $amount } points: { $reason } (balance { $balance }).
+award-done = ⭐ { $name } was awarded { $amount ->
+    [one] 1 point
+   *[other] { $amount } points
+}: { $reason } (balance { $balance }).
+revoke-done = { $name } lost { $amount ->
+    [one] 1 point
+   *[other] { $amount } points
+}: { $reason } (balance { $balance }).
 
 ## /stats
 stats-title = 📊 { $community }: community stats
@@ -109,7 +134,15 @@ forgetme-done = Done: everything hearth stored about you in this community is de
 
 ## Scheduled posts
 post-reminder-title = ⏰ Time to check in
-post-reminder-count = { $checked } of { $members } members have checked in today.
+post-reminder-all-title = 🎉 Everyone has checked in today
+post-reminder-all = { $members ->
+    [one] The 1 member here has checked in. Thank you!
+   *[other] All { $members } members have checked in. Thank you, see you tomorrow!
+}
+post-reminder-count = { $members ->
+    [one] { $checked } of 1 member has checked in today.
+   *[other] { $checked } of { $members } members have checked in today.
+}
 post-reminder-streak = { $name } ({ $streak })
 post-reminder-at-risk = Streaks that end unless their owners check in before { $deadline }: { $names }
 button-checkin = Check in
@@ -133,11 +166,16 @@ cmd-post = post a schedule's message now
 ## Refusals
 error-internal = Something went wrong on our side; nothing was changed. Please try again.
 error-not-admin = Only admins can do that.
-error-unknown-member = I don't know @{ $name } yet: they need to say something here first.
+error-unknown-member = I don't know @{ $name } yet: they need to use a hearth command here first, like /checkin.
 error-give-self = You can't give points to yourself.
 error-give-bot = Bots don't collect points.
 error-amount-range = The amount must be a whole number from { $min } to { $max }.
-error-allowance-used = You have used all { $allowance } gives for today; they reset { $resets }.
+error-award-range = The amount must be a whole number from { $min } to { $max }, but not 0.
+error-number-too-large = { $arg }: that number is far too large. Usage: { $usage }
+error-allowance-used = { $allowance ->
+    [one] You have used your 1 give for today; it resets { $resets }.
+   *[other] You have used all { $allowance } gives for today; they reset { $resets }.
+}
 error-no-season = No season is running right now.
 error-not-command = Commands start with /. Type /help for the list.
 error-unknown-command = There is no command /{ $name }. Type /help for the list.
@@ -157,16 +195,25 @@ expected-text = text
 
 ## Topics
 topic-post-title = 💬 Topic of the day
-topic-post-hint = Reply to this message to join in (+{ $points } points, once per topic).
+topic-post-hint = Reply to this message to join in (+{ $points ->
+    [one] 1 point
+   *[other] { $points } points
+}, once per topic).
 topic-current-title = 💬 Current topic
-topic-current-since = Posted { $posted }. Reply to the topic post to earn { $points } points.
+topic-current-since = Posted { $posted }. Reply to the topic post to earn { $points ->
+    [one] 1 point
+   *[other] { $points } points
+}.
 topic-none = No topic has been posted yet.
 topic-suggested = Thanks! Your suggestion is #{ $id }; an admin will review it.
 topic-added = Topic #{ $id } is in the pool.
 topic-exists = That topic is already known as #{ $id }.
 topic-approved = Suggestion #{ $id } is approved and in the pool: { $text }
 topic-no-suggestion = There is no pending suggestion #{ $id }.
-topic-reply-points = +{ $points } points for joining the topic.
+topic-reply-points = +{ $points ->
+    [one] 1 point
+   *[other] { $points } points
+} for joining the topic.
 reason-topic-reply = topic reply
 cmd-topic = the current topic
 cmd-topic-suggest = suggest a topic for the pool
@@ -176,20 +223,34 @@ cmd-topic-approve = approve a member's topic suggestion
 ## Challenges
 challenge-title = 🏆 { $theme }
 challenge-open-title = 🏆 New challenge: { $theme }
-challenge-open-body = Submit with /submit <text or link> until { $deadline }. Every entry earns { $entry_points } points; the best earn { $prizes }.
-challenge-show-open = Open for entries until { $deadline } · { $entries ->
+challenge-open-body = Submit with /submit <text or link> { $by ->
+    [admin] until an admin opens the voting
+   *[schedule] until { $deadline }
+}. Every entry earns { $entry_points ->
+    [one] 1 point
+   *[other] { $entry_points } points
+}; the best earn { $prizes }.
+challenge-show-open = Open for entries { $by ->
+    [admin] until an admin opens the voting
+   *[schedule] until { $deadline }
+} · { $entries ->
     [one] 1 entry
    *[other] { $entries } entries
 } so far.
-challenge-show-voting = Voting until { $deadline } · { $entries ->
+challenge-show-voting = Voting { $by ->
+    [admin] until an admin closes the challenge
+   *[schedule] until { $deadline }
+} · { $entries ->
     [one] 1 entry
    *[other] { $entries } entries
 }. Vote with /vote <number>.
 challenge-none = No challenge is running right now.
 challenge-queued = A challenge is running; "{ $theme }" will be the next one.
-challenge-deadline-manual = an admin moves it on
 challenge-voting-title = 🗳️ Vote for the best entry: { $theme }
-challenge-voting-hint = Vote with /vote <number> or a button until { $deadline }. One vote each, changeable; not for your own entry.
+challenge-voting-hint = Vote with /vote <number> or a button { $by ->
+    [admin] until an admin closes the challenge
+   *[schedule] until { $deadline }
+}. One vote each, changeable; not for your own entry.
 button-vote = Vote { $number }
 challenge-results-title = 🏁 Challenge results: { $theme }
 challenge-place-line = { " — " }{ $votes ->
@@ -206,12 +267,19 @@ challenge-history-title = 🏆 Recent challenges
 challenge-history-line = { $theme }: { $winner }
 challenge-history-no-winner = no winner
 challenge-history-none = No challenge has finished yet.
-submit-done = Entry #{ $number } received. You can replace it with /submit until { $deadline }.
-submit-replaced = Entry #{ $number } replaced. Submissions close { $deadline }.
+submit-done = Entry #{ $number } received. You can replace it with /submit { $by ->
+    [admin] until an admin opens the voting
+   *[schedule] until { $deadline }
+}.
+submit-replaced = Entry #{ $number } replaced. Submissions close { $by ->
+    [admin] when an admin opens the voting
+   *[schedule] { $deadline }
+}.
 vote-done = Your vote for entry #{ $number } is counted.
 vote-changed = Your vote now goes to entry #{ $number }.
 error-challenge-not-open = Submissions are closed: voting has started.
 error-challenge-not-voting = Voting has not started yet; entries are still coming in.
+error-challenge-already-voting = Voting has already started; /challenge close ends it.
 error-no-entry = There is no entry #{ $number }; entries run from 1 to { $count }.
 error-own-entry = You can't vote for your own entry.
 reason-challenge-entry = challenge entry: { $theme }
@@ -221,6 +289,7 @@ cmd-challenge-history = the last five challenges and their winners
 cmd-submit = enter the challenge (a resubmission replaces your entry)
 cmd-vote = vote for a challenge entry by its number
 cmd-challenge-start = start a challenge with a theme (or queue it as the next)
+cmd-challenge-voting = end submissions now and open the voting
 cmd-challenge-close = close the challenge now and pay the winners
 
 ## Weekly digest
@@ -239,6 +308,19 @@ digest-streaks = Longest streaks: { $names }
 digest-points = Most points this week: { $names }
 digest-points-entry = { $name } ({ $points })
 digest-challenge = Challenge winner: { $winner } with "{ $theme }"
+
+# Argument names in /help and refusals (Discord keeps the Contract's option names).
+arg-name-member = member
+arg-name-amount = amount
+arg-name-reason = reason
+arg-name-note = note
+arg-name-window = window
+arg-name-text = text
+arg-name-entry = entry
+arg-name-entry-number = entry
+arg-name-id = id
+arg-name-theme = theme
+arg-name-schedule = schedule
 
 # Argument descriptions (Discord slash-command options).
 arg-member = the member

@@ -47,6 +47,7 @@ streak-summary = 连签：{ $streak } 天（最长 { $best } 天）。补签卡�
 streak-done-today = 今天已签到。下次签到开放时间：{ $opens }。
 streak-at-risk = 今天还没签到：请在 { $deadline } 之前签到，保住连签。
 streak-open = 今天还没签到：发送 /checkin 开始连签。
+streak-covered = 今天还没签到：在 { $deadline } 之前签到即可保住连签（你的 { $freezes } 张补签卡会补上在那之前漏掉的天数）。
 
 ## /profile
 profile-title = { $name } · 等级 { $level }
@@ -93,6 +94,8 @@ forgetme-done = 已完成：hearth 在本社群保存的关于你的所有数据
 
 ## 定时推送
 post-reminder-title = ⏰ 该签到啦
+post-reminder-all-title = 🎉 今天大家都签到了
+post-reminder-all = 全部 { $members } 位成员都已签到，谢谢大家，明天见！
 post-reminder-count = 今天已有 { $checked }/{ $members } 位成员签到。
 post-reminder-streak = { $name }（{ $streak } 天）
 post-reminder-at-risk = 以下成员需在 { $deadline } 前签到，否则连签中断：{ $names }
@@ -117,17 +120,19 @@ cmd-post = 立即推送某个定时任务的消息
 ## 拒绝与错误
 error-internal = 我们这边出了点问题，什么都没有改动。请稍后再试。
 error-not-admin = 只有管理员可以这样做。
-error-unknown-member = 我还不认识 @{ $name }：需要对方先在这里发过言。
+error-unknown-member = 我还不认识 @{ $name }：需要对方先在这里用过一次 hearth 命令，比如 /checkin。
 error-give-self = 不能给自己赠送积分。
 error-give-bot = 机器人不参与积分。
 error-amount-range = 数量必须是 { $min } 到 { $max } 之间的整数。
+error-award-range = 数量必须是 { $min } 到 { $max } 之间的整数，且不能为 0。
+error-number-too-large = { $arg }：这个数字太大了。用法：{ $usage }
 error-allowance-used = 你今天的 { $allowance } 次赠送已用完，将在 { $resets } 重置。
 error-no-season = 当前没有进行中的赛季。
 error-not-command = 命令以 / 开头。发送 /help 查看命令列表。
 error-unknown-command = 没有 /{ $name } 这个命令。发送 /help 查看命令列表。
-error-missing-arg = 缺少 { $arg }。用法：{ $usage }
+error-missing-arg = 缺少{ $arg }。用法：{ $usage }
 error-invalid-arg = { $arg }：应为{ $expected }。用法：{ $usage }
-error-too-long = { $arg } 最多 { $max } 个字符。
+error-too-long = { $arg }最多 { $max } 个字符。
 error-extra-args = 参数太多。用法：{ $usage }
 error-unknown-community = 配置中没有 id 为 "{ $id }" 的社群。
 unlinked-chat = 这个群还没有关联到 hearth 社群。请管理员把下面这一行加到配置文件中对应社群下：
@@ -160,14 +165,25 @@ cmd-topic-approve = 通过成员的话题建议
 ## 挑战
 challenge-title = 🏆 { $theme }
 challenge-open-title = 🏆 新挑战：{ $theme }
-challenge-open-body = 在 { $deadline } 前用 /submit <文字或链接> 提交作品。每份作品得 { $entry_points } 积分，优胜者分别得 { $prizes } 积分。
-challenge-show-open = 征集作品中，截至 { $deadline } · 目前 { $entries } 份作品。
-challenge-show-voting = 投票中，截至 { $deadline } · 共 { $entries } 份作品。用 /vote <编号> 投票。
+challenge-open-body = { $by ->
+    [admin] 管理员开启投票之前，
+   *[schedule] 在 { $deadline } 前
+}用 /submit <文字或链接> 提交作品。每份作品得 { $entry_points } 积分，优胜者分别得 { $prizes } 积分。
+challenge-show-open = 征集作品中，{ $by ->
+    [admin] 直到管理员开启投票
+   *[schedule] 截至 { $deadline }
+} · 目前 { $entries } 份作品。
+challenge-show-voting = 投票中，{ $by ->
+    [admin] 直到管理员结束挑战
+   *[schedule] 截至 { $deadline }
+} · 共 { $entries } 份作品。用 /vote <编号> 投票。
 challenge-none = 当前没有进行中的挑战。
 challenge-queued = 有挑战正在进行；“{ $theme }”将作为下一个挑战。
-challenge-deadline-manual = 管理员推进时
 challenge-voting-title = 🗳️ 为最佳作品投票：{ $theme }
-challenge-voting-hint = 在 { $deadline } 前用 /vote <编号> 或按钮投票。每人一票，可以改票；不能投给自己的作品。
+challenge-voting-hint = { $by ->
+    [admin] 管理员结束挑战之前，
+   *[schedule] 在 { $deadline } 前
+}用 /vote <编号> 或按钮投票。每人一票，可以改票；不能投给自己的作品。
 button-vote = 投给 { $number } 号
 challenge-results-title = 🏁 挑战结果：{ $theme }
 challenge-place-line = { " — " }{ $votes } 票（+{ $points }）
@@ -178,12 +194,19 @@ challenge-history-title = 🏆 最近的挑战
 challenge-history-line = { $theme }：{ $winner }
 challenge-history-no-winner = 无优胜者
 challenge-history-none = 还没有结束的挑战。
-submit-done = 已收到 { $number } 号作品。{ $deadline } 前可以用 /submit 替换。
-submit-replaced = { $number } 号作品已替换。提交将于 { $deadline } 截止。
+submit-done = 已收到 { $number } 号作品。{ $by ->
+    [admin] 管理员开启投票之前
+   *[schedule] { $deadline } 前
+}可以用 /submit 替换。
+submit-replaced = { $number } 号作品已替换。{ $by ->
+    [admin] 提交将在管理员开启投票时截止。
+   *[schedule] 提交将于 { $deadline } 截止。
+}
 vote-done = 你已投票给 { $number } 号作品。
 vote-changed = 你的票已改投 { $number } 号作品。
 error-challenge-not-open = 提交已截止：投票已经开始。
 error-challenge-not-voting = 投票还没开始，目前仍在征集作品。
+error-challenge-already-voting = 投票已经开始；用 /challenge close 结束挑战。
 error-no-entry = 没有 { $number } 号作品；作品编号为 1 到 { $count }。
 error-own-entry = 不能投给自己的作品。
 reason-challenge-entry = 挑战参与：{ $theme }
@@ -193,6 +216,7 @@ cmd-challenge-history = 最近五次挑战及优胜者
 cmd-submit = 提交挑战作品（重新提交会替换之前的作品）
 cmd-vote = 按编号为挑战作品投票
 cmd-challenge-start = 用指定主题开始挑战（或排为下一个）
+cmd-challenge-voting = 立即截止提交并开启投票
 cmd-challenge-close = 立即结束挑战并发放奖励
 
 ## 每周周报
@@ -202,6 +226,19 @@ digest-streaks = 连签最长：{ $names }
 digest-points = 本周积分最多：{ $names }
 digest-points-entry = { $name }（{ $points } 分）
 digest-challenge = 挑战优胜：{ $winner }，作品主题“{ $theme }”
+
+# 帮助和错误提示中的参数名（Discord 的选项名保持不变）。
+arg-name-member = 成员
+arg-name-amount = 数量
+arg-name-reason = 原因
+arg-name-note = 备注
+arg-name-window = 范围
+arg-name-text = 内容
+arg-name-entry = 作品
+arg-name-entry-number = 编号
+arg-name-id = 编号
+arg-name-theme = 主题
+arg-name-schedule = 定时任务
 
 # Argument descriptions (Discord slash-command options).
 arg-member = 成员

@@ -26,15 +26,12 @@ pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandE
     };
     Ok(Reply::ephemeral()
         .line(Line(vec![Span::Bold(cat.fmt("challenge-title", &[("theme", (&challenge.theme).into())]))]))
-        .text(cat.fmt(key, &[("deadline", deadline(ctx, next).into()), ("entries", entries.into())])))
+        .text(cat.fmt(key, &with_deadline(ctx, next, [("entries", entries.into())]))))
 }
 
 /// `/challenge start <theme>` (admins): opens a challenge now, or queues the
 /// theme for the next one while a challenge is running.
 pub async fn start(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, theme: &str) -> Result<Reply, CommandError> {
-    if !ctx.is_admin {
-        return Err(CommandError::NotAdmin);
-    }
     if tx.running_challenge(ctx.community_id).await?.is_some() {
         tx.queue_theme(ctx.community_id, theme).await?;
         return Ok(Reply::ephemeral().text(ctx.catalog.fmt("challenge-queued", &[("theme", theme.into())])));
@@ -42,11 +39,20 @@ pub async fn start(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, theme: &str) -> Result<R
     Ok(open(ctx, tx, theme).await?)
 }
 
+/// `/challenge voting` (admins): ends submissions and posts the entries to
+/// vote on, as a scheduled `challenge_voting` would.
+pub async fn voting(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
+    let cat = ctx.catalog;
+    match tx.running_challenge(ctx.community_id).await? {
+        Some(challenge) if challenge.phase == ChallengePhase::Open => {}
+        Some(_) => return Err(CommandError::Refused(cat.text("error-challenge-already-voting"))),
+        None => return Err(CommandError::Refused(cat.text("challenge-none"))),
+    }
+    voting_post(ctx, tx).await?.ok_or_else(|| CommandError::Refused(cat.text("challenge-none")))
+}
+
 /// `/challenge close` (admins): ends the running challenge and pays out.
 pub async fn close(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
-    if !ctx.is_admin {
-        return Err(CommandError::NotAdmin);
-    }
     let Some(challenge) = tx.running_challenge(ctx.community_id).await? else {
         return Ok(Reply::ephemeral().text(ctx.catalog.text("challenge-none")));
     };
@@ -81,9 +87,8 @@ pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, text: &str) -> Result<R
     let replaced = tx.submit_entry(challenge.id, ctx.member.id, text, ctx.now).await?;
     let number = tx.entries(challenge.id).await?.iter().find(|e| e.member_id == ctx.member.id).map_or(0, |e| e.number);
     let key = if replaced { "submit-replaced" } else { "submit-done" };
-    Ok(Reply::ephemeral().text(
-        cat.fmt(key, &[("number", number.into()), ("deadline", deadline(ctx, ScheduleAction::ChallengeVoting).into())]),
-    ))
+    Ok(Reply::ephemeral()
+        .text(cat.fmt(key, &with_deadline(ctx, ScheduleAction::ChallengeVoting, [("number", number.into())]))))
 }
 
 /// `/vote <entry>`: one vote per member, changeable, never for one's own entry.
@@ -151,9 +156,8 @@ pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Opti
             command: format!("/vote {}", entry.number),
         });
     }
-    reply.push(Line::plain(
-        cat.fmt("challenge-voting-hint", &[("deadline", deadline(scope, ScheduleAction::ChallengeClose).into())]),
-    ));
+    reply
+        .push(Line::plain(cat.fmt("challenge-voting-hint", &with_deadline(scope, ScheduleAction::ChallengeClose, []))));
     Ok(Some(reply))
 }
 
@@ -172,11 +176,11 @@ async fn open(scope: &Scope<'_>, tx: &mut WriteTx<'_>, theme: &str) -> anyhow::R
     Ok(Reply::public().line(Line(vec![Span::Bold(cat.fmt("challenge-open-title", &[("theme", theme.into())]))])).text(
         cat.fmt(
             "challenge-open-body",
-            &[
-                ("deadline", deadline(scope, ScheduleAction::ChallengeVoting).into()),
-                ("entry_points", scope.community.challenge.entry_points.into()),
-                ("prizes", prizes.join("/").into()),
-            ],
+            &with_deadline(
+                scope,
+                ScheduleAction::ChallengeVoting,
+                [("entry_points", scope.community.challenge.entry_points.into()), ("prizes", prizes.join("/").into())],
+            ),
         ),
     ))
 }
@@ -260,16 +264,28 @@ async fn pay(
     Ok(())
 }
 
-/// When the next phase begins: the next slot of a schedule with `action`,
-/// in local time, or "when an admin moves it on".
-fn deadline(scope: &Scope<'_>, action: ScheduleAction) -> String {
-    scope
+/// `args` and when the next phase begins: `$by` is `schedule` with
+/// `$deadline` the next slot of a schedule with `action` in local time, or
+/// `admin` when no schedule moves the challenge on (the catalog words
+/// each case as a sentence of its own).
+fn with_deadline<const N: usize>(
+    scope: &Scope<'_>,
+    action: ScheduleAction,
+    args: [(&'static str, Arg); N],
+) -> Vec<(&'static str, Arg)> {
+    let next = scope
         .community
         .schedules
         .iter()
         .filter(|s| s.action == action)
         .filter_map(|s| next_slot(&s.cron, scope.tz(), scope.now))
         .map(|slot| slot.at)
-        .min()
-        .map_or_else(|| scope.catalog.text("challenge-deadline-manual"), |at| scope.local_time(at))
+        .min();
+    let (by, deadline) = match next {
+        Some(at) => ("schedule", scope.local_time(at)),
+        None => ("admin", String::new()),
+    };
+    let mut all = vec![("by", Arg::from(by)), ("deadline", Arg::Text(deadline))];
+    all.extend(args);
+    all
 }

@@ -56,6 +56,8 @@ pub struct Ctx<'a> {
     pub actor: &'a Actor,
     /// The asker's member row, created on their first command.
     pub member: MemberRow,
+    /// Admin commands never reach a handler for a non-admin (the router
+    /// refuses them); handlers read this only to word things (`/help`).
     pub is_admin: bool,
     pub event_id: Option<&'a str>,
 }
@@ -72,7 +74,7 @@ impl<'a> Ctx<'a> {
     pub async fn open(tx: &mut WriteTx<'_>, scope: Scope<'a>, request: &'a Request) -> anyhow::Result<Ctx<'a>> {
         let actor = &request.actor;
         let member = members_of(tx, &scope, &[actor]).await?.pop().context("no member row for the asker")?;
-        let is_admin = actor.is_platform_admin || listed_admin(scope.community, actor);
+        let is_admin = is_admin(scope.community, actor);
         Ok(Ctx { scope, actor, member, is_admin, event_id: request.event_id.as_deref() })
     }
 
@@ -112,6 +114,12 @@ pub async fn members_of(tx: &mut WriteTx<'_>, scope: &Scope<'_>, actors: &[&Acto
         members.push(member);
     }
     Ok(members)
+}
+
+/// Whether `actor` administers `community`: the platform says so, or the
+/// config's `admins` list names the account.
+pub fn is_admin(community: &CommunityConfig, actor: &Actor) -> bool {
+    actor.is_platform_admin || listed_admin(community, actor)
 }
 
 /// Whether the community's `admins` list names this account.

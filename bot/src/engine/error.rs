@@ -1,9 +1,10 @@
 //! Refusals the user may see, and the wording of each.
 
 use super::ChatRef;
-use crate::command::{ArgKind, Command, CommandSpec, ParseError};
+use super::points::AWARD_LIMIT;
+use crate::command::{ArgKind, ArgSpec, Command, CommandSpec, ParseError};
 use crate::config::CommunityConfig;
-use crate::i18n::{Arg, Catalog};
+use crate::i18n::Catalog;
 use crate::reply::Reply;
 
 /// Why a command was refused. Every variant but `Unknown` is shown to the
@@ -21,6 +22,9 @@ pub enum CommandError {
     GiveToBot,
     #[error("amount out of range")]
     AmountOutOfRange { min: i64, max: i64 },
+    /// `/award`: within `-limit..=limit`, but not 0.
+    #[error("award out of range")]
+    AwardOutOfRange { limit: i64 },
     #[error("allowance used")]
     AllowanceUsed { allowance: u32, resets_at: String },
     #[error("no season running")]
@@ -41,6 +45,9 @@ impl CommandError {
             CommandError::GiveToBot => catalog.text("error-give-bot"),
             CommandError::AmountOutOfRange { min, max } => {
                 catalog.fmt("error-amount-range", &[("min", (*min).into()), ("max", (*max).into())])
+            }
+            CommandError::AwardOutOfRange { limit } => {
+                catalog.fmt("error-award-range", &[("min", (-*limit).into()), ("max", (*limit).into())])
             }
             CommandError::AllowanceUsed { allowance, resets_at } => {
                 catalog.fmt("error-allowance-used", &[("allowance", (*allowance).into()), ("resets", resets_at.into())])
@@ -69,35 +76,61 @@ fn command_label(spec: Option<&CommandSpec>) -> String {
     }
 }
 
-/// The reply to a line that is not a valid command.
-pub fn parse_error_reply(catalog: &Catalog, error: &ParseError) -> Reply {
+/// The reply to a line that is not a valid command in `community`.
+pub fn parse_error_reply(catalog: &Catalog, community: &CommunityConfig, error: &ParseError) -> Reply {
+    let usage = |spec: &CommandSpec| spec.usage_naming(|arg: &ArgSpec| arg_name(catalog, spec, arg.name));
     let text = match error {
         ParseError::NotACommand => catalog.text("error-not-command"),
         ParseError::UnknownCommand(name) => catalog.fmt("error-unknown-command", &[("name", name.into())]),
-        ParseError::Missing { spec, arg } => {
-            catalog.fmt("error-missing-arg", &[("arg", Arg::from(*arg)), ("usage", spec.usage().into())])
-        }
+        ParseError::Missing { spec, arg } => catalog
+            .fmt("error-missing-arg", &[("arg", arg_name(catalog, spec, arg).into()), ("usage", usage(spec).into())]),
         ParseError::Invalid { spec, arg } => {
             let kind = spec.args.iter().find(|a| a.name == *arg).map(|a| a.kind);
             let expected = match kind {
                 Some(ArgKind::Member) => catalog.text("expected-member"),
                 Some(ArgKind::Integer) => catalog.text("expected-integer"),
                 Some(ArgKind::Choice(choices)) => {
-                    catalog.fmt("expected-choice", &[("choices", choices.join(", ").into())])
+                    catalog.fmt("expected-choice", &[("choices", choices.join(&catalog.text("list-separator")).into())])
                 }
                 Some(ArgKind::Text { .. }) | None => catalog.text("expected-text"),
             };
             catalog.fmt(
                 "error-invalid-arg",
-                &[("arg", Arg::from(*arg)), ("expected", expected.into()), ("usage", spec.usage().into())],
+                &[
+                    ("arg", arg_name(catalog, spec, arg).into()),
+                    ("expected", expected.into()),
+                    ("usage", usage(spec).into()),
+                ],
             )
         }
-        ParseError::TooLong { arg, max, .. } => {
-            catalog.fmt("error-too-long", &[("arg", Arg::from(*arg)), ("max", (*max).into())])
+        // A number past i64 is past every range: say the range where there is one.
+        ParseError::OutOfRange { spec, arg } => match (spec.name, *arg) {
+            ("give", "amount") => {
+                return CommandError::AmountOutOfRange { min: 1, max: community.points.give_max }.to_reply(catalog);
+            }
+            ("award", "amount") => return CommandError::AwardOutOfRange { limit: AWARD_LIMIT }.to_reply(catalog),
+            _ => catalog.fmt(
+                "error-number-too-large",
+                &[("arg", arg_name(catalog, spec, arg).into()), ("usage", usage(spec).into())],
+            ),
+        },
+        ParseError::TooLong { spec, arg, max } => {
+            catalog.fmt("error-too-long", &[("arg", arg_name(catalog, spec, arg).into()), ("max", (*max).into())])
         }
-        ParseError::Extra { spec } => catalog.fmt("error-extra-args", &[("usage", spec.usage().into())]),
+        ParseError::Extra { spec } => catalog.fmt("error-extra-args", &[("usage", usage(spec).into())]),
     };
     Reply::ephemeral().text(text)
+}
+
+/// An argument's name in `/help` and refusals (`amount`, `数量`); the
+/// Contract's names stay the Discord option names. `entry` is a text for
+/// `/submit` and a number for `/vote`, so the number gets a name of its own.
+pub fn arg_name(catalog: &Catalog, spec: &CommandSpec, arg: &str) -> String {
+    let number = spec.args.iter().any(|a| a.name == arg && a.kind == ArgKind::Integer);
+    if arg == "entry" && number {
+        return catalog.text("arg-name-entry-number");
+    }
+    catalog.text(&format!("arg-name-{arg}"))
 }
 
 /// What a chat that belongs to no community is told: how to link it.

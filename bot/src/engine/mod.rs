@@ -233,7 +233,7 @@ impl Engine {
     /// in a chat no community owns, how to link it (like every command there).
     pub fn refuse_unparsed(&self, chat: &ChatRef, error: &ParseError) -> Reply {
         match self.served().community_for(chat) {
-            Some(community) => error::parse_error_reply(&Catalog::new(community.locale), error),
+            Some(community) => error::parse_error_reply(&Catalog::new(community.locale), community, error),
             None => error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), chat),
         }
     }
@@ -294,6 +294,10 @@ impl Engine {
         request: &Request,
         now: DateTime<Utc>,
     ) -> Result<Reply, CommandError> {
+        // The one admin gate, from the command table: no handler checks it.
+        if request.command.is_admin_only() && !context::is_admin(community, &request.actor) {
+            return Err(CommandError::NotAdmin);
+        }
         let community_id = served.community_id(community)?;
         let mut ctx = Ctx::open(tx, Scope::new(community, community_id, catalog, now), request).await?;
         let reply = match &request.command {
@@ -320,6 +324,7 @@ impl Engine {
             Command::Challenge => challenges::show(&ctx, tx).await?,
             Command::ChallengeHistory => challenges::history(&ctx, tx).await?,
             Command::ChallengeStart { theme } => challenges::start(&ctx, tx, theme).await?,
+            Command::ChallengeVoting => challenges::voting(&ctx, tx).await?,
             Command::ChallengeClose => challenges::close(&ctx, tx).await?,
             Command::Submit { entry } => challenges::submit(&ctx, tx, entry).await?,
             Command::Vote { entry } => challenges::vote(&ctx, tx, *entry).await?,

@@ -83,11 +83,8 @@ pub async fn award(
     reason: &str,
 ) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
-    if !ctx.is_admin {
-        return Err(CommandError::NotAdmin);
-    }
     if amount == 0 || !(-AWARD_LIMIT..=AWARD_LIMIT).contains(&amount) {
-        return Err(CommandError::AmountOutOfRange { min: -AWARD_LIMIT, max: AWARD_LIMIT });
+        return Err(CommandError::AwardOutOfRange { limit: AWARD_LIMIT });
     }
     let receiver = members::resolve(ctx, tx, target).await?;
     if receiver.is_bot {

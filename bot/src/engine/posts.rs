@@ -46,6 +46,12 @@ async fn checkin_reminder(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Rep
         .map(|m| (m.streak.streak, m.name))
         .collect();
     at_risk.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // Nobody left to remind: a word of thanks instead, and no button.
+    if members > 0 && checked_in >= members {
+        return Ok(Reply::public()
+            .line(Line(vec![Span::Bold(cat.text("post-reminder-all-title"))]))
+            .text(cat.fmt("post-reminder-all", &[("members", members.into())])));
+    }
     let mut reply = Reply::public()
         .line(Line(vec![Span::Bold(cat.text("post-reminder-title"))]))
         .text(cat.fmt("post-reminder-count", &[("checked", checked_in.into()), ("members", members.into())]));

@@ -25,12 +25,17 @@ pub async fn streak(ctx: &mut Ctx<'_>, _tx: &mut WriteTx<'_>) -> Result<Reply, C
             ("freezes", state.freezes.into()),
         ],
     ));
-    let status = if state.last_day == Some(ctx.today) {
-        cat.fmt("streak-done-today", &[("opens", ctx.next_day_opens().into())])
-    } else if state.at_risk(ctx.today) {
-        cat.fmt("streak-at-risk", &[("deadline", ctx.next_day_opens().into())])
-    } else {
-        cat.text("streak-open")
+    let status = match state.last_day {
+        Some(last) if last == ctx.today => cat.fmt("streak-done-today", &[("opens", ctx.next_day_opens().into())]),
+        Some(_) if state.at_risk(ctx.today) => cat.fmt("streak-at-risk", &[("deadline", ctx.next_day_opens().into())]),
+        // Alive, and freezes would cover today too: the streak lasts until
+        // the day after the last one the freezes can cover.
+        Some(last) if current > 0 => {
+            let first_lost = last + Duration::days(i64::from(state.freezes) + 2);
+            let deadline = ctx.local_time(ctx.days.start_of(first_lost));
+            cat.fmt("streak-covered", &[("deadline", deadline.into()), ("freezes", state.freezes.into())])
+        }
+        _ => cat.text("streak-open"),
     };
     reply.push(Line::plain(status));
     Ok(reply)

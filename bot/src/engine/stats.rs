@@ -17,9 +17,6 @@ const DORMANT_DAYS: i64 = 14;
 const STREAK_BUCKETS: [(u32, u32); 5] = [(0, 0), (1, 2), (3, 6), (7, 29), (30, u32::MAX)];
 
 pub async fn stats(ctx: &mut Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
-    if !ctx.is_admin {
-        return Err(CommandError::NotAdmin);
-    }
     let cat = ctx.catalog;
     let members = tx.member_activity(ctx.community_id).await?;
     let total = members.len() as i64;
