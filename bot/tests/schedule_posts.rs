@@ -110,10 +110,16 @@ async fn a_challenge_phase_that_does_not_apply_now_says_why() {
     assert_eq!(chat.say("ada", "/post voting").await, "Nothing was posted: no challenge is running right now.");
     assert_eq!(chat.say("ada", "/post close").await, "Nothing was posted: no challenge is running right now.");
     chat.say("ada", "/post open").await;
-    assert_eq!(chat.say("ada", "/post open").await, "Nothing was posted: the challenge \"Tiny tools\" is still running.");
+    assert_eq!(
+        chat.say("ada", "/post open").await,
+        "Nothing was posted: the challenge \"Tiny tools\" is still running."
+    );
     chat.say("bob", "/submit a tiny tool").await;
     chat.say("ada", "/post voting").await;
-    assert_eq!(chat.say("ada", "/post voting").await, "Nothing was posted: voting on \"Tiny tools\" has already begun.");
+    assert_eq!(
+        chat.say("ada", "/post voting").await,
+        "Nothing was posted: voting on \"Tiny tools\" has already begun."
+    );
     let posts = delivered(&chat).await;
     assert_eq!(posts.len(), 2, "the opening and the voting post only: {posts:?}");
 }

@@ -357,7 +357,9 @@ impl Engine {
                 Ok(Reply::ephemeral().text(cat.fmt("post-done", &[("schedule", schedule.id.as_str().into())])))
             }
             // The refusal rolls the claim back with the command's savepoint.
-            SlotOutcome::NothingToPost => Err(CommandError::Refused(posts::nothing_to_post(&ctx.scope, tx, schedule).await?)),
+            SlotOutcome::NothingToPost => {
+                Err(CommandError::Refused(posts::nothing_to_post(&ctx.scope, tx, schedule).await?))
+            }
         }
     }
 
