@@ -4,7 +4,8 @@
 mod support;
 
 use chrono::{DateTime, Duration, Utc};
-use hearth_bot::Platform;
+use hearth_bot::command::Command;
+use hearth_bot::{Platform, Request};
 use support::Chat;
 
 /// Berlin, days from 04:00; the digest on Monday mornings, the challenge
@@ -186,4 +187,54 @@ async fn a_digest_on_sunday_covers_the_week_before_and_its_challenge() {
     assert!(digest.starts_with("📰 Rustaceans this week (8 Mar 2026 – 14 Mar 2026)"), "{digest}");
     assert!(digest.contains("Challenge winner: bob with \"Tiny tools\""), "{digest}");
     assert!(!digest.contains("Terminal toys"), "closed today, after the window: {digest}");
+}
+
+#[tokio::test]
+async fn a_redelivered_post_event_posts_once() {
+    let chat = Chat::start(CONFIG, "2026-03-09T10:00:00Z").await;
+    let post = |event: &str| Request {
+        actor: chat.actor("ada"),
+        chat: chat.chat(),
+        command: Command::Post { schedule: "reminder".to_string() },
+        event_id: Some(event.to_string()),
+    };
+    for event in ["update-7", "update-7", "update-8"] {
+        let answer = chat.engine.handle(post(event)).await.to_plain_text();
+        assert_eq!(answer, "Posted reminder now; its regular times are unchanged.");
+    }
+    assert_eq!(delivered(&chat).await.len(), 2, "update 7 came twice and posted once");
+}
+
+/// Fires every slot up to `until` at its own time, as `hearth run` would;
+/// the posts delivered on the way.
+async fn run_until(chat: &Chat, until: DateTime<Utc>) -> Vec<String> {
+    let mut posts = Vec::new();
+    while let Some(due) = chat.engine.next_due_after(chat.engine.now()).filter(|due| *due <= until) {
+        chat.clock.set(due);
+        chat.engine.fire_due().await.expect("fire");
+        posts.extend(delivered(chat).await);
+    }
+    chat.clock.set(until);
+    posts
+}
+
+#[tokio::test]
+async fn the_example_configs_digest_names_the_challenge_that_closed_that_week() {
+    let example = include_str!("../../config/example.toml");
+    // Monday 9 March, 09:30 Berlin: the schedules start.
+    let chat = Chat::start(example, "2026-03-09T08:30:00Z").await;
+    chat.engine.fire_due().await.expect("first sight");
+    run_until(&chat, at("2026-03-09T09:30:00Z")).await;
+    chat.say("bob", "/submit a tiny tool").await;
+    chat.say("carol", "/submit a tiny toy").await;
+    // Saturday 14 March, 11:00: voting has opened.
+    run_until(&chat, at("2026-03-14T10:00:00Z")).await;
+    chat.say("alice", "/vote 1").await;
+    // Through Sunday's close to Monday's digest.
+    let posts = run_until(&chat, at("2026-03-16T12:00:00Z")).await;
+    let results = posts.iter().position(|p| p.contains("Challenge results")).expect("the close");
+    let digest = posts.iter().position(|p| p.starts_with("📰")).expect("the digest");
+    assert!(results < digest, "the digest runs after the close: {posts:?}");
+    assert!(posts[digest].starts_with("📰 Rustaceans this week (9 Mar 2026 – 15 Mar 2026)"), "{}", posts[digest]);
+    assert!(posts[digest].contains("Challenge winner: bob with \"Build something tiny\""), "{}", posts[digest]);
 }
