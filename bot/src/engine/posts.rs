@@ -1,5 +1,6 @@
-//! What a scheduled action posts. `None` for an action that is not built yet;
-//! the scheduler leaves such schedules alone (they are not claimed).
+//! What a scheduled action posts. `None` when the action has nothing to
+//! post now (no topic, a challenge phase that does not apply); a `/post`
+//! then says why (`nothing_to_post`), a scheduled slot stays claimed.
 
 use crate::config::{ScheduleAction, ScheduleConfig};
 use crate::i18n::Arg;
