@@ -135,7 +135,7 @@ impl ConsoleSession {
         loop {
             let wake = match self.clock {
                 Some(_) => None,
-                None => self.engine.next_due_after(self.engine.now()),
+                None => self.engine.next_due_in(&self.community, self.engine.now()),
             };
             let Some(wake) = wake else {
                 return lines.next_line().await.context("reading console input");
@@ -162,7 +162,7 @@ impl ConsoleSession {
             return Ok(());
         };
         let target = clock.now() + by;
-        while let Some(due) = self.engine.next_due_after(clock.now()).filter(|due| *due <= target) {
+        while let Some(due) = self.engine.next_due_in(&self.community, clock.now()).filter(|due| *due <= target) {
             clock.set(due);
             self.fire_due(out).await?;
         }
@@ -170,8 +170,10 @@ impl ConsoleSession {
         Ok(())
     }
 
+    /// Fires this community's due slots only: on a shared database the
+    /// others' belong to the bot that serves them.
     async fn fire_due<W: Write>(&self, out: &mut W) -> anyhow::Result<()> {
-        self.engine.fire_due().await?;
+        self.engine.fire_due_in(&self.community).await?;
         self.print_posts(out).await
     }
 

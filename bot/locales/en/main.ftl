@@ -333,3 +333,11 @@ arg-entry = the entry
 arg-id = the number
 arg-theme = the challenge theme
 arg-schedule = the schedule id from the config
+
+# schedules
+post-nothing = Nothing was posted for { $schedule }.
+post-nothing-topic = Nothing was posted: no topic left to post — add one with /topic add <text>.
+post-nothing-no-theme = Nothing was posted: there is no theme for a new challenge — start one with /challenge start <theme>.
+post-nothing-challenge-running = Nothing was posted: the challenge "{ $theme }" is still running.
+post-nothing-voting-begun = Nothing was posted: voting on "{ $theme }" has already begun.
+post-nothing-no-challenge = Nothing was posted: no challenge is running right now.

@@ -251,3 +251,11 @@ arg-entry = 作品
 arg-id = 编号
 arg-theme = 挑战主题
 arg-schedule = 配置中的计划 id
+
+# schedules
+post-nothing = { $schedule } 没有推送任何内容。
+post-nothing-topic = 没有推送：话题已用完——请用 /topic add <话题> 添加一个。
+post-nothing-no-theme = 没有推送：没有可用的新挑战主题——请用 /challenge start <主题> 发起一个。
+post-nothing-challenge-running = 没有推送：挑战“{ $theme }”仍在进行中。
+post-nothing-voting-begun = 没有推送：“{ $theme }”的投票已经开始。
+post-nothing-no-challenge = 没有推送：目前没有进行中的挑战。

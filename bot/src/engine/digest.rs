@@ -1,34 +1,51 @@
-//! The weekly digest post: the past seven days of the community at a glance.
+//! The weekly digest post: the last seven complete local days of the
+//! community at a glance. It names exactly the days it counts (the seven
+//! ending yesterday), and counts every row by the local day it belongs to,
+//! so a digest posted at any hour of the same day reads the same.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use crate::domain::streak::StreakState;
 use crate::reply::{Line, Reply, Span};
-use crate::store::{WriteTx, parse_time};
+use crate::store::{MemberActivity, WriteTx, parse_time};
 
 use super::stats::{Segments, segments};
 use super::{CommandError, Scope};
 
 const TOP: usize = 3;
+/// The days a digest covers: the complete local days before today.
+const WINDOW_DAYS: i64 = 7;
+/// Days without activity that make a member dormant (as `/stats` counts).
+const DORMANT_DAYS: i64 = 14;
+
+/// The local days a digest posted on `today` covers, first and last (inclusive).
+pub fn window(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (today - Duration::days(WINDOW_DAYS), today - Duration::days(1))
+}
 
 pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     let cat = scope.catalog;
-    let week_ago = scope.now - Duration::days(7);
-    let first_day = scope.today - Duration::days(6);
-    let members = tx.member_activity(scope.community_id).await?;
+    let (first_day, last_day) = window(scope.today);
+    // The window as instants, for rows that carry no local day (entries,
+    // votes, joins): from the start of its first day to the start of today.
+    let (from, to) = (scope.days.start_of(first_day), scope.days.start_of(scope.today));
+    // Members who joined after the window are not in it.
+    let members: Vec<MemberActivity> =
+        tx.member_activity(scope.community_id).await?.into_iter().filter(|m| m.joined_at < to).collect();
     let per_member: HashMap<i64, i64> =
-        tx.checkins_per_member(scope.community_id, first_day, scope.today).await?.into_iter().collect();
+        tx.checkins_per_member(scope.community_id, first_day, last_day).await?.into_iter().collect();
     let checkins: i64 = per_member.values().sum();
-    let active = tx.active_members_between(scope.community_id, week_ago, scope.now + Duration::seconds(1)).await?.len();
-    let new_members = members.iter().filter(|m| m.joined_at > week_ago).count();
+    let active = tx.active_members_on_days(scope.community_id, (first_day, last_day), (from, to)).await?.len();
+    let new_members = members.iter().filter(|m| m.joined_at >= from).count();
 
     let mut reply = Reply::public().line(Line(vec![Span::Bold(cat.fmt(
         "digest-title",
         &[
             ("community", (&scope.community.name).into()),
             ("from", cat.date(first_day).into()),
-            ("to", cat.date(scope.today).into()),
+            ("to", cat.date(last_day).into()),
         ],
     ))]));
     reply.push(Line::plain(cat.fmt(
@@ -38,7 +55,7 @@ pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, Comm
 
     let mut streaks: Vec<(u32, &str)> = members
         .iter()
-        .map(|m| (m.streak.current(scope.today), m.name.as_str()))
+        .map(|m| (streak_at_window_end(m.streak, scope.today), m.name.as_str()))
         .filter(|(streak, _)| *streak > 0)
         .collect();
     streaks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
@@ -54,7 +71,7 @@ pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, Comm
             .push(Line::plain(cat.fmt("digest-streaks", &[("names", named.join(&cat.text("list-separator")).into())])));
     }
 
-    let top = tx.top_between(scope.community_id, week_ago, scope.now + Duration::seconds(1), TOP as i64).await?;
+    let top = tx.top_on_days(scope.community_id, first_day, last_day, TOP as i64).await?;
     if !top.is_empty() {
         let named: Vec<String> = top
             .iter()
@@ -63,9 +80,15 @@ pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, Comm
         reply.push(Line::plain(cat.fmt("digest-points", &[("names", named.join(&cat.text("list-separator")).into())])));
     }
 
-    // The week's challenge winners (newest first); a week rarely has more than one.
+    // The winners of challenges that closed on the window's days (newest
+    // first); a week rarely has more than one.
     for past in tx.past_challenges(scope.community_id, 5).await? {
-        if !parse_time(&past.closed_at).is_ok_and(|closed| closed > week_ago) {
+        let Ok(closed) = parse_time(&past.closed_at) else { continue };
+        let closed_on = scope.days.day_of(closed);
+        if closed_on > last_day {
+            continue;
+        }
+        if closed_on < first_day {
             break;
         }
         if let Some(winner) = &past.winner {
@@ -75,9 +98,72 @@ pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, Comm
         }
     }
 
-    let Segments { core, casual, dormant } = segments(scope, &members, &per_member);
+    let Segments { core, casual, dormant } = segments_at_window_end(scope, tx, &members, &per_member, to).await?;
     reply.push(Line::plain(
         cat.fmt("stats-segments", &[("core", core.into()), ("casual", casual.into()), ("dormant", dormant.into())]),
     ));
     Ok(reply)
+}
+
+/// A member's streak as it stood when the window ended (the start of
+/// `today`): today's check-in, if any, is not counted yet.
+fn streak_at_window_end(streak: StreakState, today: NaiveDate) -> u32 {
+    match streak.last_day {
+        // Checked in today: one day more than at the window's end if the
+        // streak went on, 1 if it restarted (it had ended by then).
+        Some(last) if last >= today => streak.streak.saturating_sub(1),
+        _ => streak.current(today),
+    }
+}
+
+/// Segments as `/stats` defines them, but as of the window's end: activity
+/// in the 14 local days up to yesterday, check-ins on the window's days.
+async fn segments_at_window_end(
+    scope: &Scope<'_>,
+    tx: &mut WriteTx<'_>,
+    members: &[MemberActivity],
+    per_member: &HashMap<i64, i64>,
+    window_end: DateTime<Utc>,
+) -> Result<Segments, CommandError> {
+    let since_day = scope.today - Duration::days(DORMANT_DAYS);
+    let since = scope.days.start_of(since_day);
+    let active: HashSet<i64> = tx
+        .active_members_on_days(scope.community_id, (since_day, scope.today - Duration::days(1)), (since, window_end))
+        .await?
+        .into_iter()
+        .collect();
+    // Activity after the window's end is not seen; within the 14 days it
+    // counts as "just before the end".
+    let as_of_end: Vec<MemberActivity> = members
+        .iter()
+        .map(|m| MemberActivity {
+            last_active: active.contains(&m.member_id).then(|| window_end - Duration::seconds(1)),
+            ..m.clone()
+        })
+        .collect();
+    let at_end = Scope::new(scope.community, scope.community_id, scope.catalog, window_end);
+    Ok(segments(&at_end, &as_of_end, per_member))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
+    }
+
+    #[test]
+    fn the_window_is_the_seven_days_before_today() {
+        assert_eq!(window(day(16)), (day(9), day(15)));
+    }
+
+    #[test]
+    fn a_streak_at_the_window_end_leaves_today_out() {
+        let state = |streak, last| StreakState { streak, freezes: 0, last_day: Some(day(last)) };
+        assert_eq!(streak_at_window_end(state(5, 15), day(16)), 5, "checked in yesterday");
+        assert_eq!(streak_at_window_end(state(6, 16), day(16)), 5, "and again today");
+        assert_eq!(streak_at_window_end(state(1, 16), day(16)), 0, "restarted today: it had ended");
+        assert_eq!(streak_at_window_end(state(5, 13), day(16)), 0, "ended before the window's end");
+    }
 }

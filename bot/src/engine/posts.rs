@@ -1,10 +1,11 @@
-//! What a scheduled action posts. `None` for an action that is not built yet;
-//! the scheduler leaves such schedules alone (they are not claimed).
+//! What a scheduled action posts. `None` when the action has nothing to
+//! post now (no topic, a challenge phase that does not apply); a `/post`
+//! then says why (`nothing_to_post`), a scheduled slot stays claimed.
 
 use crate::config::{ScheduleAction, ScheduleConfig};
 use crate::i18n::Arg;
 use crate::reply::{Button, Line, Reply, Span};
-use crate::store::{WriteTx, fmt_day};
+use crate::store::{ChallengePhase, WriteTx, fmt_day};
 
 use super::{CommandError, Scope, challenges, digest, profile, topics};
 
@@ -30,6 +31,35 @@ pub async fn build(
         ScheduleAction::ChallengeVoting => challenges::voting_post(scope, tx).await?,
         ScheduleAction::ChallengeClose => challenges::close_post(scope, tx).await?,
         ScheduleAction::Digest => Some(digest::post(scope, tx).await?),
+    })
+}
+
+/// Why `build` posted nothing for `schedule` just now, worded for a `/post`
+/// that must say so (read in the same transaction, so it names what held).
+pub async fn nothing_to_post(
+    scope: &Scope<'_>,
+    tx: &mut WriteTx<'_>,
+    schedule: &ScheduleConfig,
+) -> Result<String, CommandError> {
+    let cat = scope.catalog;
+    let running = match schedule.action {
+        ScheduleAction::ChallengeOpen | ScheduleAction::ChallengeVoting | ScheduleAction::ChallengeClose => {
+            tx.running_challenge(scope.community_id).await?
+        }
+        _ => None,
+    };
+    Ok(match (schedule.action, running) {
+        (ScheduleAction::Topic, _) => cat.text("post-nothing-topic"),
+        (ScheduleAction::Leaderboard, _) => cat.text("error-no-season"),
+        (ScheduleAction::ChallengeOpen, Some(challenge)) => {
+            cat.fmt("post-nothing-challenge-running", &[("theme", challenge.theme.into())])
+        }
+        (ScheduleAction::ChallengeOpen, None) => cat.text("post-nothing-no-theme"),
+        (ScheduleAction::ChallengeVoting, Some(challenge)) if challenge.phase == ChallengePhase::Voting => {
+            cat.fmt("post-nothing-voting-begun", &[("theme", challenge.theme.into())])
+        }
+        (ScheduleAction::ChallengeVoting | ScheduleAction::ChallengeClose, _) => cat.text("post-nothing-no-challenge"),
+        _ => cat.fmt("post-nothing", &[("schedule", schedule.id.as_str().into())]),
     })
 }
 

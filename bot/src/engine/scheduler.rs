@@ -43,10 +43,20 @@ pub struct PendingPost {
 impl Engine {
     /// The first instant after `after` at which any schedule is due.
     pub fn next_due_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.next_due_among(Communities::All, after)
+    }
+
+    /// The first instant after `after` at which a schedule of `community` is due.
+    pub fn next_due_in(&self, community: &str, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.next_due_among(Communities::Only(community), after)
+    }
+
+    fn next_due_among(&self, which: Communities<'_>, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.served()
             .config
             .communities
             .iter()
+            .filter(|c| which.includes(c))
             .flat_map(|c| c.schedules.iter().map(move |s| (c, s)))
             .filter_map(|(c, s)| next_slot(&s.cron, c.timezone, after))
             .map(|slot| slot.at)
@@ -61,6 +71,17 @@ impl Engine {
     /// memory, so a wake-up costs what is due, not what is configured; a
     /// schedule with nothing due is not written.
     pub async fn fire_due(&self) -> anyhow::Result<usize> {
+        self.fire_due_among(Communities::All).await
+    }
+
+    /// `fire_due` for the schedules of `community` only: a console for one
+    /// community on a shared database leaves the others' slots (and
+    /// cursors) to the bot that serves them.
+    pub async fn fire_due_in(&self, community: &str) -> anyhow::Result<usize> {
+        self.fire_due_among(Communities::Only(community)).await
+    }
+
+    async fn fire_due_among(&self, which: Communities<'_>) -> anyhow::Result<usize> {
         let now = self.now();
         let served = self.served();
         let cursors = self.inner.store.schedule_cursors().await?;
@@ -69,7 +90,7 @@ impl Engine {
         let mut first_sight: Vec<CursorKey> = Vec::new();
         let mut changed: Vec<CursorKey> = Vec::new();
         let mut due = Vec::new();
-        for community in &served.config.communities {
+        for community in served.config.communities.iter().filter(|c| which.includes(c)) {
             let community_id = served.community_id(community)?;
             for schedule in &community.schedules {
                 let key = || (community_id, schedule.id.as_str(), timing_of(community, schedule));
@@ -269,16 +290,30 @@ impl Engine {
         slot: &str,
         due_at: DateTime<Utc>,
     ) -> anyhow::Result<usize> {
+        Ok(match self.claim_and_post(tx, scope, schedule, slot, due_at).await? {
+            SlotOutcome::Posted(targets) => targets,
+            SlotOutcome::ClaimedBefore | SlotOutcome::NothingToPost => 0,
+        })
+    }
+
+    async fn claim_and_post(
+        &self,
+        tx: &mut WriteTx<'_>,
+        scope: &Scope<'_>,
+        schedule: &ScheduleConfig,
+        slot: &str,
+        due_at: DateTime<Utc>,
+    ) -> anyhow::Result<SlotOutcome> {
         let (community, community_id, now) = (scope.community, scope.community_id, scope.now);
         if !tx.claim_slot(community_id, &schedule.id, slot, due_at, now).await? {
-            return Ok(0);
+            return Ok(SlotOutcome::ClaimedBefore);
         }
         let post = posts::build(scope, tx, schedule, slot).await.map_err(|e| match e {
             super::CommandError::Unknown(error) => error,
             refusal => anyhow::anyhow!("building a post was refused: {refusal}"),
         })?;
         let Some(post) = post else {
-            return Ok(0);
+            return Ok(SlotOutcome::NothingToPost);
         };
         let body = serde_json::to_string(&post)?;
         // Only the running platforms this community has a chat on.
@@ -288,11 +323,12 @@ impl Engine {
             tx.enqueue_post(community_id, &schedule.id, slot, target.as_str(), &body, now).await?;
         }
         tracing::info!(community = %community.id, schedule = %schedule.id, slot, due = %fmt_time(due_at), "slot posted");
-        Ok(targets.len())
+        Ok(SlotOutcome::Posted(targets.len()))
     }
 
     /// `/post <schedule>`: fires a schedule now, as a slot of its own, so its
-    /// regular slots are not disturbed.
+    /// regular slots are not disturbed. Every `/post` is a new slot; one that
+    /// would post nothing says why and changes nothing.
     pub(super) async fn post_now(
         &self,
         ctx: &Ctx<'_>,
@@ -310,10 +346,21 @@ impl Engine {
                 &[("schedule", schedule_id.into()), ("known", known.join(", ").into())],
             )));
         };
-        // A manual slot per member and second: a double tap posts once.
-        let slot = format!("manual:{}:{}", fmt_time(ctx.now), ctx.member.id);
-        self.post_slot(tx, &ctx.scope, schedule, &slot, ctx.now).await?;
-        Ok(Reply::ephemeral().text(cat.fmt("post-done", &[("schedule", schedule.id.as_str().into())])))
+        // A platform event (a redelivered update) posts once; otherwise
+        // each /post is the next number, never the same key twice.
+        let slot = match ctx.event_id {
+            Some(event) => format!("manual:{}:{event}", ctx.platform().as_str()),
+            None => format!("manual:{}", tx.manual_claims(ctx.community_id, &schedule.id).await? + 1),
+        };
+        match self.claim_and_post(tx, &ctx.scope, schedule, &slot, ctx.now).await? {
+            SlotOutcome::Posted(_) | SlotOutcome::ClaimedBefore => {
+                Ok(Reply::ephemeral().text(cat.fmt("post-done", &[("schedule", schedule.id.as_str().into())])))
+            }
+            // The refusal rolls the claim back with the command's savepoint.
+            SlotOutcome::NothingToPost => {
+                Err(CommandError::Refused(posts::nothing_to_post(&ctx.scope, tx, schedule).await?))
+            }
+        }
     }
 
     /// Posts waiting for `target` in `community`, oldest first.
@@ -367,6 +414,24 @@ impl Engine {
     }
 }
 
+/// Whose schedules a wake-up fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Communities<'a> {
+    /// Every configured community (`hearth run`).
+    All,
+    /// The community with this id (a console speaks in one).
+    Only(&'a str),
+}
+
+impl Communities<'_> {
+    fn includes(&self, community: &CommunityConfig) -> bool {
+        match self {
+            Communities::All => true,
+            Communities::Only(id) => community.id == *id,
+        }
+    }
+}
+
 /// Whether a community has a chat on `platform` (the console speaks in every one).
 fn links_platform(community: &CommunityConfig, platform: Platform) -> bool {
     match platform {
@@ -374,6 +439,17 @@ fn links_platform(community: &CommunityConfig, platform: Platform) -> bool {
         Platform::Discord => community.discord.is_some(),
         Platform::Telegram => community.telegram.is_some(),
     }
+}
+
+/// What claiming a slot came to.
+enum SlotOutcome {
+    /// Queued for this many delivery targets.
+    Posted(usize),
+    /// The slot was claimed before: it must not post again.
+    ClaimedBefore,
+    /// The action had nothing to post (an empty topic pool, a challenge
+    /// phase that does not apply now).
+    NothingToPost,
 }
 
 /// A schedule with a slot in `(cursor, now]`, found by a wake-up.

@@ -149,6 +149,32 @@ impl WriteTx<'_> {
         Ok(rows.into_iter().map(standing).collect())
     }
 
+    /// Top `limit` by points whose ledger rows fall on the local days
+    /// `[first, last]` (each row carries its community's local day).
+    pub async fn top_on_days(
+        &mut self,
+        community_id: i64,
+        first: NaiveDate,
+        last: NaiveDate,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Standing>> {
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "WITH sums AS (SELECT member_id, SUM(delta) AS points FROM ledger \
+                           WHERE community_id = ? AND local_day >= ? AND local_day <= ? GROUP BY member_id) \
+             SELECT s.member_id, m.name, s.points, (SELECT COUNT(*) FROM sums s2 WHERE s2.points > s.points) + 1 \
+             FROM sums s JOIN members m ON m.id = s.member_id WHERE m.is_bot = 0 \
+             ORDER BY s.points DESC, s.member_id LIMIT ?",
+        )
+        .bind(community_id)
+        .bind(fmt_day(first))
+        .bind(fmt_day(last))
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading points per local day")?;
+        Ok(rows.into_iter().map(standing).collect())
+    }
+
     pub async fn rank_between(
         &mut self,
         community_id: i64,
@@ -245,6 +271,38 @@ impl WriteTx<'_> {
         .fetch_all(&mut *self.tx)
         .await
         .context("reading active members")?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Members active on the local days `days` (inclusive): check-ins and
+    /// ledger rows (received or given) by their local day; challenge entries
+    /// and votes, which carry none, by instant within `span` (`[from, to)`,
+    /// the same days' bounds).
+    pub async fn active_members_on_days(
+        &mut self,
+        community_id: i64,
+        days: (NaiveDate, NaiveDate),
+        span: (DateTime<Utc>, DateTime<Utc>),
+    ) -> anyhow::Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT c.member_id FROM checkins c JOIN members m ON m.id = c.member_id \
+                 WHERE m.community_id = ?1 AND c.local_day >= ?2 AND c.local_day <= ?3 \
+             UNION SELECT member_id FROM ledger WHERE community_id = ?1 AND local_day >= ?2 AND local_day <= ?3 \
+             UNION SELECT actor_member_id FROM ledger \
+                 WHERE community_id = ?1 AND local_day >= ?2 AND local_day <= ?3 AND actor_member_id IS NOT NULL \
+             UNION SELECT e.member_id FROM challenge_entries e JOIN challenges c ON c.id = e.challenge_id \
+                 WHERE c.community_id = ?1 AND e.submitted_at >= ?4 AND e.submitted_at < ?5 \
+             UNION SELECT v.voter_id FROM challenge_votes v JOIN challenges c ON c.id = v.challenge_id \
+                 WHERE c.community_id = ?1 AND v.voted_at >= ?4 AND v.voted_at < ?5",
+        )
+        .bind(community_id)
+        .bind(fmt_day(days.0))
+        .bind(fmt_day(days.1))
+        .bind(fmt_time(span.0))
+        .bind(fmt_time(span.1))
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading members active on local days")?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }

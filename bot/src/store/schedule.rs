@@ -148,6 +148,20 @@ impl WriteTx<'_> {
         Ok(done.rows_affected() == 1)
     }
 
+    /// How many slots of a schedule were claimed by `/post` (slot keys
+    /// beginning `manual:`): the next manual slot's number comes from it.
+    pub async fn manual_claims(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<i64> {
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM schedule_claims WHERE community_id = ? AND schedule_id = ? AND slot LIKE 'manual:%'",
+        )
+        .bind(community_id)
+        .bind(schedule_id)
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("counting manual slots")?;
+        Ok(count)
+    }
+
     /// Queues a post for one delivery target.
     pub async fn enqueue_post(
         &mut self,
@@ -208,6 +222,21 @@ impl Store {
                 Ok(((community_id, schedule_id), ScheduleCursor { checked_until: parse_time(&until)?, timing }))
             })
             .collect()
+    }
+
+    /// The claimed slots of `community` (its id in the config) as
+    /// (schedule id, slot), in claim order: what has fired there.
+    pub async fn claimed_slots(&self, community: &str) -> anyhow::Result<Vec<(String, String)>> {
+        let (rows,): (String,) = sqlx::query_as(
+            "SELECT COALESCE(json_group_array(json_array(schedule_id, slot)), '[]') FROM \
+             (SELECT k.schedule_id, k.slot FROM schedule_claims k JOIN communities c ON c.id = k.community_id \
+              WHERE c.slug = ? ORDER BY k.claimed_at, k.rowid)",
+        )
+        .bind(community)
+        .fetch_one(&mut *self.read().await?)
+        .await
+        .context("reading claimed slots")?;
+        from_json_rows(&rows)
     }
 
     /// Posts due for `target` in `community`, oldest first.
