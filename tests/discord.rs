@@ -466,7 +466,8 @@ fn a_slow_answer_over_the_gateway_is_deferred_and_filled_in() {
     hold_write_lock(&bot.dir, || {
         let checkin = slash(21, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1}));
         stand_in.dispatch("INTERACTION_CREATE", checkin);
-        stand_in.dispatch("INTERACTION_CREATE", slash(22, alice, MEMBER, json!({"id": "9", "name": "streak", "type": 1})));
+        stand_in
+            .dispatch("INTERACTION_CREATE", slash(22, alice, MEMBER, json!({"id": "9", "name": "streak", "type": 1})));
         assert_eq!(callback(&stand_in, 21)["type"], 5);
         assert_eq!(callback(&stand_in, 22)["type"], 5);
     });
@@ -683,7 +684,8 @@ fn a_redelivered_gateway_interaction_is_not_announced_again() {
     // The same interaction again (a resumed session replaying it): set aside
     // before anything runs, so no second answer and no second post.
     stand_in.dispatch("INTERACTION_CREATE", post_reminder(111, alice));
-    wait_for("the repeat set aside", || bot.logged(&["an interaction seen before; not run again", "interaction=111"]));
+    let set_aside = || bot.logged(&["an interaction seen before; not run again", "interaction=111"]);
+    wait_for("the repeat set aside (or answered)", || set_aside() || callbacks(&stand_in, 111).len() > 1);
     assert_eq!(callbacks(&stand_in, 111).len(), 1);
     assert_eq!(messages_in(&stand_in, CHANNEL).len(), 1);
     let _ = std::fs::remove_dir_all(&bot.dir);
@@ -702,7 +704,8 @@ fn posts_for_a_guild_the_bot_was_removed_from_are_not_sent() {
     // A post queued after that fails for good without a request to Discord.
     stand_in.dispatch("INTERACTION_CREATE", post_reminder(121, alice));
     callback(&stand_in, 121);
-    wait_for("the post given up", || bot.logged(&["the bot was removed from the guild; not posting"]));
+    let given_up = || bot.logged(&["the bot was removed from the guild; not posting"]);
+    wait_for("the post given up (or sent)", || given_up() || !messages_in(&stand_in, CHANNEL).is_empty());
     assert!(messages_in(&stand_in, CHANNEL).is_empty(), "{:?}", messages_in(&stand_in, CHANNEL));
     let _ = std::fs::remove_dir_all(&bot.dir);
 }

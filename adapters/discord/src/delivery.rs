@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use hearth_bot::{ChatRef, Platform};
 use hearth_bot::engine::PendingPost;
+use hearth_bot::{ChatRef, Platform};
 use serenity::all::{AutoArchiveDuration, ChannelId, CreateThread, HttpError, Message};
 
 use crate::{Discord, render};
