@@ -83,8 +83,9 @@ pub fn telegram_webhook_url() -> anyhow::Result<Option<url::Url>> {
         .transpose()
 }
 
-/// `DISCORD_TOKEN`, `DISCORD_PUBLIC_KEY`, `DISCORD_API_URL` and
-/// `DISCORD_APPLICATION_ID`; `None` when neither a token nor a key is set.
+/// `DISCORD_TOKEN`, `DISCORD_PUBLIC_KEY`, `DISCORD_API_URL`,
+/// `DISCORD_APPLICATION_ID` and `DISCORD_DEFER_AFTER_MS`; `None` when neither
+/// a token nor a key is set.
 pub fn discord() -> anyhow::Result<Option<hearth_discord::DiscordSettings>> {
     let (token, public_key) = (env("DISCORD_TOKEN"), env("DISCORD_PUBLIC_KEY"));
     if token.is_none() && public_key.is_none() {
@@ -93,5 +94,23 @@ pub fn discord() -> anyhow::Result<Option<hearth_discord::DiscordSettings>> {
     let application_id = env("DISCORD_APPLICATION_ID")
         .map(|id| id.parse::<u64>().with_context(|| format!("DISCORD_APPLICATION_ID {id:?} is not a numeric id")))
         .transpose()?;
-    Ok(Some(hearth_discord::DiscordSettings { token, public_key, api_url: env("DISCORD_API_URL"), application_id }))
+    let defer_after = match env("DISCORD_DEFER_AFTER_MS") {
+        None => hearth_discord::DEFAULT_DEFER_AFTER,
+        Some(ms) => defer_after(&ms)?,
+    };
+    Ok(Some(hearth_discord::DiscordSettings {
+        token,
+        public_key,
+        api_url: env("DISCORD_API_URL"),
+        application_id,
+        defer_after,
+    }))
+}
+
+/// `DISCORD_DEFER_AFTER_MS`: at most 2500, as Discord drops an answer after 3 s.
+fn defer_after(ms: &str) -> anyhow::Result<std::time::Duration> {
+    match ms.parse::<u64>() {
+        Ok(ms) if ms <= 2500 => Ok(std::time::Duration::from_millis(ms)),
+        _ => anyhow::bail!("DISCORD_DEFER_AFTER_MS {ms:?}: expected milliseconds from 0 to 2500 (Discord waits 3 s)"),
+    }
 }

@@ -4,9 +4,9 @@
 //! on loopback that records every call.
 
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
@@ -59,27 +59,23 @@ struct Bot {
 
 impl Bot {
     fn start(name: &str, stand_in: &StandIn) -> Bot {
-        let dir = scratch(name);
-        std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
-        Self::start_in(dir, stand_in)
+        Self::launch(fresh(name), stand_in, true, &[])
     }
 
     /// Starts with the gateway as the only way in (no interactions endpoint).
     fn gateway_only(name: &str, stand_in: &StandIn) -> Bot {
-        let dir = scratch(name);
-        std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
-        Self::launch(dir, stand_in, false)
+        Self::launch(fresh(name), stand_in, false, &[])
     }
 
     /// Starts on an existing directory (its database survives a restart),
     /// with the interactions endpoint and the gateway.
     fn start_in(dir: PathBuf, stand_in: &StandIn) -> Bot {
-        Self::launch(dir, stand_in, true)
+        Self::launch(dir, stand_in, true, &[])
     }
 
     /// With `endpoint` the HTTP listener serves `/discord/interactions`;
-    /// without it the gateway is the only way in.
-    fn launch(dir: PathBuf, stand_in: &StandIn, endpoint: bool) -> Bot {
+    /// without it the gateway is the only way in. `env` is set on top.
+    fn launch(dir: PathBuf, stand_in: &StandIn, endpoint: bool, env: &[(&str, &str)]) -> Bot {
         let key = SigningKey::from_bytes(&[7; 32]);
         let port = free_port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
@@ -98,6 +94,7 @@ impl Bot {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.join("hearth.log")).expect("log file"));
+        command.envs(env.iter().copied());
         if endpoint {
             command
                 .env("DISCORD_PUBLIC_KEY", hex(key.verifying_key().as_bytes()))
@@ -115,6 +112,11 @@ impl Bot {
         std::fs::read_to_string(self.dir.join("hearth.log")).unwrap_or_default()
     }
 
+    /// Whether one line of the log has every one of `parts`.
+    fn logged(&self, parts: &[&str]) -> bool {
+        logged_in(&self.dir, parts)
+    }
+
     /// POSTs `body` with the given signature headers; the status and JSON answer.
     fn post(&self, body: &str, headers: &[(&str, String)]) -> (u16, Value) {
         let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
@@ -122,16 +124,39 @@ impl Bot {
         (status, serde_json::from_str(&payload).unwrap_or(Value::Null))
     }
 
+    /// Signed now, as Discord signs a POST it is sending.
     fn signed_headers(&self, key: &SigningKey, body: &str) -> Vec<(&'static str, String)> {
-        let timestamp = "1767000000".to_string();
-        let signature = key.sign(format!("{timestamp}{body}").as_bytes());
-        vec![("X-Signature-Ed25519", hex(&signature.to_bytes())), ("X-Signature-Timestamp", timestamp)]
+        signed_at(key, body, &unix_now().to_string())
     }
 
     fn send(&self, interaction: &Value) -> (u16, Value) {
         let body = interaction.to_string();
         self.post(&body, &self.signed_headers(&self.key, &body))
     }
+}
+
+/// A scratch directory with the test config in it.
+fn fresh(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
+    dir
+}
+
+/// Whether one line of the log in `dir` has every one of `parts`.
+fn logged_in(dir: &Path, parts: &[&str]) -> bool {
+    let log = std::fs::read_to_string(dir.join("hearth.log")).unwrap_or_default();
+    log.lines().any(|line| parts.iter().all(|part| line.contains(part)))
+}
+
+fn unix_now() -> i64 {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).expect("a clock after 1970");
+    i64::try_from(since.as_secs()).expect("seconds fit")
+}
+
+/// The signature headers for `body` signed with `key` at `timestamp`.
+fn signed_at(key: &SigningKey, body: &str, timestamp: &str) -> Vec<(&'static str, String)> {
+    let signature = key.sign(format!("{timestamp}{body}").as_bytes());
+    vec![("X-Signature-Ed25519", hex(&signature.to_bytes())), ("X-Signature-Timestamp", timestamp.to_string())]
 }
 
 fn user(id: &str, name: &str) -> Value {
@@ -221,8 +246,8 @@ fn signed_interactions_get_answers_and_bad_signatures_get_401() {
     assert_eq!(status, 200);
     assert!(content(&answer).contains("Posted reminder"), "{answer}");
     let posted = |r: &Recorded| r.method == "POST" && r.path == format!("/api/v10/channels/{CHANNEL}/messages");
-    wait_for("the reminder post", || stand_in.calls().iter().any(posted));
-    std::thread::sleep(Duration::from_millis(500));
+    // Recorded as delivered: it is not pending any more, so it cannot go out again.
+    wait_for("the reminder's delivery to be recorded", || bot.logged(&["a delivery recorded"]));
     let posts: Vec<Recorded> = stand_in.calls().into_iter().filter(posted).collect();
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert!(posts[0].body["nonce"].as_str().is_some_and(|n| n.starts_with("hearth-")), "{:?}", posts[0].body);
@@ -248,14 +273,15 @@ fn slash_commands_are_registered_again_only_when_they_change() {
     let registrations =
         || stand_in.calls().iter().filter(|r| r.method == "PUT" && r.path.contains("/commands")).count();
     let first = Bot::start("register", &stand_in);
-    wait_for("the first registration", || registrations() == 1);
+    // Stopped only once the registration is recorded (logged after the
+    // write), not when the PUT is seen: the record comes after it.
+    wait_for("the first registration to be recorded", || first.logged(&["slash commands registered"]));
+    assert_eq!(registrations(), 1);
     let dir = first.dir.clone();
     drop(first);
     // A restart with the same commands on the same database: no second bulk overwrite.
     let second = Bot::start_in(dir.clone(), &stand_in);
-    wait_for("the restarted bot's log", || {
-        std::fs::read_to_string(dir.join("hearth.log")).is_ok_and(|log| log.contains("slash commands unchanged"))
-    });
+    wait_for("the restarted bot's log", || second.logged(&["slash commands unchanged"]));
     assert_eq!(registrations(), 1);
     drop(second);
     let _ = std::fs::remove_dir_all(dir);
@@ -408,9 +434,11 @@ fn a_gateway_conversation_from_guild_join_to_topic_thread() {
     let mut to_alice = message_create(1_300_000_000_000_000_004, carol, CHANNEL, Some("1100000000000000000"));
     to_alice["referenced_message"]["author"] = user(alice.0, alice.1);
     stand_in.dispatch("MESSAGE_CREATE", to_alice);
-    // Wait until the gateway has sent both, then some more for the bot to act.
-    wait_for("the last events to go out", || stand_in.pending_events() == 0);
-    std::thread::sleep(Duration::from_millis(700));
+    // The bot says when it is done with each message and each repeated guild.
+    for id in ["1300000000000000003", "1300000000000000004"] {
+        wait_for(&format!("message {id} handled"), || bot.logged(&["a message event handled", id]));
+    }
+    wait_for("the repeated GUILD_CREATE handled", || bot.logged(&["a guild seen again; no welcome", NEW_GUILD]));
     assert_eq!(messages_in(&stand_in, &topic_post).len(), 1);
     assert_eq!(messages_in(&stand_in, CHANNEL).len(), 2);
     assert_eq!(messages_in(&stand_in, NEW_GUILD_SYSTEM_CHANNEL).len(), 1, "the guild was welcomed once");
@@ -423,29 +451,26 @@ fn a_gateway_conversation_from_guild_join_to_topic_thread() {
     let _ = std::fs::remove_dir_all(&bot.dir);
 }
 
+/// The defer threshold the deferral tests run with (2 s in production).
+const QUICK_DEFER: (&str, &str) = ("DISCORD_DEFER_AFTER_MS", "100");
+
 #[test]
-fn an_answer_slower_than_two_seconds_is_deferred_and_filled_in() {
+fn a_slow_answer_over_the_gateway_is_deferred_and_filled_in() {
     let stand_in = StandIn::start(&[GUILD]);
-    let bot = Bot::gateway_only("deferred", &stand_in);
+    let bot = Bot::launch(fresh("deferred"), &stand_in, false, &[QUICK_DEFER]);
     wait_for("IDENTIFY", || !stand_in.identified().is_empty());
     let alice = ("53908232506183680", "alice");
 
-    // Another process holds the database's write lock for seconds (a backup, an
-    // admin's sqlite3 shell), so the engine cannot answer within Discord's 3 s.
-    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    let url = format!("sqlite://{}", bot.dir.join("hearth.db").display());
-    let store = runtime.block_on(hearth_bot::store::Store::connect(&url)).expect("open the database");
-    let mut writer = runtime.block_on(store.writer()).expect("the writer connection");
-    let lock = runtime.block_on(hearth_bot::store::WriteTx::begin(&mut writer)).expect("take the write lock");
-    stand_in.dispatch("INTERACTION_CREATE", slash(21, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1})));
-    stand_in.dispatch("INTERACTION_CREATE", slash(22, alice, MEMBER, json!({"id": "9", "name": "streak", "type": 1})));
-    // Deferred ("thinking…") before the answer exists.
-    assert_eq!(callback(&stand_in, 21)["type"], 5);
-    assert_eq!(callback(&stand_in, 22)["type"], 5);
-    std::thread::sleep(Duration::from_millis(2500));
-    runtime.block_on(lock.commit()).expect("release the lock");
-    drop(writer);
-    runtime.block_on(store.close());
+    // Another process holds the database's write lock, so the engine cannot
+    // answer within the threshold: deferred ("thinking…") before the answer exists.
+    hold_write_lock(&bot.dir, || {
+        let checkin = slash(21, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1}));
+        stand_in.dispatch("INTERACTION_CREATE", checkin);
+        stand_in
+            .dispatch("INTERACTION_CREATE", slash(22, alice, MEMBER, json!({"id": "9", "name": "streak", "type": 1})));
+        assert_eq!(callback(&stand_in, 21)["type"], 5);
+        assert_eq!(callback(&stand_in, 22)["type"], 5);
+    });
 
     // The public answer edits the deferral in place.
     let webhook = format!("/api/v10/webhooks/{APPLICATION}/interaction-token");
@@ -496,4 +521,191 @@ fn a_failing_gateway_start_never_logs_the_token() {
     });
     assert!(!log().contains(TOKEN), "the token reached the log");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `work` while another process (a backup, an admin's sqlite3 shell)
+/// holds the write lock on the database in `dir`: the engine cannot answer
+/// until it is released.
+fn hold_write_lock(dir: &Path, work: impl FnOnce()) {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let url = format!("sqlite://{}", dir.join("hearth.db").display());
+    let store = runtime.block_on(hearth_bot::store::Store::connect(&url)).expect("open the database");
+    let mut writer = runtime.block_on(store.writer()).expect("the writer connection");
+    let lock = runtime.block_on(hearth_bot::store::WriteTx::begin(&mut writer)).expect("take the write lock");
+    work();
+    runtime.block_on(lock.commit()).expect("release the lock");
+    drop(writer);
+    runtime.block_on(store.close());
+}
+
+#[test]
+fn a_slow_answer_over_http_is_deferred_and_filled_in() {
+    let stand_in = StandIn::start(&[GUILD]);
+    let bot = Bot::launch(fresh("deferred-http"), &stand_in, true, &[QUICK_DEFER]);
+    let alice = ("53908232506183680", "alice");
+    let mut checkin = slash(71, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1}));
+    checkin["token"] = json!("checkin-token");
+    let mut streak = slash(72, alice, MEMBER, json!({"id": "9", "name": "streak", "type": 1}));
+    streak["token"] = json!("streak-token");
+
+    hold_write_lock(&bot.dir, || {
+        // Each POST is answered well within Discord's 3 s, with a deferral.
+        let (answers, arrived) = std::sync::mpsc::channel();
+        for interaction in [&checkin, &streak] {
+            let body = interaction.to_string();
+            let headers = bot.signed_headers(&bot.key, &body);
+            let (answers, port) = (answers.clone(), bot.port);
+            std::thread::spawn(move || {
+                let headers: Vec<(&str, &str)> = headers.iter().map(|(name, value)| (*name, value.as_str())).collect();
+                let _ = answers.send(http(port, "POST", "/discord/interactions", &headers, &body));
+            });
+        }
+        for _ in 0..2 {
+            let (status, body) = arrived.recv_timeout(Duration::from_millis(2500)).expect("an answer within 2.5 s");
+            assert_eq!((status, body.as_str()), (200, r#"{"type":5}"#));
+        }
+    });
+
+    // The public answer edits the deferral in place.
+    let webhook = |token: &str| format!("/api/v10/webhooks/{APPLICATION}/{token}");
+    let original = |token: &str| format!("{}/messages/@original", webhook(token));
+    let call = |method: &str, path: &str| {
+        stand_in.calls().into_iter().find(|c| c.method == method && c.path.split('?').next() == Some(path))
+    };
+    wait_for("the edited answer", || call("PATCH", &original("checkin-token")).is_some());
+    let edit = call("PATCH", &original("checkin-token")).expect("an edit").body;
+    assert!(edit["content"].as_str().is_some_and(|c| c.contains("alice checked in: day 1")), "{edit}");
+    assert_eq!(edit["allowed_mentions"]["parse"], json!([]), "{edit}");
+    // The private one replaces the public deferral with an ephemeral follow-up.
+    wait_for("the private follow-up", || call("POST", &webhook("streak-token")).is_some());
+    let followup = call("POST", &webhook("streak-token")).expect("a follow-up").body;
+    assert_eq!(followup["flags"].as_u64().map(|f| f & 64), Some(64), "{followup}");
+    assert!(call("DELETE", &original("streak-token")).is_some());
+    assert_eq!(exported_balances(&bot.dir, "rustaceans").get("alice"), Some(&10));
+    let _ = std::fs::remove_dir_all(&bot.dir);
+}
+
+#[test]
+fn a_signature_timestamp_that_is_not_recent_gets_401() {
+    let stand_in = StandIn::start(&[GUILD]);
+    let bot = Bot::start("timestamps", &stand_in);
+    let alice = ("53908232506183680", "alice");
+    let now = unix_now();
+    let thirty_days_ago = (now - 30 * 24 * 60 * 60).to_string();
+    let six_minutes_ago = (now - 6 * 60).to_string();
+    let two_minutes_ahead = (now + 2 * 60).to_string();
+    // Each correctly signed over its timestamp, and each a new interaction.
+    let refused = [thirty_days_ago.as_str(), six_minutes_ago.as_str(), two_minutes_ahead.as_str(), "0", "abc", ""];
+    for (n, timestamp) in refused.iter().enumerate() {
+        let checkin = slash(81 + n as u64, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1}));
+        let body = checkin.to_string();
+        let (status, answer) = bot.post(&body, &signed_at(&bot.key, &body, timestamp));
+        assert_eq!(status, 401, "timestamp {timestamp:?}: {answer}");
+    }
+    // Nothing ran: alice's first check-in is still to come. Four minutes old is recent enough.
+    let checkin = slash(90, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1}));
+    let body = checkin.to_string();
+    let (status, answer) = bot.post(&body, &signed_at(&bot.key, &body, &(now - 4 * 60).to_string()));
+    assert_eq!(status, 200);
+    assert!(content(&answer).contains("alice checked in: day 1"), "{answer}");
+    let _ = std::fs::remove_dir_all(&bot.dir);
+}
+
+/// `/post reminder` from an admin.
+fn post_reminder(id: u64, who: (&str, &str)) -> Value {
+    slash(
+        id,
+        who,
+        ADMIN,
+        json!({"id": "9", "name": "post", "type": 1, "options": [{"name": "schedule", "type": 3, "value": "reminder"}]}),
+    )
+}
+
+#[test]
+fn a_replayed_interaction_runs_nothing_and_posts_nothing() {
+    let stand_in = StandIn::start(&[GUILD]);
+    let bot = Bot::start("replay", &stand_in);
+    let alice = ("53908232506183680", "alice");
+    let already_seen = json!({"type": 5, "data": {"flags": 64}});
+
+    // A check-in, then the very same POST again: a private deferral, nothing run.
+    let checkin = slash(101, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1}));
+    let body = checkin.to_string();
+    let headers = bot.signed_headers(&bot.key, &body);
+    assert!(content(&bot.post(&body, &headers).1).contains("alice checked in: day 1"));
+    assert_eq!(bot.post(&body, &headers), (200, already_seen.clone()));
+
+    // Alice asks to be forgotten, comes back, and the old confirmation is replayed.
+    let confirm = slash(
+        102,
+        alice,
+        MEMBER,
+        json!({"id": "9", "name": "forgetme", "type": 1, "options": [{"name": "confirm", "type": 1}]}),
+    );
+    let body = confirm.to_string();
+    let headers = bot.signed_headers(&bot.key, &body);
+    assert_eq!(bot.post(&body, &headers).0, 200);
+    let again = slash(103, alice, MEMBER, json!({"id": "9", "name": "checkin", "type": 1}));
+    assert!(content(&bot.send(&again).1).contains("alice checked in"));
+    assert_eq!(bot.post(&body, &headers), (200, already_seen.clone()));
+    assert_eq!(exported_balances(&bot.dir, "rustaceans").get("alice"), Some(&10), "alice was not forgotten twice");
+
+    // A /post replayed (re-signed, same id) is not posted again: the next
+    // post goes out after it, in outbox order, and is the second message.
+    let post = post_reminder(104, alice).to_string();
+    assert!(content(&bot.post(&post, &bot.signed_headers(&bot.key, &post)).1).contains("Posted reminder"));
+    assert_eq!(bot.post(&post, &bot.signed_headers(&bot.key, &post)), (200, already_seen));
+    let topic = slash(
+        105,
+        alice,
+        ADMIN,
+        json!({"id": "9", "name": "post", "type": 1, "options": [{"name": "schedule", "type": 3, "value": "daily-topic"}]}),
+    );
+    assert!(content(&bot.send(&topic).1).contains("Posted daily-topic"));
+    let has_topic = |m: &Recorded| text_of(&m.body).contains("What did you ship this week?");
+    wait_for("the topic post", || messages_in(&stand_in, CHANNEL).iter().any(has_topic));
+    let posts = messages_in(&stand_in, CHANNEL);
+    assert_eq!(posts.len(), 2, "{posts:?}");
+    assert!(has_topic(&posts[1]), "{posts:?}");
+    assert!(bot.logged(&["an interaction seen before; not run again", "interaction=104"]));
+    let _ = std::fs::remove_dir_all(&bot.dir);
+}
+
+#[test]
+fn a_redelivered_gateway_interaction_is_not_announced_again() {
+    let stand_in = StandIn::start(&[GUILD]);
+    let bot = Bot::gateway_only("redelivered", &stand_in);
+    wait_for("IDENTIFY", || !stand_in.identified().is_empty());
+    let alice = ("53908232506183680", "alice");
+
+    stand_in.dispatch("INTERACTION_CREATE", post_reminder(111, alice));
+    assert!(content(&callback(&stand_in, 111)).contains("Posted reminder"));
+    wait_for("the reminder post", || messages_in(&stand_in, CHANNEL).len() == 1);
+    // The same interaction again (a resumed session replaying it): set aside
+    // before anything runs, so no second answer and no second post.
+    stand_in.dispatch("INTERACTION_CREATE", post_reminder(111, alice));
+    let set_aside = || bot.logged(&["an interaction seen before; not run again", "interaction=111"]);
+    wait_for("the repeat set aside (or answered)", || set_aside() || callbacks(&stand_in, 111).len() > 1);
+    assert_eq!(callbacks(&stand_in, 111).len(), 1);
+    assert_eq!(messages_in(&stand_in, CHANNEL).len(), 1);
+    let _ = std::fs::remove_dir_all(&bot.dir);
+}
+
+#[test]
+fn posts_for_a_guild_the_bot_was_removed_from_are_not_sent() {
+    let stand_in = StandIn::start(&[GUILD]);
+    let bot = Bot::gateway_only("removed", &stand_in);
+    wait_for("IDENTIFY", || !stand_in.identified().is_empty());
+    let alice = ("53908232506183680", "alice");
+
+    // The bot is kicked from the guild (GUILD_DELETE without `unavailable`).
+    stand_in.dispatch("GUILD_DELETE", json!({"id": GUILD}));
+    wait_for("the removal recorded", || bot.logged(&["recorded a guild removal", GUILD]));
+    // A post queued after that fails for good without a request to Discord.
+    stand_in.dispatch("INTERACTION_CREATE", post_reminder(121, alice));
+    callback(&stand_in, 121);
+    let given_up = || bot.logged(&["the bot was removed from the guild; not posting"]);
+    wait_for("the post given up (or sent)", || given_up() || !messages_in(&stand_in, CHANNEL).is_empty());
+    assert!(messages_in(&stand_in, CHANNEL).is_empty(), "{:?}", messages_in(&stand_in, CHANNEL));
+    let _ = std::fs::remove_dir_all(&bot.dir);
 }

@@ -83,11 +83,6 @@ impl StandIn {
         self.state.lock().map(|s| s.identified.clone()).unwrap_or_default()
     }
 
-    /// Events dispatched but not sent yet.
-    pub fn pending_events(&self) -> usize {
-        self.state.lock().map(|s| s.outgoing.len()).unwrap_or(0)
-    }
-
     /// Sends a dispatch event (`t`, `d`) to the connected bot.
     pub fn dispatch(&self, kind: &str, data: Value) {
         if let Ok(mut state) = self.state.lock() {

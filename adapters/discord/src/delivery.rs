@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use hearth_bot::Platform;
 use hearth_bot::engine::PendingPost;
+use hearth_bot::{ChatRef, Platform};
 use serenity::all::{AutoArchiveDuration, ChannelId, CreateThread, HttpError, Message};
 
 use crate::{Discord, render};
@@ -14,6 +14,8 @@ const RECHECK: Duration = Duration::from_secs(5);
 /// Discord's JSON error codes that no retry fixes: unknown channel or guild,
 /// missing access, missing permissions, cannot send in this channel.
 const PERMANENT_CODES: &[isize] = &[10003, 10004, 50001, 50013, 50008];
+/// The outbox reason for a post to a guild the bot is no longer in.
+const REMOVED: &str = "the bot was removed from the guild";
 /// Discord's limit on a thread's name.
 const THREAD_NAME_LIMIT: usize = 100;
 
@@ -25,12 +27,28 @@ impl Discord {
         engine.deliver_while_running(RECHECK, || self.deliver_pending()).await;
     }
 
-    /// One pass over every community that has a Discord channel.
+    /// One pass over every community that has a Discord channel. The posts
+    /// of a guild the bot was removed from (GUILD_DELETE) fail for good
+    /// without a request.
     pub async fn deliver_pending(&self) {
-        for (community, posts) in self.shared.engine.pending_posts_by_community(Platform::Discord).await {
-            let Some(channel) = community.discord.as_ref().and_then(|link| link.channel_id.parse::<u64>().ok()) else {
+        let engine = &self.shared.engine;
+        for (community, posts) in engine.pending_posts_by_community(Platform::Discord).await {
+            let Some(link) = community.discord.as_ref() else {
                 continue;
             };
+            let Ok(channel) = link.channel_id.parse::<u64>() else {
+                continue;
+            };
+            let chat = ChatRef::Discord { guild_id: link.guild_id.clone(), channel_id: link.channel_id.clone() };
+            if engine.chat_inactive(&chat).await.unwrap_or(false) {
+                for post in posts {
+                    tracing::warn!(post = post.id, guild = %link.guild_id, "the bot was removed from the guild; not posting");
+                    if let Err(error) = engine.delivery_failed(&post, REMOVED, true).await {
+                        tracing::error!(post = post.id, error = ?error, "recording a delivery failed");
+                    }
+                }
+                continue;
+            }
             for post in posts {
                 self.deliver(ChannelId::new(channel.max(1)), &post).await;
             }
@@ -57,8 +75,9 @@ impl Discord {
                 engine.delivery_failed(post, &reason, permanent).await
             }
         };
-        if let Err(error) = recorded {
-            tracing::error!(post = post.id, error = ?error, "recording a delivery failed");
+        match recorded {
+            Ok(()) => tracing::debug!(post = post.id, "a delivery recorded"),
+            Err(error) => tracing::error!(post = post.id, error = ?error, "recording a delivery failed"),
         }
     }
 }

@@ -17,9 +17,6 @@ use serenity::all::{
 use crate::translate::{GuildSeen, guild_seen, topic_reply};
 use crate::{Discord, Inbound, parse_interaction, render, translate};
 
-/// Discord drops an interaction not answered within 3 s; past this much
-/// engine time the answer is deferred ("thinking…") and edited in later.
-const DEFER_AFTER: Duration = Duration::from_secs(2);
 /// Waits between attempts to connect after serenity gives up.
 const FIRST_RETRY: Duration = Duration::from_secs(5);
 const LAST_RETRY: Duration = Duration::from_secs(300);
@@ -66,18 +63,12 @@ impl Discord {
         client.start_shards(gateway.shards.max(1)).await.context("serving the Discord gateway")
     }
 
-    /// REST for everything the handler sends: the same client (and, against
-    /// Discord, the same ratelimiter) as delivery.
-    fn rest(&self) -> Option<&Http> {
-        self.shared.http.as_deref()
-    }
-
     async fn answer_interaction(&self, id: InteractionId, token: &str, reply: impl Future<Output = Reply>) {
         let Some(http) = self.rest() else {
             return;
         };
         tokio::pin!(reply);
-        let sent = match tokio::time::timeout(DEFER_AFTER, &mut reply).await {
+        let sent = match tokio::time::timeout(self.shared.defer_after, &mut reply).await {
             Ok(reply) => render::interaction_response(&reply).execute(http, (id, token)).await,
             Err(_) => {
                 let thinking = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
@@ -99,12 +90,15 @@ impl Discord {
             Interaction::Component(component) => (component.id, component.token.as_str()),
             _ => return,
         };
-        if let Inbound::Command { actor, chat, parsed, event_id } = translate(interaction) {
+        if let Inbound::Command { actor, chat, parsed, event_id } = translate(interaction)
+            && self.first_sighting(id)
+        {
             self.answer_interaction(id, token, self.run(actor, chat, parsed, event_id)).await;
         }
     }
 
-    async fn finish_deferred(&self, http: &Http, token: &str, reply: &Reply) -> serenity::Result<()> {
+    /// Fills in a deferral: a public answer edits it, a private one replaces it.
+    pub(crate) async fn finish_deferred(&self, http: &Http, token: &str, reply: &Reply) -> serenity::Result<()> {
         if !reply.ephemeral {
             return render::edited_response(reply).execute(http, token).await.map(drop);
         }
@@ -127,7 +121,10 @@ impl Discord {
         };
         let welcome = match engine.welcome_if_new(&chat).await {
             Ok(Some(welcome)) => welcome,
-            Ok(None) => return,
+            Ok(None) => {
+                tracing::debug!(guild = guild.id.get(), "a guild seen again; no welcome");
+                return;
+            }
             Err(error) => {
                 tracing::error!(guild = guild.id.get(), error = ?error, "recording a guild join failed");
                 return;
@@ -146,8 +143,9 @@ impl Discord {
             return;
         }
         let chat = hearth_bot::ChatRef::Discord { guild_id: guild.id.get().to_string(), channel_id: "0".into() };
-        if let Err(error) = self.shared.engine.chat_removed(&chat).await {
-            tracing::error!(guild = guild.id.get(), error = ?error, "recording a guild removal failed");
+        match self.shared.engine.chat_removed(&chat).await {
+            Ok(()) => tracing::info!(guild = guild.id.get(), "recorded a guild removal; its posts stop"),
+            Err(error) => tracing::error!(guild = guild.id.get(), error = ?error, "recording a guild removal failed"),
         }
     }
 
@@ -230,5 +228,6 @@ impl EventHandler for Handler {
 
     async fn message(&self, ctx: Context, message: Message) {
         self.discord.message(&ctx, &message).await;
+        tracing::debug!(message = message.id.get(), "a message event handled");
     }
 }

@@ -193,13 +193,19 @@ fn slash_command(interaction: &CommandInteraction) -> Result<Command, ParseError
         .ok_or_else(|| ParseError::UnknownCommand(data.name.chars().take(32).collect()))?;
     let mut values = Vec::with_capacity(spec.args.len());
     for arg in spec.args {
-        let value = options.iter().find(|o| o.name == arg.name);
+        // A text option of only spaces (Discord allows them) is left out.
+        let value = options.iter().find(|o| o.name == arg.name).filter(|o| !is_blank(&o.value));
         values.push(match value {
             None => None,
             Some(option) => Some(arg_value(spec, arg.name, arg.kind, option, &data.resolved)?),
         });
     }
     command::from_values(spec, values)
+}
+
+/// A string option with nothing but whitespace and control characters.
+fn is_blank(value: &CommandDataOptionValue) -> bool {
+    matches!(value, CommandDataOptionValue::String(text) if command::clean_text(text).is_empty())
 }
 
 fn arg_value(

@@ -150,3 +150,37 @@ fn an_unknown_command_name_is_a_parse_error_not_a_panic() {
     let data = json!({"id": "1", "name": "dance", "type": 1});
     assert!(command_of(interaction(2, data, "0")).2.is_err());
 }
+
+#[test]
+fn a_text_option_of_only_spaces_is_left_out() {
+    let data = json!({
+        "id": "771825006014889984", "name": "give", "type": 1,
+        "options": [
+            {"name": "member", "type": 6, "value": "80351110224678912"},
+            {"name": "reason", "type": 3, "value": "   "}
+        ],
+        "resolved": {"users": {"80351110224678912": user("80351110224678912", "bob")}}
+    });
+    let (_, _, parsed) = command_of(interaction(2, data, "0"));
+    assert_eq!(
+        parsed,
+        Ok(Command::Give {
+            member: MemberRef::Identity {
+                platform: "discord".into(),
+                user_id: "80351110224678912".into(),
+                display_name: "bob".into(),
+                is_bot: false
+            },
+            amount: None,
+            reason: None,
+        })
+    );
+    // A required text option of only spaces is missing, as if not given.
+    let suggest = json!({"id": "1", "name": "topic", "type": 1, "options": [
+        {"name": "suggest", "type": 1, "options": [{"name": "text", "type": 3, "value": " \u{7} "}]}
+    ]});
+    assert!(
+        matches!(command_of(interaction(2, suggest, "0")).2, Err(hearth_bot::command::ParseError::Missing { .. })),
+        "a blank topic is a missing one"
+    );
+}
