@@ -104,7 +104,10 @@ impl<'s> Walk<'s> {
             (_, Item::None) => {}
             _ => {
                 let at = item.span().map_or(0, |s| s.start);
-                self.error(at, format!("`{path}` expected {}, got {}", expected_words(self, schema), item_words(item)));
+                self.error(
+                    at,
+                    format!("{} expected {}, got {}", named(path), expected_words(self, schema), item_words(item)),
+                );
                 self.blank_item(item, kv);
             }
         }
@@ -121,9 +124,10 @@ impl<'s> Walk<'s> {
             }
             ("array", Value::Array(array)) => {
                 let items = schema.get("items").unwrap_or(&Json::Null);
+                let element_path = format!("{path}[]");
                 for element in array.iter() {
                     let element_schema = self.resolve(items);
-                    self.value(element, element_schema, path, kv.clone());
+                    self.value(element, element_schema, &element_path, kv.clone());
                 }
                 true
             }
@@ -132,7 +136,10 @@ impl<'s> Walk<'s> {
         };
         if !fits {
             let at = value.span().map_or(0, |s| s.start);
-            self.error(at, format!("`{path}` expected {}, got {}", expected_words(self, schema), value_words(value)));
+            self.error(
+                at,
+                format!("{} expected {}, got {}", named(path), expected_words(self, schema), value_words(value)),
+            );
             match kv {
                 Some(range) => self.found.blank.push(range),
                 None => self.found.unrecoverable = true,
@@ -178,8 +185,20 @@ fn join(path: &str, name: &str) -> String {
     if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
 }
 
-/// How a table is named in a message: the top level, `[bot]`, `[[community]]`.
+/// How a value is named in a message: `` `community.name` ``, or an item of a list.
+fn named(path: &str) -> String {
+    match path.strip_suffix("[]") {
+        Some(list) => format!("an item of `{list}`"),
+        None => format!("`{path}`"),
+    }
+}
+
+/// How a table is named in a message: the top level, `[bot]`, `[[community]]`,
+/// an item of a list.
 fn label(path: &str) -> String {
+    if path.ends_with("[]") {
+        return named(path);
+    }
     match path {
         "" => "the top level".to_string(),
         "community" => "[[community]]".to_string(),

@@ -323,3 +323,36 @@ fn the_schema_is_draft_07_closed_and_describes_every_key() {
     assert_eq!(schedule["required"], serde_json::json!(["id", "cron", "action"]));
     assert!(schedule["properties"]["window"]["description"].as_str().is_some_and(|d| d.contains("leaderboard")));
 }
+
+#[test]
+fn list_items_and_inline_tables_are_checked_too() {
+    let text = format!(
+        "{MINIMAL}admins = [\"discord:1\", 2]\ndiscord = {{ guild_id = 123, channel_id = \"1\" }}\n\
+         [community.checkin]\nstreak_bonus = [{{ days = 7, pionts = 3 }}]\n"
+    );
+    let lines = error_lines(&text);
+    let expected = [
+        "t.toml:5:24: an item of `community.admins` expected text in quotes, got the number 2",
+        "t.toml:6:24: `community.discord.guild_id` expected text in quotes, got the number 123",
+        "t.toml:8:17: an item of `community.checkin.streak_bonus` is missing `points`, which is required",
+        "t.toml:8:29: unknown field `pionts` in an item of `community.checkin.streak_bonus`: did you mean `points`?",
+    ];
+    assert_eq!(lines.len(), expected.len(), "{lines:#?}");
+    for (line, expected) in lines.iter().zip(expected) {
+        assert!(line.starts_with(expected), "{line}\nexpected {expected}");
+    }
+    let e = error("[bots]\ndatabase = \"x\"\n[community]\nid = \"x\"\n");
+    assert_eq!(
+        e,
+        "t.toml:1:2: unknown field `bots` in the top level: did you mean `bot`? expected one of bot, community, console\n\
+         t.toml:3:1: `community` expected a list of tables, got a table"
+    );
+}
+
+#[test]
+fn the_schema_line_is_a_comment_and_positions_count_it() {
+    let text = format!("#:schema ./hearth.schema.json\n{MINIMAL}colour = 1\n");
+    let e = error(&text);
+    assert!(e.starts_with("t.toml:6:1: unknown field `colour`"), "{e}");
+    assert!(load(&format!("#:schema ./hearth.schema.json\n{MINIMAL}")).is_ok());
+}
