@@ -20,8 +20,17 @@ pub struct Findings {
 
 pub fn check(root: &dyn TableLike, schema: &Json) -> Findings {
     let mut walk = Walk { defs: schema.get("definitions").and_then(Json::as_object), found: Findings::default() };
-    walk.table(root, schema, "", 0);
+    walk.table(root, schema, "", 0, Whole::None);
     walk.found
+}
+
+/// What to blank when a table lacks a required key: the table itself (header
+/// and contents), the key = value pair holding an inline one, or nothing.
+#[derive(Clone, Copy)]
+enum Whole<'t> {
+    Table(&'t toml_edit::Table),
+    Pair(Option<(usize, usize)>),
+    None,
 }
 
 struct Walk<'s> {
@@ -51,7 +60,7 @@ impl<'s> Walk<'s> {
         self.found.errors.push((at, message));
     }
 
-    fn table(&mut self, table: &dyn TableLike, schema: &'s Json, path: &str, header_at: usize) {
+    fn table(&mut self, table: &dyn TableLike, schema: &'s Json, path: &str, header_at: usize, whole: Whole<'_>) {
         let schema = self.resolve(schema);
         let properties = schema.get("properties").and_then(Json::as_object);
         let closed = schema.get("additionalProperties") == Some(&Json::Bool(false));
@@ -77,10 +86,18 @@ impl<'s> Walk<'s> {
                 None => {}
             }
         }
+        let mut missing = false;
         for required in schema.get("required").and_then(Json::as_array).into_iter().flatten() {
             if let Some(name) = required.as_str().filter(|name| !table.contains_key(name)) {
                 self.error(header_at, format!("{} is missing `{name}`, which is required", label(path)));
-                self.found.unrecoverable = true;
+                missing = true;
+            }
+        }
+        if missing {
+            match whole {
+                Whole::Table(table) => self.blank_table(table),
+                Whole::Pair(Some((start, end))) => self.found.blank.push(start..end),
+                Whole::Pair(None) | Whole::None => self.found.unrecoverable = true,
             }
         }
     }
@@ -92,13 +109,13 @@ impl<'s> Walk<'s> {
             (_, Item::Value(value)) => self.value(value, schema, path, kv),
             ("object", Item::Table(table)) => {
                 let at = table.span().map_or(0, |s| s.start);
-                self.table(table, schema, path, at);
+                self.table(table, schema, path, at, Whole::Table(table));
             }
             ("array", Item::ArrayOfTables(tables)) => {
                 let items = schema.get("items").unwrap_or(&Json::Null);
                 for table in tables.iter() {
                     let at = table.span().map_or(0, |s| s.start);
-                    self.table(table, items, path, at);
+                    self.table(table, items, path, at, Whole::Table(table));
                 }
             }
             (_, Item::None) => {}
@@ -119,7 +136,7 @@ impl<'s> Walk<'s> {
             ("string", Value::String(_)) | ("integer", Value::Integer(_)) | ("boolean", Value::Boolean(_)) => true,
             ("object", Value::InlineTable(table)) => {
                 let at = table.span().map_or(0, |s| s.start);
-                self.table(table, schema, path, at);
+                self.table(table, schema, path, at, Whole::Pair(kv.as_ref().map(|r| (r.start, r.end))));
                 true
             }
             ("array", Value::Array(array)) => {
