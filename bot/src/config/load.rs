@@ -499,8 +499,9 @@ fn validate_seasons(check: &mut Check<'_>, raw: &RawCommunity) -> Vec<SeasonConf
                     check.warn(
                         s.start.span(),
                         format!(
-                            "season {:?} overlaps season {:?} ({} to {}); a day belongs to one season",
-                            s.name, other.name, other.start, other.end
+                            "season {:?} overlaps season {:?} ({} to {}); on the days they share, \
+                             /leaderboard season shows {:?}, the one listed first",
+                            s.name, other.name, other.start, other.end, other.name
                         ),
                     );
                 }
