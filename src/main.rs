@@ -75,6 +75,8 @@ enum Cmd {
         #[arg(long)]
         db: Option<String>,
     },
+    /// Print the config file's JSON Schema (draft-07), as in config/hearth.schema.json.
+    ConfigSchema,
     /// Print the Discord OAuth2 URL that invites the bot (needs DISCORD_APPLICATION_ID).
     InviteUrl,
 }
@@ -126,13 +128,23 @@ async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
             let start = clock.as_deref().map(parse_clock).transpose()?;
             console(config, path, db, start, community).await
         }
-        Cmd::CheckConfig { config } => Ok(match load_config(&settings::config_path(config)) {
-            Ok(config) => {
+        Cmd::CheckConfig { config } => Ok(match Config::load_with_warnings(&settings::config_path(config)) {
+            Ok((config, warnings)) => {
+                if !warnings.is_empty() {
+                    eprintln!("{warnings}");
+                }
                 println!("{}", config.summary());
                 ExitCode::SUCCESS
             }
-            Err(code) => code,
+            Err(errors) => {
+                eprintln!("{errors}");
+                ExitCode::from(EXIT_BAD_CONFIG)
+            }
         }),
+        Cmd::ConfigSchema => {
+            print!("{}", hearth_bot::config::schema::json_schema_text());
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Export { config, db, community, format } => {
             let config = match load_config(&settings::config_path(config)) {
                 Ok(config) => config,

@@ -47,6 +47,77 @@ fn check_config_accepts_the_example_and_points_at_errors() {
 }
 
 #[test]
+fn check_config_reports_every_error_on_one_line_each_in_plain_words() {
+    let dir = scratch("cli-every-error");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[community]]\nid = \"x\"\nname = \"X\"\ntimezone = \"Europe/Berlin\"\ncolour = \"red\"\n\
+         [community.checkin]\npoints = \"ten\"\n\
+         [[community.schedule]]\nid = \"nightly\"\ncron = \"0 24 * * *\"\naction = \"digest\"\n",
+    )
+    .expect("write");
+    let out = hearth(&["check-config", "--config", bad.to_str().expect("utf-8 path")], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(lines[0].ends_with("bad.toml:5:1: unknown field `colour` in [[community]]: expected one of admins, badge, challenge, checkin, discord, id, locale, name, points, schedule, season, telegram, timezone, topics"), "{stderr}");
+    assert!(
+        lines[1].ends_with("bad.toml:7:10: `community.checkin.points` expected a whole number, got text \"ten\""),
+        "{stderr}"
+    );
+    assert!(lines[2].ends_with("bad.toml:10:11: hour 24 is out of range 0–23"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn warnings_reach_check_config_and_do_not_stop_the_bot() {
+    let dir = scratch("cli-warnings");
+    let doubtful = dir.join("doubtful.toml");
+    std::fs::write(
+        &doubtful,
+        "[[community]]\nid = \"x\"\nname = \"X\"\ntimezone = \"EST\"\n\
+         [[community.schedule]]\nid = \"never\"\ncron = \"0 0 30 2 *\"\naction = \"digest\"\n",
+    )
+    .expect("write");
+    let path = doubtful.to_str().expect("utf-8 path");
+    let out = hearth(&["check-config", "--config", path], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ok: 1 community (x), 1 schedules, 0 badges\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(lines[0].ends_with("doubtful.toml:4:12: warning: timezone \"EST\" is UTC−5 all year, with no daylight saving time; if the community keeps local time, use \"America/New_York\""), "{stderr}");
+    assert!(lines[1].ends_with("doubtful.toml:7:8: warning: cron \"0 0 30 2 *\" never fires: no date matches its day, month and weekday fields"), "{stderr}");
+
+    // The bot itself starts and answers; the warnings are in its log.
+    let db = format!("sqlite://{}", dir.join("warn.db").display());
+    let console =
+        hearth(&["console", "--config", path, "--db", &db, "--clock", "2026-03-02T13:00:00Z"], "@alice /checkin\n");
+    assert!(console.status.success(), "{}", String::from_utf8_lossy(&console.stderr));
+    assert!(String::from_utf8_lossy(&console.stdout).starts_with("[bot]"));
+    let log = String::from_utf8_lossy(&console.stderr);
+    assert!(log.contains("WARN") && log.contains("doubtful.toml:4:12: warning: timezone \"EST\""), "{log}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn config_schema_prints_the_committed_schema() {
+    let out = hearth(&["config-schema"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON schema");
+    assert_eq!(printed["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(printed["additionalProperties"], false);
+    let committed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config/hearth.schema.json"))
+        .expect("config/hearth.schema.json");
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == committed,
+        "config/hearth.schema.json is stale; regenerate it: cargo run -- config-schema > config/hearth.schema.json"
+    );
+}
+
+#[test]
 fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
     let dir = scratch("cli-export");
     let db = format!("sqlite://{}", dir.join("demo.db").display());

@@ -23,6 +23,11 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("when = \"streak >= \"\n".to_string()),
         Just("day_starts_at = \"25:61\"\n".to_string()),
         Just("grace = \"-1h\"\n".to_string()),
+        Just("cron = \"0 24 * * *\"\n".to_string()),
+        Just("points = \"ten\"\n".to_string()),
+        Just("colour = 3\n".to_string()),
+        Just("points = 99999999999999999999\n".to_string()),
+        Just("[community.colours]\nred = 1\n".to_string()),
         Just("\"".to_string()),
         Just("]".to_string()),
         Just("\u{0}".to_string()),
@@ -49,9 +54,21 @@ proptest! {
             }
             text.replace_range(start..end, &insert);
         }
-        match Config::from_toml_str(&text, "fuzz.toml", Path::new(env!("CARGO_MANIFEST_DIR"))) {
-            Ok(_) => {}
-            Err(errors) => prop_assert!(errors.to_string().contains("fuzz.toml:"), "{errors}"),
+        match Config::from_toml_str_with_warnings(&text, "fuzz.toml", Path::new(env!("CARGO_MANIFEST_DIR"))) {
+            Ok((_, warnings)) => {
+                for w in &warnings.0 {
+                    prop_assert!(w.file == "fuzz.toml" && w.line >= 1 && w.col >= 1, "{warnings}");
+                }
+            }
+            Err(errors) => {
+                prop_assert!(!errors.0.is_empty());
+                // One `file:line:col: message` line each, in hearth's words, never serde's.
+                for e in &errors.0 {
+                    prop_assert!(e.file == "fuzz.toml" && e.line >= 1 && e.col >= 1, "{errors}");
+                    prop_assert!(!e.message.is_empty() && !e.message.contains('\n'), "{errors}");
+                    prop_assert!(!e.message.contains("invalid type") && !e.message.contains("i128"), "{errors}");
+                }
+            }
         }
     }
 }

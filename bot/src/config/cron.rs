@@ -1,6 +1,8 @@
 //! Standard 5-field cron (minute hour day month weekday; 0 or 7 = Sunday),
-//! translated into the `cron` crate's dialect, which wants a seconds field
-//! and numbers Sunday 1 … Saturday 7.
+//! checked here in hearth's own words and then translated into the `cron`
+//! crate's dialect, which wants a seconds field and numbers Sunday 1 …
+//! Saturday 7. Admins never see that dialect: every error names a standard
+//! field and where in the expression it is.
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,18 +20,76 @@ impl fmt::Debug for CronSpec {
     }
 }
 
+/// Why an expression was refused, and the byte offset in it of the part at
+/// fault (`None`: the expression as a whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CronError {
+    pub at: Option<usize>,
+    pub message: String,
+}
+
+impl CronError {
+    fn new(at: usize, message: impl Into<String>) -> CronError {
+        CronError { at: Some(at), message: message.into() }
+    }
+
+    fn whole(message: impl Into<String>) -> CronError {
+        CronError { at: None, message: message.into() }
+    }
+
+    pub fn contains(&self, part: &str) -> bool {
+        self.message.contains(part)
+    }
+}
+
+impl fmt::Display for CronError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+const MONTH_NAMES: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/// One of the five fields: its name, its range and the names it accepts
+/// (the first name stands for `lo`).
+struct Field {
+    name: &'static str,
+    lo: u32,
+    hi: u32,
+    names: &'static [&'static str],
+}
+
+const FIELDS: [Field; 5] = [
+    Field { name: "minute", lo: 0, hi: 59, names: &[] },
+    Field { name: "hour", lo: 0, hi: 23, names: &[] },
+    Field { name: "day", lo: 1, hi: 31, names: &[] },
+    Field { name: "month", lo: 1, hi: 12, names: &MONTH_NAMES },
+    Field { name: "weekday", lo: 0, hi: 7, names: &DAY_NAMES },
+];
 
 impl CronSpec {
-    pub fn parse(expr: &str) -> Result<CronSpec, String> {
-        let fields: Vec<&str> = expr.split_whitespace().collect();
+    pub fn parse(expr: &str) -> Result<CronSpec, CronError> {
+        let fields = split_fields(expr);
         if fields.len() != 5 {
-            return Err(format!("expected 5 cron fields (minute hour day month weekday), got {}", fields.len()));
+            let extra = if fields.len() == 6 { "; hearth's cron has no seconds or year field" } else { "" };
+            return Err(CronError::whole(format!(
+                "expected 5 cron fields (minute hour day month weekday), got {}{extra}, like \"0 9 * * MON-FRI\"",
+                fields.len()
+            )));
         }
-        let weekdays = translate_weekdays(fields[4])?;
-        let translated = format!("0 {} {} {} {} {}", fields[0], fields[1], fields[2], fields[3], weekdays);
-        let schedule =
-            cron::Schedule::from_str(&translated).map_err(|e| format!("invalid cron expression {expr:?}: {e}"))?;
+        let mut normalized = Vec::with_capacity(5);
+        for ((at, text), field) in fields.iter().zip(&FIELDS) {
+            normalized.push(check_field(field, text, *at)?);
+        }
+        let weekdays = translate_weekdays(&normalized[4]).map_err(|message| CronError::new(fields[4].0, message))?;
+        let translated =
+            format!("0 {} {} {} {} {}", normalized[0], normalized[1], normalized[2], normalized[3], weekdays);
+        let schedule = cron::Schedule::from_str(&translated).map_err(|_| {
+            CronError::whole(format!(
+                "cron {expr:?} is not understood: write minute hour day month weekday, like \"0 9 * * MON-FRI\""
+            ))
+        })?;
         Ok(CronSpec { source: expr.to_string(), schedule })
     }
 
@@ -41,8 +101,106 @@ impl CronSpec {
     pub fn schedule(&self) -> &cron::Schedule {
         &self.schedule
     }
+
+    /// Whether any date matches, like `0 0 30 2 *` (30 February) does not.
+    pub fn ever_fires(&self) -> bool {
+        let from = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        self.schedule.after(&from).next().is_some()
+    }
 }
 
+/// The whitespace-separated fields with the byte offset of each.
+fn split_fields(expr: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in expr.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                out.push((s, &expr[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &expr[s..]));
+    }
+    out
+}
+
+/// Checks one field item by item (`*`, `N`, `N-M`, each with an optional
+/// `/step`) and returns it with names turned into numbers.
+fn check_field(field: &Field, text: &str, at: usize) -> Result<String, CronError> {
+    let mut items = Vec::new();
+    let mut offset = at;
+    for item in text.split(',') {
+        items.push(check_item(field, item, offset)?);
+        offset += item.len() + 1;
+    }
+    Ok(items.join(","))
+}
+
+fn check_item(field: &Field, item: &str, at: usize) -> Result<String, CronError> {
+    let name = field.name;
+    if item.is_empty() {
+        return Err(CronError::new(at, format!("the {name} field has an empty item (two commas in a row?)")));
+    }
+    let (range, step) = match item.split_once('/') {
+        Some((range, step)) => (range, Some(step)),
+        None => (item, None),
+    };
+    let step_text = match step {
+        None => String::new(),
+        Some(step) => match step.parse::<u32>() {
+            Ok(n) if n > 0 => format!("/{n}"),
+            _ => {
+                return Err(CronError::new(
+                    at + range.len() + 1,
+                    format!("{name} step {step:?} must be a whole number above 0"),
+                ));
+            }
+        },
+    };
+    if range == "*" || (range == "?" && name == "day") {
+        return Ok(format!("{range}{step_text}"));
+    }
+    let (first, last) = match range.split_once('-') {
+        Some((a, b)) => (value(field, a, at)?, Some(value(field, b, at + a.len() + 1)?)),
+        None => (value(field, range, at)?, None),
+    };
+    if let Some(last) = last {
+        // 7 is Sunday at the end of a weekday range (5-7 = FRI-SUN), so 0 ends one too.
+        let ends_on_sunday = name == "weekday" && last == 0;
+        if first > last && !ends_on_sunday {
+            return Err(CronError::new(at, format!("{name} range {range:?} runs backwards")));
+        }
+    }
+    Ok(match last {
+        Some(last) => format!("{first}-{last}{step_text}"),
+        None => format!("{first}{step_text}"),
+    })
+}
+
+/// A number in the field's range or one of its names.
+fn value(field: &Field, text: &str, at: usize) -> Result<u32, CronError> {
+    let (name, lo, hi) = (field.name, field.lo, field.hi);
+    if let Ok(n) = text.parse::<u32>() {
+        if (lo..=hi).contains(&n) {
+            return Ok(n);
+        }
+        let hint = if name == "weekday" { " (0 and 7 are Sunday) or SUN–SAT" } else { "" };
+        return Err(CronError::new(at, format!("{name} {n} is out of range {lo}–{hi}{hint}")));
+    }
+    if let Some(i) = field.names.iter().position(|n| n.eq_ignore_ascii_case(text)) {
+        return Ok(lo + i as u32);
+    }
+    let names = match field.names {
+        [] => String::new(),
+        names => format!(" or a name {}–{}", names[0], names[names.len() - 1]),
+    };
+    Err(CronError::new(at, format!("{name} {text:?} is not a number {lo}–{hi}{names}")))
+}
 /// Expands a standard weekday field into day names (`MON,TUE`), or `*`.
 fn translate_weekdays(field: &str) -> Result<String, String> {
     let mut days = [false; 7];

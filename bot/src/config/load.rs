@@ -12,22 +12,37 @@ use super::cron::CronSpec;
 use super::raw::{RawCommunity, RawConfig, S};
 use super::types::*;
 use super::{ConfigError, ConfigErrors};
+use super::{schema, shape};
 use crate::command::Window;
 
 /// Points-like values: never negative, never absurd.
 const MAX_POINTS: i64 = 1_000_000;
 
-/// Collects errors against one source text.
+/// The longest topic a topics file may hold, in characters.
+const MAX_TOPIC_CHARS: usize = 300;
+
+/// Collects errors and warnings against one source text.
 struct Check<'a> {
     origin: &'a str,
     text: &'a str,
     errors: Vec<ConfigError>,
+    warnings: Vec<ConfigError>,
 }
 
 impl Check<'_> {
+    fn at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
+        let (line, col) = line_col(self.text, offset);
+        ConfigError { file: self.origin.to_string(), line, col, message: message.into() }
+    }
+
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, col) = line_col(self.text, span.start);
-        self.errors.push(ConfigError { file: self.origin.to_string(), line, col, message: message.into() });
+        let error = self.at(span.start, message);
+        self.errors.push(error);
+    }
+
+    fn warn(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let warning = self.at(span.start, message);
+        self.warnings.push(warning);
     }
 
     /// A whole number in `lo..=hi`, or `default` when the key is absent.
@@ -45,6 +60,16 @@ impl Check<'_> {
     fn points(&mut self, value: &Option<S<i64>>, key: &str, default: i64) -> i64 {
         self.number(value, key, default, 0, MAX_POINTS)
     }
+
+    /// The offset of byte `at` of a string value's content, when the value is
+    /// written plainly (quotes and no escapes); else the value's start.
+    fn inside(&self, value: &S<String>, at: usize) -> usize {
+        let span = value.span();
+        let written = self.text.get(span.clone()).unwrap_or("");
+        let plain =
+            written.len() == value.get_ref().len() + 2 && written.get(1..written.len() - 1) == Some(value.get_ref());
+        if plain { span.start + 1 + at } else { span.start }
+    }
 }
 
 /// 1-based line and column (in characters) of byte `offset`.
@@ -57,12 +82,32 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-pub fn parse(text: &str, origin: &str, base_dir: &Path) -> Result<Config, ConfigErrors> {
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map_or((1, 1), |span| line_col(text, span.start));
-        ConfigErrors(vec![ConfigError { file: origin.to_string(), line, col, message: e.message().trim().to_string() }])
-    })?;
-    let mut check = Check { origin, text, errors: Vec::new() };
+/// The validated config and its warnings, or every error (sorted by position).
+pub fn parse(text: &str, origin: &str, base_dir: &Path) -> Result<(Config, Vec<ConfigError>), ConfigErrors> {
+    let mut check = Check { origin, text, errors: Vec::new(), warnings: Vec::new() };
+    let document = match toml_edit::Document::parse(text) {
+        Ok(document) => document,
+        Err(e) => {
+            let at = e.span().map_or(0, |span| span.start);
+            let message = syntax_message(text, e.message(), e.span());
+            return Err(ConfigErrors(vec![check.at(at, message)]));
+        }
+    };
+    let shape = shape::check(document.as_table(), schema::json_schema());
+    for (at, message) in &shape.errors {
+        let error = check.at(*at, message.clone());
+        check.errors.push(error);
+    }
+    let readable = if shape.errors.is_empty() { Some(text.to_string()) } else { blank(text, &shape) };
+    let raw = match readable.map(|t| toml::from_str::<RawConfig>(&t)) {
+        Some(Ok(raw)) => raw,
+        Some(Err(e)) if shape.errors.is_empty() => {
+            let at = e.span().map_or(0, |span| span.start);
+            let message = syntax_message(text, e.message(), e.span());
+            return Err(ConfigErrors(vec![check.at(at, message)]));
+        }
+        _ => return Err(sorted(check.errors)),
+    };
     let mut ids = HashSet::new();
     let mut communities = Vec::with_capacity(raw.community.len());
     for community in &raw.community {
@@ -72,13 +117,51 @@ pub fn parse(text: &str, origin: &str, base_dir: &Path) -> Result<Config, Config
         communities.push(validate_community(&mut check, community, base_dir));
     }
     if !check.errors.is_empty() {
-        return Err(ConfigErrors(check.errors));
+        return Err(sorted(check.errors));
     }
-    Ok(Config {
+    let config = Config {
         bot: BotConfig { database: raw.bot.database },
         console: ConsoleConfig { admins: raw.console.admins },
         communities,
-    })
+    };
+    Ok((config, sorted(check.warnings).0))
+}
+
+fn sorted(mut errors: Vec<ConfigError>) -> ConfigErrors {
+    errors.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+    ConfigErrors(errors)
+}
+
+/// The text with the pieces the shape check refused replaced by spaces (same
+/// byte offsets, same lines), or `None` when that cannot make it readable.
+fn blank(text: &str, shape: &shape::Findings) -> Option<String> {
+    if shape.unrecoverable {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for range in &shape.blank {
+        for byte in bytes.get_mut(range.clone())? {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b' ';
+            }
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// A TOML syntax error in plain words; a duplicate key is named.
+fn syntax_message(text: &str, message: &str, span: Option<Range<usize>>) -> String {
+    let message = message.lines().next().unwrap_or("").trim();
+    if message.starts_with("duplicate key") {
+        let key = span.and_then(|s| text.get(s)).map(|k| k.trim().trim_matches(['[', ']']).trim()).unwrap_or("");
+        if !key.is_empty() {
+            return format!("duplicate key `{key}`: it is already set above in the same table");
+        }
+    }
+    if message.contains("overflowed") {
+        return format!("this number is too large: a whole number is at most {}", i64::MAX);
+    }
+    format!("invalid TOML: {message}")
 }
 
 fn validate_community(check: &mut Check<'_>, raw: &RawCommunity, base_dir: &Path) -> CommunityConfig {
@@ -90,7 +173,12 @@ fn validate_community(check: &mut Check<'_>, raw: &RawCommunity, base_dir: &Path
         check.error(raw.name.span(), "community name must not be empty");
     }
     let timezone = match raw.timezone.get_ref().parse::<Tz>() {
-        Ok(tz) => tz,
+        Ok(tz) => {
+            if let Some(advice) = fixed_offset_advice(raw.timezone.get_ref()) {
+                check.warn(raw.timezone.span(), advice);
+            }
+            tz
+        }
         Err(_) => {
             check.error(
                 raw.timezone.span(),
@@ -122,6 +210,7 @@ fn validate_community(check: &mut Check<'_>, raw: &RawCommunity, base_dir: &Path
             ),
         }
     }
+    let topics = validate_topics(check, raw, base_dir);
     CommunityConfig {
         id: id.clone(),
         name: raw.name.get_ref().clone(),
@@ -135,9 +224,9 @@ fn validate_community(check: &mut Check<'_>, raw: &RawCommunity, base_dir: &Path
         admins,
         checkin: validate_checkin(check, raw),
         points: validate_points(check, raw),
-        topics: validate_topics(check, raw, base_dir),
+        schedules: validate_schedules(check, raw, !topics.pool.is_empty() || !topics.file_topics.is_empty()),
+        topics,
         challenge: validate_challenge(check, raw),
-        schedules: validate_schedules(check, raw),
         badges: validate_badges(check, raw),
         seasons: validate_seasons(check, raw),
     }
@@ -205,7 +294,7 @@ fn validate_topics(check: &mut Check<'_>, raw: &RawCommunity, base_dir: &Path) -
         let resolved = resolve(base_dir, path.get_ref());
         match std::fs::read_to_string(&resolved) {
             Ok(text) => {
-                file_topics = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+                file_topics = topic_lines(check, &resolved, &text);
                 file = Some(resolved);
             }
             Err(e) => check.error(path.span(), format!("cannot read topics file {:?}: {e}", resolved.display())),
@@ -218,6 +307,29 @@ fn validate_topics(check: &mut Check<'_>, raw: &RawCommunity, base_dir: &Path) -
         reply_points: check.points(&t.reply_points, "reply_points", 2),
         thread: t.thread.unwrap_or(false),
     }
+}
+
+/// The topics in a topics file: one a line; blank lines and `#` lines are skipped.
+fn topic_lines(check: &mut Check<'_>, path: &Path, text: &str) -> Vec<String> {
+    let mut topics = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let topic = line.trim();
+        if topic.is_empty() || topic.starts_with('#') {
+            continue;
+        }
+        let length = topic.chars().count();
+        if length > MAX_TOPIC_CHARS {
+            check.errors.push(ConfigError {
+                file: path.display().to_string(),
+                line: n + 1,
+                col: 1,
+                message: format!("this topic is {length} characters long; a topic may have at most {MAX_TOPIC_CHARS}"),
+            });
+            continue;
+        }
+        topics.push(topic.to_string());
+    }
+    topics
 }
 
 /// A relative path is looked up in the working directory first, then beside the config file.
@@ -238,14 +350,26 @@ fn validate_challenge(check: &mut Check<'_>, raw: &RawCommunity) -> ChallengeCon
     }
 }
 
-fn validate_schedules(check: &mut Check<'_>, raw: &RawCommunity) -> Vec<ScheduleConfig> {
+/// `has_topics`: the pool or the topics file holds at least one topic.
+fn validate_schedules(check: &mut Check<'_>, raw: &RawCommunity, has_topics: bool) -> Vec<ScheduleConfig> {
     let mut ids = HashSet::new();
     let mut out = Vec::new();
     for s in &raw.schedule {
         if !ids.insert(s.id.get_ref().clone()) {
             check.error(s.id.span(), format!("duplicate schedule id {:?}", s.id.get_ref()));
         }
-        let cron = CronSpec::parse(s.cron.get_ref()).map_err(|e| check.error(s.cron.span(), e));
+        let cron = CronSpec::parse(s.cron.get_ref()).map_err(|e| {
+            let at = e.at.map_or(s.cron.span().start, |at| check.inside(&s.cron, at));
+            check.error(at..at, e.message)
+        });
+        if let Ok(spec) = &cron
+            && !spec.ever_fires()
+        {
+            check.warn(
+                s.cron.span(),
+                format!("cron {:?} never fires: no date matches its day, month and weekday fields", s.cron.get_ref()),
+            );
+        }
         let action = match s.action.get_ref().as_str() {
             "topic" => Some(ScheduleAction::Topic),
             "checkin_reminder" => Some(ScheduleAction::CheckinReminder),
@@ -293,6 +417,38 @@ fn validate_schedules(check: &mut Check<'_>, raw: &RawCommunity) -> Vec<Schedule
                 Window::All
             }
         };
+        if let (Some(w), Some(action)) = (&s.window, action)
+            && action != ScheduleAction::Leaderboard
+        {
+            check.warn(
+                w.span(),
+                format!(
+                    "window only applies to leaderboard schedules; schedule {:?} is a {} schedule and ignores it",
+                    s.id.get_ref(),
+                    action.as_str()
+                ),
+            );
+        }
+        if action == Some(ScheduleAction::Topic) && !has_topics {
+            check.warn(
+                s.action.span(),
+                format!(
+                    "schedule {:?} posts topics, but the topic pool is empty: add `pool` or `file` under \
+                     [community.topics] (until admins add topics, it posts nothing)",
+                    s.id.get_ref()
+                ),
+            );
+        }
+        if action == Some(ScheduleAction::ChallengeOpen) && raw.challenge.themes.is_empty() {
+            check.warn(
+                s.action.span(),
+                format!(
+                    "schedule {:?} opens challenges, but [community.challenge] has no themes: it opens one \
+                     only when an admin has queued a theme",
+                    s.id.get_ref()
+                ),
+            );
+        }
         if let (Ok(cron), Some(action), Some(grace)) = (cron, action, grace) {
             out.push(ScheduleConfig { id: s.id.get_ref().clone(), cron, action, misfire, grace, window });
         }
@@ -339,9 +495,48 @@ fn validate_seasons(check: &mut Check<'_>, raw: &RawCommunity) -> Vec<SeasonConf
             if start > end {
                 check.error(s.end.span(), format!("season {:?} ends before it starts", s.name));
             } else {
+                if let Some(other) = out.iter().find(|o: &&SeasonConfig| o.start <= end && start <= o.end) {
+                    check.warn(
+                        s.start.span(),
+                        format!(
+                            "season {:?} overlaps season {:?} ({} to {}); on the days they share, \
+                             /leaderboard season shows {:?}, the one listed first",
+                            s.name, other.name, other.start, other.end, other.name
+                        ),
+                    );
+                }
                 out.push(SeasonConfig { name: s.name.clone(), start, end });
             }
         }
     }
     out
+}
+
+/// Advice for a timezone that is a fixed offset or a rule without a place
+/// (`EST`, `EST5EDT`, `Etc/GMT+5`), which admins rarely mean.
+fn fixed_offset_advice(name: &str) -> Option<String> {
+    let (what, place) = match name {
+        "EST" => ("is UTC−5 all year, with no daylight saving time", "America/New_York"),
+        "MST" => ("is UTC−7 all year, with no daylight saving time", "America/Denver"),
+        "HST" => ("is UTC−10 all year, a fixed offset, not a place", "Pacific/Honolulu"),
+        "EST5EDT" => ("follows US Eastern rules but is not a place", "America/New_York"),
+        "CST6CDT" => ("follows US Central rules but is not a place", "America/Chicago"),
+        "MST7MDT" => ("follows US Mountain rules but is not a place", "America/Denver"),
+        "PST8PDT" => ("follows US Pacific rules but is not a place", "America/Los_Angeles"),
+        _ => {
+            let offset = name.strip_prefix("Etc/").unwrap_or(name).strip_prefix("GMT")?;
+            let (sign, hours) = match offset.split_at_checked(1)? {
+                ("+", hours) => ("−", hours),
+                ("-", hours) => ("+", hours),
+                _ => return None,
+            };
+            let hours: u32 = hours.parse().ok().filter(|h| *h > 0)?;
+            return Some(format!(
+                "timezone {name:?} is UTC{sign}{hours} all year (the sign in Etc/GMT names is inverted) and \
+                 has no daylight saving time; if the community follows a place's clock, use its IANA name, \
+                 like \"America/New_York\""
+            ));
+        }
+    };
+    Some(format!("timezone {name:?} {what}; if the community keeps local time, use \"{place}\""))
 }

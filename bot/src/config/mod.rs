@@ -4,6 +4,8 @@ pub mod badge_rule;
 pub mod cron;
 mod load;
 mod raw;
+pub mod schema;
+mod shape;
 mod types;
 
 #[cfg(test)]
@@ -41,9 +43,42 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
+/// What a valid config may still have wrong (a cron that never fires, a
+/// fixed-offset timezone …); `Display` prints `file:line:col: warning: message` lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigWarnings(pub Vec<ConfigError>);
+
+impl ConfigWarnings {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for ConfigWarnings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, w) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}:{}:{}: warning: {}", w.file, w.line, w.col, w.message)?;
+        }
+        Ok(())
+    }
+}
+
 impl Config {
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path`; its warnings are logged.
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+        let (config, warnings) = Config::load_with_warnings(path)?;
+        for warning in &warnings.0 {
+            let warning = ConfigWarnings(vec![warning.clone()]);
+            tracing::warn!("{warning}");
+        }
+        Ok(config)
+    }
+
+    /// Reads and validates the file at `path`, and hands back its warnings.
+    pub fn load_with_warnings(path: &Path) -> Result<(Config, ConfigWarnings), ConfigErrors> {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigErrors(vec![ConfigError {
@@ -54,12 +89,21 @@ impl Config {
             }])
         })?;
         let base_dir = path.parent().unwrap_or(Path::new("."));
-        load::parse(&text, &origin, base_dir)
+        Config::from_toml_str_with_warnings(&text, &origin, base_dir)
     }
 
     /// Validates TOML `text`; `origin` names it in errors, `base_dir` resolves relative paths.
     pub fn from_toml_str(text: &str, origin: &str, base_dir: &Path) -> Result<Config, ConfigErrors> {
-        load::parse(text, origin, base_dir)
+        Config::from_toml_str_with_warnings(text, origin, base_dir).map(|(config, _)| config)
+    }
+
+    /// `from_toml_str`, handing back the warnings too.
+    pub fn from_toml_str_with_warnings(
+        text: &str,
+        origin: &str,
+        base_dir: &Path,
+    ) -> Result<(Config, ConfigWarnings), ConfigErrors> {
+        load::parse(text, origin, base_dir).map(|(config, warnings)| (config, ConfigWarnings(warnings)))
     }
 
     pub fn community(&self, id: &str) -> Option<&CommunityConfig> {
