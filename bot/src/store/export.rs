@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
+use sqlx::SqliteConnection;
 
-use super::{Store, streak_state};
+use super::{ReadOnlyStore, Store, streak_state};
 use crate::domain::streak::StreakState;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -30,6 +31,9 @@ pub struct ExportLedgerRow {
     pub kind: String,
     pub reason: String,
     pub at: String,
+    /// Who caused the row: the giver of a peer award, the admin of an award.
+    /// None for rows a rule wrote and for actors who used `/forgetme`.
+    pub actor_member_id: Option<i64>,
 }
 
 /// Everything `hearth export` prints about one community, as stored.
@@ -45,7 +49,18 @@ impl Store {
     /// Reads a community's members and whole ledger in one read transaction,
     /// so balances and ledger rows are from the same instant.
     pub async fn export(&self, slug: &str) -> anyhow::Result<Option<ExportRows>> {
-        let mut conn = self.read().await?;
+        read_export(&mut *self.read().await?, slug).await
+    }
+}
+
+impl ReadOnlyStore {
+    /// `Store::export`, on a database opened read-only.
+    pub async fn export(&mut self, slug: &str) -> anyhow::Result<Option<ExportRows>> {
+        read_export(self.connection(), slug).await
+    }
+}
+
+async fn read_export(conn: &mut SqliteConnection, slug: &str) -> anyhow::Result<Option<ExportRows>> {
         let mut tx = sqlx::Connection::begin(&mut *conn).await.context("beginning export read")?;
         let community: Option<(i64,)> = sqlx::query_as("SELECT id FROM communities WHERE slug = ?")
             .bind(slug)
@@ -78,8 +93,9 @@ impl Store {
         .fetch_all(&mut *tx)
         .await
         .context("reading badges for export")?;
-        let ledger: Vec<(i64, i64, i64, String, String, String)> = sqlx::query_as(
-            "SELECT id, member_id, delta, kind, reason, at FROM ledger WHERE community_id = ? ORDER BY id",
+        let ledger: Vec<(i64, i64, i64, String, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, member_id, delta, kind, reason, at, actor_member_id FROM ledger \
+             WHERE community_id = ? ORDER BY id",
         )
         .bind(community_id)
         .fetch_all(&mut *tx)
@@ -108,8 +124,15 @@ impl Store {
         }
         out.ledger = ledger
             .into_iter()
-            .map(|(id, member_id, delta, kind, reason, at)| ExportLedgerRow { id, member_id, delta, kind, reason, at })
+            .map(|(id, member_id, delta, kind, reason, at, actor_member_id)| ExportLedgerRow {
+                id,
+                member_id,
+                delta,
+                kind,
+                reason,
+                at,
+                actor_member_id,
+            })
             .collect();
         Ok(Some(out))
-    }
 }

@@ -12,6 +12,7 @@ mod directory;
 mod export;
 mod ledger;
 mod members;
+mod read_only;
 mod reports;
 mod schedule;
 mod topics;
@@ -35,7 +36,8 @@ pub use checkins::NewCheckin;
 pub use directory::{HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
 pub use ledger::{LedgerKind, NewLedgerEntry};
-pub use members::{IdentityKey, MemberRow, NewMember, SavedStreak};
+pub use members::{Forget, IdentityKey, MemberRow, NewMember, SavedStreak};
+pub use read_only::{ReadOnlyStore, UnusableDatabase};
 pub use reports::{Board, MemberActivity, Standing};
 pub use schedule::{CursorKey, OutboxPost, ScheduleCursor, ScheduleCursors};
 pub use topics::{CurrentTopic, TopicAdded, TopicRow};
@@ -108,6 +110,12 @@ impl Store {
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         let options = connect_options(url)?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory {
+            // Names, user ids and notes: only the owner may read them. SQLite
+            // gives the -wal and -shm files the database file's mode.
+            create_private_file(options.get_filename())
+                .with_context(|| format!("creating database {}", options.get_filename().display()))?;
+        }
         // The writer never checkpoints on commit: see `checkpoint`.
         let writer_options =
             if in_memory { options.clone() } else { options.clone().pragma("wal_autocheckpoint", "0") };
@@ -261,6 +269,18 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true)
         .row_buffer_size(ROW_BUFFER))
+}
+
+/// Creates `path` empty with mode 0600 (owner only) unless it exists; true
+/// when it created it. SQLite takes an empty file as an empty database, and
+/// the process umask stays as it is.
+pub(crate) fn create_private_file(path: &std::path::Path) -> anyhow::Result<bool> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(anyhow::Error::new(error).context(format!("creating {}", path.display()))),
+    }
 }
 
 /// Rows bound as one JSON text parameter and read in SQL with `json_each(?)`:
