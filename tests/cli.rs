@@ -93,7 +93,11 @@ fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
     let csv = String::from_utf8_lossy(&csv.stdout);
     // A byte order mark first, so Excel reads the UTF-8 (Chinese names).
     assert!(csv.starts_with("\u{feff}record,id,member_id,name,balance"), "{csv}");
-    assert!(csv.lines().next().is_some_and(|header| header.ends_with(",last_checkin_day,best_streak,freezes,actor_member_id")));
+    assert!(
+        csv.lines()
+            .next()
+            .is_some_and(|header| header.ends_with(",last_checkin_day,best_streak,freezes,actor_member_id"))
+    );
     assert_eq!(csv.lines().filter(|l| l.starts_with("ledger,")).count(), 5);
     let _ = std::fs::remove_dir_all(dir);
 }

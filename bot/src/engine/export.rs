@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::Engine;
 use crate::config::{CommunityConfig, Config};
 use crate::domain::level::level_for;
-use crate::store::{ExportRows, ReadOnlyStore};
 pub use crate::store::{ExportIdentity, ExportLedgerRow};
+use crate::store::{ExportRows, ReadOnlyStore};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Export {

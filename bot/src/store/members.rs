@@ -289,8 +289,11 @@ impl super::Store {
                 .context("listing columns")?;
             for (column,) in columns {
                 let sql = format!("SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS TEXT), ?) > 0");
-                let (n,): (i64,) =
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(needle).fetch_one(&mut *conn).await.context("searching a column")?;
+                let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(needle)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .context("searching a column")?;
                 if n > 0 {
                     found.push(format!("{table}.{column}"));
                 }

@@ -81,12 +81,11 @@ impl From<anyhow::Error> for Schema {
 
 /// The migrations the database records against the ones compiled in.
 async fn schema_matches(conn: &mut SqliteConnection) -> Result<(), Schema> {
-    let (has_table,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .context("reading the database's tables")?;
+    let (has_table,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+            .fetch_one(&mut *conn)
+            .await
+            .context("reading the database's tables")?;
     if has_table == 0 {
         return Err(Schema::Differs("not a hearth database (it records no migrations)".into()));
     }
@@ -110,7 +109,8 @@ async fn schema_matches(conn: &mut SqliteConnection) -> Result<(), Schema> {
              {newest_applied}); start hearth run or hearth console on it once to migrate it"
         )));
     }
-    if let Some((version, _)) = applied.iter().find(|(v, sum)| known.iter().any(|(k, s)| k == v && *s != sum.as_slice()))
+    if let Some((version, _)) =
+        applied.iter().find(|(v, sum)| known.iter().any(|(k, s)| k == v && *s != sum.as_slice()))
     {
         return Err(Schema::Differs(format!(
             "its migration {version} differs from this hearth's; it was written by another build"
