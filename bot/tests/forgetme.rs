@@ -274,3 +274,23 @@ async fn a_forgotten_member_is_not_recreated_from_their_stored_handle() {
     assert_no_trace(&chat, "Bobbington").await;
     assert_eq!(chat.export().await.members.len(), 1, "only Alice");
 }
+
+#[tokio::test]
+async fn the_next_member_does_not_inherit_a_forgotten_members_id_or_keys() {
+    let chat = Chat::start(BERLIN, MONDAY_9AM).await;
+    chat.say("alice", "/checkin").await;
+    chat.say("bob", "/give @alice 2").await;
+    forget(&chat, "bob").await;
+
+    // carol is the next member: with bob's id, her first give of the day
+    // would carry bob's idempotency key and be dropped.
+    chat.say("carol", "/give @alice 3").await;
+    assert_eq!(balance(&chat, "alice").await, 15);
+    let export = chat.export().await;
+    let carol = export.members.iter().find(|m| m.name == "carol").map(|m| m.id).expect("carol");
+    let bob_gave = export.ledger.iter().find(|r| r.delta == 2).expect("bob's give");
+    assert!(bob_gave.actor_member_id.is_none());
+    assert!(export.ledger.iter().all(|r| r.member_id != carol || r.actor_member_id.is_some()));
+    assert!(carol > export.members.iter().map(|m| m.id).filter(|id| *id != carol).max().unwrap_or(0));
+    chat.assert_totals_match_ledger().await;
+}

@@ -67,6 +67,7 @@ pub async fn forget_me(ctx: &mut Ctx<'_>, tx: &mut WriteTx<'_>, confirm: bool) -
     let in_json = serde_json::to_string(&name).unwrap_or_default();
     let name_in_posts = in_json.trim_matches('"');
     let forget = Forget {
+        now: ctx.now,
         named_reasons: &named_reasons,
         anonymous_reason: &anonymous_reason,
         name_in_posts,

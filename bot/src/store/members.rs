@@ -107,7 +107,12 @@ impl WriteTx<'_> {
 
     pub async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO members (community_id, name, is_bot, joined_at) VALUES (?, ?, ?, ?) RETURNING id",
+            // Never the id of a forgotten member (see `forget_member`): keys
+            // such as `give:{giver}:{day}:{n}` outlive them in others' ledgers.
+            "INSERT INTO members (id, community_id, name, is_bot, joined_at) VALUES (1 + MAX( \
+                 COALESCE((SELECT MAX(id) FROM members), 0), \
+                 COALESCE((SELECT CAST(value AS INTEGER) FROM bot_state WHERE key = 'members_high_water'), 0)), \
+             ?, ?, ?, ?) RETURNING id",
         )
         .bind(new.community_id)
         .bind(new.name)
@@ -255,12 +260,24 @@ impl WriteTx<'_> {
             .execute(&mut *self.tx)
             .await
             .context("forgetting member")?;
+        // SQLite would hand the highest id out again; the next member must
+        // not inherit idempotency keys that name it.
+        sqlx::query(
+            "INSERT INTO bot_state (key, value, changed_at) VALUES ('members_high_water', ?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), ?1), changed_at = ?2",
+        )
+        .bind(member_id)
+        .bind(fmt_time(forget.now))
+        .execute(&mut *self.tx)
+        .await
+        .context("recording the forgotten member's id as used")?;
         Ok(())
     }
 }
 
 /// How `/forgetme` words what stays behind (see `WriteTx::forget_member`).
 pub struct Forget<'a> {
+    pub now: DateTime<Utc>,
     /// Reasons that would name the member, in every locale.
     pub named_reasons: &'a [String],
     pub anonymous_reason: &'a str,
