@@ -271,18 +271,6 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .row_buffer_size(ROW_BUFFER))
 }
 
-/// Creates `path` empty with mode 0600 (owner only) unless it exists; true
-/// when it created it. SQLite takes an empty file as an empty database, and
-/// the process umask stays as it is.
-pub(crate) fn create_private_file(path: &std::path::Path) -> anyhow::Result<bool> {
-    use std::os::unix::fs::OpenOptionsExt;
-    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
-        Ok(_) => Ok(true),
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(error) => Err(anyhow::Error::new(error).context(format!("creating {}", path.display()))),
-    }
-}
-
 /// Rows bound as one JSON text parameter and read in SQL with `json_each(?)`:
 /// one prepared statement serves a batch of any size.
 fn json_rows<T: serde::Serialize + ?Sized>(rows: &T) -> anyhow::Result<String> {
@@ -335,4 +323,16 @@ fn streak_state(
 
 pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("stored day {s:?}"))
+}
+
+/// Creates `path` empty with mode 0600 (owner only) unless it exists; true
+/// when it created it. SQLite takes an empty file as an empty database, and
+/// the process umask stays as it is.
+pub(crate) fn create_private_file(path: &std::path::Path) -> anyhow::Result<bool> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(anyhow::Error::new(error).context(format!("creating {}", path.display()))),
+    }
 }

@@ -37,7 +37,8 @@ impl ReadOnlyStore {
         if url.contains(":memory:") || url.contains("mode=memory") {
             return Err(unusable(format!("{url}: an in-memory database holds nothing to read; give --db a file")));
         }
-        let options = SqliteConnectOptions::from_str(url).with_context(|| format!("parsing database URL {url:?}"))?;
+        let url = without_durability(url);
+        let options = SqliteConnectOptions::from_str(&url).with_context(|| format!("parsing database URL {url:?}"))?;
         let path = options.get_filename().to_path_buf();
         if !path.is_file() {
             return Err(unusable(format!("{}: no such database file (check --db)", path.display())));
@@ -66,6 +67,17 @@ impl ReadOnlyStore {
     pub async fn close(self) -> anyhow::Result<()> {
         self.conn.close().await.context("closing the database")
     }
+}
+
+/// The URL without a `synchronous=…` parameter: hearth's durability choice
+/// for writers, which sqlx does not know and a reader does not need.
+fn without_durability(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let rest: Vec<&str> =
+        query.split('&').filter(|pair| !pair.is_empty() && !pair.starts_with("synchronous=")).collect();
+    if rest.is_empty() { base.to_string() } else { format!("{base}?{}", rest.join("&")) }
 }
 
 enum Schema {
