@@ -265,6 +265,7 @@ fn export_and_backup_refuse_a_missing_database_and_create_nothing() {
 fn export_and_backup_refuse_a_database_of_an_older_or_newer_schema() {
     let dir = scratch("cli-schema-db");
     let older = console_database(&dir, "older.db");
+    let applied = sql(&older, "SELECT COUNT(*) FROM _sqlx_migrations");
     sql(&older, "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations) RETURNING 0");
     let export = export_as(&older, "json");
     assert_eq!(export.status.code(), Some(2));
@@ -274,7 +275,7 @@ fn export_and_backup_refuse_a_database_of_an_older_or_newer_schema() {
     let backup = hearth(&["backup", target.to_str().expect("utf-8"), "--config", BERLIN, "--db", &older], "");
     assert_eq!(backup.status.code(), Some(2));
     assert!(!target.exists());
-    assert_eq!(sql(&older, "SELECT COUNT(*) FROM _sqlx_migrations WHERE version = 10"), 0, "and not migrated");
+    assert_eq!(sql(&older, "SELECT COUNT(*) FROM _sqlx_migrations"), applied - 1, "and not migrated");
 
     let newer = console_database(&dir, "newer.db");
     sql(
