@@ -1,10 +1,12 @@
 //! `hearth export --format csv`: one table with a header row; `record` says
 //! whether a row is a member, an identity or a ledger entry, and each record
-//! fills only its own columns.
+//! fills only its own columns. It starts with a UTF-8 byte order mark, so
+//! spreadsheets (Excel) read names in any script as UTF-8; columns are only
+//! ever added at the end.
 
 use hearth_bot::engine::Export;
 
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 18] = [
     "record",
     "id",
     "member_id",
@@ -19,10 +21,18 @@ const COLUMNS: [&str; 14] = [
     "kind",
     "reason",
     "at",
+    "last_checkin_day",
+    "best_streak",
+    "freezes",
+    "actor_member_id",
 ];
 
+/// The UTF-8 byte order mark.
+const BOM: char = '\u{feff}';
+
 pub fn to_csv(export: &Export) -> String {
-    let mut out = COLUMNS.join(",");
+    let mut out = String::from(BOM);
+    out.push_str(&COLUMNS.join(","));
     for m in &export.members {
         let id = m.id.to_string();
         row(
@@ -36,6 +46,9 @@ pub fn to_csv(export: &Export) -> String {
                 ("level", &m.level.to_string()),
                 ("streak", &m.streak.to_string()),
                 ("badges", &m.badges.join(";")),
+                ("last_checkin_day", m.last_checkin_day.as_deref().unwrap_or("")),
+                ("best_streak", &m.best_streak.to_string()),
+                ("freezes", &m.freezes.to_string()),
             ],
         );
         for identity in &m.identities {
@@ -61,6 +74,7 @@ pub fn to_csv(export: &Export) -> String {
                 ("kind", &entry.kind),
                 ("reason", &entry.reason),
                 ("at", &entry.at),
+                ("actor_member_id", &entry.actor_member_id.map(|id| id.to_string()).unwrap_or_default()),
             ],
         );
     }

@@ -15,7 +15,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use hearth_bot::config::Config;
-use hearth_bot::store::Store;
+use hearth_bot::engine::Export;
+use hearth_bot::store::{ReadOnlyStore, Store, UnusableDatabase};
 use hearth_bot::{Clock, Engine, Platform, SimulatedClock, SystemClock};
 use hearth_console::ConsoleSession;
 use tokio_util::sync::CancellationToken;
@@ -90,6 +91,10 @@ enum ExportFormat {
 /// Exit code for an invalid config (the Contract's `check-config`).
 const EXIT_BAD_CONFIG: u8 = 2;
 
+/// Exit code of `export` and `backup` for a database that is missing or of
+/// another schema version.
+const EXIT_UNUSABLE_DATABASE: u8 = 2;
+
 fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
@@ -157,9 +162,13 @@ async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
                 Ok(config) => config,
                 Err(code) => return Ok(code),
             };
-            let store = Store::connect(&settings::database_url(db, &config)).await?;
+            // Read-only: a backup never creates, migrates or writes the database.
+            let mut store = match open_read_only(&settings::database_url(db, &config)).await? {
+                Ok(store) => store,
+                Err(code) => return Ok(code),
+            };
             let report = store.backup(&path).await;
-            store.close().await;
+            store.close().await?;
             let report = report?;
             println!(
                 "backup: {} ({} bytes, {} ledger rows, integrity ok)",
@@ -349,9 +358,14 @@ async fn console(
 }
 
 async fn export(config: Config, db: Option<String>, community: &str, format: ExportFormat) -> anyhow::Result<ExitCode> {
-    let store = Store::connect(&settings::database_url(db, &config)).await?;
-    let engine = Engine::open(store.clone(), config, Arc::new(SystemClock), Vec::new()).await?;
-    let Some(export) = engine.export(community).await? else {
+    // Read-only, without an engine: an export registers, syncs and migrates nothing.
+    let mut store = match open_read_only(&settings::database_url(db, &config)).await? {
+        Ok(store) => store,
+        Err(code) => return Ok(code),
+    };
+    let export = Export::read_only(&mut store, &config, community).await;
+    store.close().await?;
+    let Some(export) = export? else {
         anyhow::bail!("--community {community:?}: no such community in the config");
     };
     let text = match format {
@@ -359,8 +373,20 @@ async fn export(config: Config, db: Option<String>, community: &str, format: Exp
         ExportFormat::Csv => export_format::to_csv(&export),
     };
     println!("{text}");
-    store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The database for a read-only tool, or exit 2 with the reason when it is
+/// missing or of another schema (`UnusableDatabase`).
+async fn open_read_only(url: &str) -> anyhow::Result<Result<ReadOnlyStore, ExitCode>> {
+    match ReadOnlyStore::open(url).await {
+        Ok(store) => Ok(Ok(store)),
+        Err(error) if error.downcast_ref::<UnusableDatabase>().is_some() => {
+            eprintln!("hearth: {error}");
+            Ok(Err(ExitCode::from(EXIT_UNUSABLE_DATABASE)))
+        }
+        Err(error) => Err(error),
+    }
 }
 
 fn init_logging() {

@@ -151,6 +151,10 @@ fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
     let kinds: Vec<&str> = ledger.iter().filter_map(|r| r["kind"].as_str()).collect();
     assert_eq!(kinds, ["checkin", "checkin", "checkin", "peer_award", "admin_award"]);
     assert_eq!(ledger[0]["at"], "2026-03-02T08:00:00Z");
+    // Who caused each row: nobody for a check-in, the giver, the awarding admin.
+    let actors: Vec<Option<i64>> = ledger.iter().map(|r| r["actor_member_id"].as_i64()).collect();
+    let id_of = |name: &str| members.iter().find(|m| m["name"] == name).and_then(|m| m["id"].as_i64());
+    assert_eq!(actors, [None, None, None, id_of("bob"), id_of("ada")]);
     for m in members {
         let sum: i64 = ledger.iter().filter(|r| r["member_id"] == m["id"]).filter_map(|r| r["delta"].as_i64()).sum();
         assert_eq!(m["balance"].as_i64(), Some(sum), "balance is the ledger sum for {}", m["name"]);
@@ -158,7 +162,13 @@ fn a_scripted_multi_day_conversation_reads_back_exactly_with_export() {
 
     let csv = export_as(&db, "csv");
     let csv = String::from_utf8_lossy(&csv.stdout);
-    assert!(csv.starts_with("record,id,member_id,name,balance"), "{csv}");
+    // A byte order mark first, so Excel reads the UTF-8 (Chinese names).
+    assert!(csv.starts_with("\u{feff}record,id,member_id,name,balance"), "{csv}");
+    assert!(
+        csv.lines()
+            .next()
+            .is_some_and(|header| header.ends_with(",last_checkin_day,best_streak,freezes,actor_member_id"))
+    );
     assert_eq!(csv.lines().filter(|l| l.starts_with("ledger,")).count(), 5);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -277,4 +287,169 @@ fn export_as_for(db: &str, config: &str, community: &str) -> serde_json::Value {
     let out = hearth(&["export", "--config", config, "--db", db, "--community", community, "--format", "json"], "");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("JSON export")
+}
+
+const BERLIN: &str = "tests/transcripts/berlin.toml";
+
+/// A database the console wrote (one check-in by alice), at `dir/name`.
+fn console_database(dir: &Path, name: &str) -> String {
+    let db = format!("sqlite://{}", dir.join(name).display());
+    let console =
+        hearth(&["console", "--config", BERLIN, "--db", &db, "--clock", "2026-03-02T08:00:00Z"], "@alice /checkin\n");
+    assert!(console.status.success(), "{}", String::from_utf8_lossy(&console.stderr));
+    db
+}
+
+/// Runs one statement on the database at `url`, as a tool other than hearth would.
+fn sql(url: &str, statement: &'static str) -> i64 {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("open");
+        let (n,): (i64,) = sqlx::query_as(statement).fetch_one(&mut conn).await.expect("statement");
+        conn.close().await.expect("close");
+        n
+    })
+}
+
+#[test]
+fn export_and_backup_refuse_a_missing_database_and_create_nothing() {
+    let dir = scratch("cli-missing-db");
+    let missing = dir.join("typo.db");
+    let db = format!("sqlite://{}", missing.display());
+    let export = export_as(&db, "json");
+    assert_eq!(export.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert!(stderr.contains("typo.db: no such database file (check --db)"), "{stderr}");
+    assert!(export.stdout.is_empty());
+
+    let target = dir.join("copy.db");
+    let backup = hearth(&["backup", target.to_str().expect("utf-8"), "--config", BERLIN, "--db", &db], "");
+    assert_eq!(backup.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&backup.stderr).contains("no such database file"));
+    assert!(!missing.exists(), "nothing created at the mistyped path");
+    assert!(!target.exists(), "no backup file either");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn export_and_backup_refuse_a_database_of_an_older_or_newer_schema() {
+    let dir = scratch("cli-schema-db");
+    let older = console_database(&dir, "older.db");
+    let applied = sql(&older, "SELECT COUNT(*) FROM _sqlx_migrations");
+    sql(&older, "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations) RETURNING 0");
+    let export = export_as(&older, "json");
+    assert_eq!(export.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert!(stderr.contains("its schema is older than this hearth's"), "{stderr}");
+    let target = dir.join("copy.db");
+    let backup = hearth(&["backup", target.to_str().expect("utf-8"), "--config", BERLIN, "--db", &older], "");
+    assert_eq!(backup.status.code(), Some(2));
+    assert!(!target.exists());
+    assert_eq!(sql(&older, "SELECT COUNT(*) FROM _sqlx_migrations"), applied - 1, "and not migrated");
+
+    let newer = console_database(&dir, "newer.db");
+    sql(
+        &newer,
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (9999, 'from the future', 1, x'00', 0) RETURNING 0",
+    );
+    let export = export_as(&newer, "csv");
+    assert_eq!(export.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert!(stderr.contains("its schema is newer than this hearth's (migration 9999"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn export_of_a_live_database_changes_nothing() {
+    let dir = scratch("cli-export-read-only");
+    let db = console_database(&dir, "live.db");
+    let file = dir.join("live.db");
+    let before = std::fs::read(&file).expect("database bytes");
+    let communities = sql(&db, "SELECT COUNT(*) FROM communities");
+    // Another config: exporting used to register its communities and
+    // retire the topics it does not list.
+    let out = hearth(
+        &[
+            "export",
+            "--config",
+            "tests/transcripts/scheduled.toml",
+            "--db",
+            &db,
+            "--community",
+            "ny-makers",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    let out = if out.status.success() { out } else { panic!("{}", String::from_utf8_lossy(&out.stderr)) };
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["members"], serde_json::json!([]), "a community the database never saw exports empty");
+    assert!(export_as(&db, "json").status.success());
+    assert_eq!(std::fs::read(&file).expect("database bytes"), before, "the file is byte for byte the same");
+    assert_eq!(sql(&db, "SELECT COUNT(*) FROM communities"), communities);
+
+    // And while a console session has it open (WAL and all).
+    let mut live = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(["console", "--config", BERLIN, "--db", &db, "--clock", "2026-03-03T08:00:00Z"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("HEARTH_CONFIG")
+        .env_remove("HEARTH_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the console");
+    let mut stdin = live.stdin.take().expect("stdin");
+    let stdout = live.stdout.take().expect("stdout");
+    let live = common::Running(live);
+    stdin.write_all(b"@bob /checkin\n").expect("type");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let answer = lines.next().expect("an answer").expect("text");
+    assert!(answer.contains("bob checked in"), "{answer}");
+    let topics = sql(&db, "SELECT COUNT(*) FROM topics WHERE status = 'active'");
+    let out = hearth(
+        &[
+            "export",
+            "--config",
+            "tests/transcripts/scheduled.toml",
+            "--db",
+            &db,
+            "--community",
+            "ny-makers",
+            "--format",
+            "csv",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let export = export_as(&db, "json");
+    let json: serde_json::Value = serde_json::from_slice(&export.stdout).expect("JSON");
+    assert_eq!(json["members"].as_array().map(Vec::len), Some(2), "bob's check-in is read");
+    assert_eq!(sql(&db, "SELECT COUNT(*) FROM communities"), communities);
+    assert_eq!(sql(&db, "SELECT COUNT(*) FROM topics WHERE status = 'active'"), topics);
+    drop(stdin);
+    drop(live);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_database_and_its_backups_are_private_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).expect("file exists").permissions().mode() & 0o777;
+    let dir = scratch("cli-private-files");
+    let db = console_database(&dir, "private.db");
+    assert_eq!(mode(&dir.join("private.db")), 0o600);
+
+    let target = dir.join("backup.db");
+    let backup = hearth(&["backup", target.to_str().expect("utf-8"), "--config", BERLIN, "--db", &db], "");
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    assert!(String::from_utf8_lossy(&backup.stdout).contains("1 ledger rows, integrity ok"));
+    assert_eq!(mode(&target), 0o600);
+    let again = hearth(&["backup", target.to_str().expect("utf-8"), "--config", BERLIN, "--db", &db], "");
+    assert!(!again.status.success(), "a backup never overwrites");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let _ = std::fs::remove_dir_all(dir);
 }

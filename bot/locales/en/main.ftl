@@ -28,6 +28,9 @@ mon-12 = Dec
 reason-checkin = daily check-in
 reason-streak-bonus = { $days }-day streak bonus
 reason-peer-award = peer award from { $giver }
+reason-peer-award-anonymous = peer award
+# A member who used /forgetme, where a stored post named them.
+member-forgotten = a former member
 
 ## /checkin
 checkin-done = ✅ { $name } checked in: day { $streak } of the streak.

@@ -28,6 +28,9 @@ mon-12 = 12月
 reason-checkin = 每日签到
 reason-streak-bonus = 连续签到 { $days } 天奖励
 reason-peer-award = 来自 { $giver } 的赠分
+reason-peer-award-anonymous = 赠分
+# 使用了 /forgetme 的成员在已存帖子中的称呼。
+member-forgotten = 一位前成员
 
 ## /checkin
 checkin-done = ✅ { $name } 签到成功：已连续签到 { $streak } 天。

@@ -4,8 +4,10 @@
 use serde::Serialize;
 
 use super::Engine;
+use crate::config::{CommunityConfig, Config};
 use crate::domain::level::level_for;
 pub use crate::store::{ExportIdentity, ExportLedgerRow};
+use crate::store::{ExportRows, ReadOnlyStore};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Export {
@@ -41,6 +43,24 @@ impl Engine {
             return Ok(None);
         };
         let rows = self.store().export(id).await?.unwrap_or_default();
+        Ok(Some(Export::assemble(community, rows)))
+    }
+}
+
+impl Export {
+    /// `Engine::export` without an engine: what `hearth export` prints, read
+    /// from a database opened read-only. Nothing is registered or synced, so
+    /// a community in the config that the database never saw exports empty.
+    pub async fn read_only(store: &mut ReadOnlyStore, config: &Config, id: &str) -> anyhow::Result<Option<Export>> {
+        let Some(community) = config.community(id) else {
+            return Ok(None);
+        };
+        let rows = store.export(id).await?.unwrap_or_default();
+        Ok(Some(Export::assemble(community, rows)))
+    }
+
+    /// The stored rows with what the config derives from them (levels).
+    fn assemble(community: &CommunityConfig, rows: ExportRows) -> Export {
         let members = rows
             .members
             .into_iter()
@@ -57,6 +77,6 @@ impl Engine {
                 identities: m.identities,
             })
             .collect();
-        Ok(Some(Export { community: community.id.clone(), members, ledger: rows.ledger }))
+        Export { community: community.id.clone(), members, ledger: rows.ledger }
     }
 }

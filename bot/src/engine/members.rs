@@ -1,8 +1,10 @@
 //! Naming other members, and `/forgetme`.
 
 use crate::command::MemberRef;
-use crate::reply::Reply;
-use crate::store::{IdentityKey, MemberRow, NewMember, WriteTx};
+use crate::config::Locale;
+use crate::i18n::Catalog;
+use crate::reply::{Reply, Span};
+use crate::store::{Forget, IdentityKey, MemberRow, NewMember, WriteTx};
 
 use super::{CommandError, Ctx, Platform};
 
@@ -51,6 +53,47 @@ pub async fn forget_me(ctx: &mut Ctx<'_>, tx: &mut WriteTx<'_>, confirm: bool) -
     if !confirm {
         return Ok(Reply::ephemeral().text(ctx.catalog.text("forgetme-ask")));
     }
-    tx.forget_member(ctx.member.id).await?;
+    let name = ctx.member.name.clone();
+    // The default give reason named the giver, in whichever locale the
+    // community had then.
+    let named_reasons: Vec<String> = [Locale::En, Locale::ZhCn]
+        .into_iter()
+        .map(|locale| Catalog::new(locale).fmt("reason-peer-award", &[("giver", (&name).into())]))
+        .collect();
+    let anonymous_reason = ctx.catalog.text("reason-peer-award-anonymous");
+    let anonymous_name = ctx.catalog.text("member-forgotten");
+    let member_id = ctx.member.id;
+    let rewrite = |body: &str| forget_in_post(body, member_id, &name, &anonymous_name);
+    let in_json = serde_json::to_string(&name).unwrap_or_default();
+    let name_in_posts = in_json.trim_matches('"');
+    let forget = Forget {
+        now: ctx.now,
+        named_reasons: &named_reasons,
+        anonymous_reason: &anonymous_reason,
+        name_in_posts,
+        rewrite_post: &rewrite,
+    };
+    tx.forget_member(member_id, &forget).await?;
     Ok(Reply::ephemeral().text(ctx.catalog.text("forgetme-done")))
+}
+
+/// A stored post without the forgotten member: a mention of them becomes
+/// `anonymous`, and a line that still holds their name in its text is left
+/// out (a reminder or digest listed them among others).
+fn forget_in_post(body: &str, member_id: i64, name: &str, anonymous: &str) -> String {
+    let Ok(mut post) = serde_json::from_str::<Reply>(body) else {
+        tracing::warn!("a stored post is not a reply; kept as it is");
+        return body.to_string();
+    };
+    for line in &mut post.lines {
+        for span in &mut line.0 {
+            if let Span::Mention { member_id: id, name: shown } = span
+                && *id == member_id
+            {
+                *shown = anonymous.to_string();
+            }
+        }
+    }
+    post.lines.retain(|line| !line.0.iter().any(|span| span.text().contains(name)));
+    serde_json::to_string(&post).unwrap_or_else(|_| body.to_string())
 }

@@ -107,7 +107,12 @@ impl WriteTx<'_> {
 
     pub async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO members (community_id, name, is_bot, joined_at) VALUES (?, ?, ?, ?) RETURNING id",
+            // Never the id of a forgotten member (see `forget_member`): keys
+            // such as `give:{giver}:{day}:{n}` outlive them in others' ledgers.
+            "INSERT INTO members (id, community_id, name, is_bot, joined_at) VALUES (1 + MAX( \
+                 COALESCE((SELECT MAX(id) FROM members), 0), \
+                 COALESCE((SELECT CAST(value AS INTEGER) FROM bot_state WHERE key = 'members_high_water'), 0)), \
+             ?, ?, ?, ?) RETURNING id",
         )
         .bind(new.community_id)
         .bind(new.name)
@@ -198,13 +203,119 @@ impl WriteTx<'_> {
     }
 
     /// Deletes the member with everything that is theirs: identities,
-    /// check-ins, ledger rows, totals and badges (by cascade).
-    pub async fn forget_member(&mut self, member_id: i64) -> anyhow::Result<()> {
+    /// check-ins, ledger rows, totals and badges (by cascade), and the
+    /// platform handles that pointed at them (unless another community still
+    /// knows that account). Rows they caused in other members' ledgers stay,
+    /// with their delta, and lose their actor: `forget.named_reasons` are the
+    /// reasons that named them (the default give wording), replaced by
+    /// `forget.anonymous_reason`. Posts in the outbox that name them are
+    /// handed back through `forget.rewrite_post` and stored as it returns them.
+    pub async fn forget_member(&mut self, member_id: i64, forget: &Forget<'_>) -> anyhow::Result<()> {
+        // First, the one change a ledger row allows (migration 0010): the
+        // actor is forgotten. The cascade would only null the column and keep
+        // the name in the reason.
+        sqlx::query(
+            "UPDATE ledger SET actor_member_id = NULL, reason = CASE \
+             WHEN kind = 'peer_award' AND reason IN (SELECT value FROM json_each(?)) THEN ? ELSE reason END \
+             WHERE actor_member_id = ?",
+        )
+        .bind(json_rows(forget.named_reasons)?)
+        .bind(forget.anonymous_reason)
+        .bind(member_id)
+        .execute(&mut *self.tx)
+        .await
+        .context("forgetting the member as an actor in the ledger")?;
+        sqlx::query(
+            "DELETE FROM handles WHERE EXISTS (SELECT 1 FROM identities i \
+                 WHERE i.member_id = ?1 AND i.platform = handles.platform AND i.user_id = handles.user_id) \
+             AND NOT EXISTS (SELECT 1 FROM identities o \
+                 WHERE o.member_id != ?1 AND o.platform = handles.platform AND o.user_id = handles.user_id)",
+        )
+        .bind(member_id)
+        .execute(&mut *self.tx)
+        .await
+        .context("forgetting the member's handles")?;
+        let mention = format!("%\"Mention\":{{\"member_id\":{member_id},%");
+        let posts: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT o.id, o.body FROM outbox o JOIN members m ON m.community_id = o.community_id \
+             WHERE m.id = ? AND (o.body LIKE ? OR instr(o.body, ?) > 0)",
+        )
+        .bind(member_id)
+        .bind(&mention)
+        .bind(forget.name_in_posts)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("finding posts that name the member")?;
+        for (id, body) in posts {
+            let body = (forget.rewrite_post)(&body);
+            sqlx::query("UPDATE outbox SET body = ? WHERE id = ?")
+                .bind(body)
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await
+                .context("rewriting a post that named the member")?;
+        }
         sqlx::query("DELETE FROM members WHERE id = ?")
             .bind(member_id)
             .execute(&mut *self.tx)
             .await
             .context("forgetting member")?;
+        // SQLite would hand the highest id out again; the next member must
+        // not inherit idempotency keys that name it.
+        sqlx::query(
+            "INSERT INTO bot_state (key, value, changed_at) VALUES ('members_high_water', ?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), ?1), changed_at = ?2",
+        )
+        .bind(member_id)
+        .bind(fmt_time(forget.now))
+        .execute(&mut *self.tx)
+        .await
+        .context("recording the forgotten member's id as used")?;
         Ok(())
+    }
+}
+
+/// How `/forgetme` words what stays behind (see `WriteTx::forget_member`).
+pub struct Forget<'a> {
+    pub now: DateTime<Utc>,
+    /// Reasons that would name the member, in every locale.
+    pub named_reasons: &'a [String],
+    pub anonymous_reason: &'a str,
+    /// The member's name as it appears inside a stored post's JSON.
+    pub name_in_posts: &'a str,
+    /// A post's body (JSON) → the body to keep.
+    pub rewrite_post: &'a (dyn Fn(&str) -> String + Send + Sync),
+}
+
+impl super::Store {
+    /// Every `table.column` whose text holds `needle` somewhere, for tests
+    /// that prove a forgotten member left no trace.
+    pub async fn columns_containing(&self, needle: &str) -> anyhow::Result<Vec<String>> {
+        let mut conn = self.read().await?;
+        let tables: Vec<(String,)> =
+            sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                .fetch_all(&mut *conn)
+                .await
+                .context("listing tables")?;
+        let mut found = Vec::new();
+        for (table,) in tables {
+            let columns: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info(?)")
+                .bind(&table)
+                .fetch_all(&mut *conn)
+                .await
+                .context("listing columns")?;
+            for (column,) in columns {
+                let sql = format!("SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS TEXT), ?) > 0");
+                let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(needle)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .context("searching a column")?;
+                if n > 0 {
+                    found.push(format!("{table}.{column}"));
+                }
+            }
+        }
+        Ok(found)
     }
 }

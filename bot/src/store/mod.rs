@@ -13,6 +13,7 @@ mod export;
 mod inbox;
 mod ledger;
 mod members;
+mod read_only;
 mod reports;
 mod schedule;
 mod topics;
@@ -37,7 +38,8 @@ pub use directory::{HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows};
 pub use inbox::{InboxEntry, InboxKey, NewInboxEntry};
 pub use ledger::{LedgerKind, NewLedgerEntry};
-pub use members::{IdentityKey, MemberRow, NewMember, SavedStreak};
+pub use members::{Forget, IdentityKey, MemberRow, NewMember, SavedStreak};
+pub use read_only::{ReadOnlyStore, UnusableDatabase};
 pub use reports::{Board, MemberActivity, Standing};
 pub use schedule::{CursorKey, OutboxPost, ScheduleCursor, ScheduleCursors};
 pub use topics::{CurrentTopic, TopicAdded, TopicRow};
@@ -110,6 +112,12 @@ impl Store {
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         let options = connect_options(url)?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory {
+            // Names, user ids and notes: only the owner may read them. SQLite
+            // gives the -wal and -shm files the database file's mode.
+            create_private_file(options.get_filename())
+                .with_context(|| format!("creating database {}", options.get_filename().display()))?;
+        }
         // The writer never checkpoints on commit: see `checkpoint`.
         let writer_options =
             if in_memory { options.clone() } else { options.clone().pragma("wal_autocheckpoint", "0") };
@@ -352,4 +360,16 @@ fn streak_state(
 
 pub fn parse_day(s: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("stored day {s:?}"))
+}
+
+/// Creates `path` empty with mode 0600 (owner only) unless it exists; true
+/// when it created it. SQLite takes an empty file as an empty database, and
+/// the process umask stays as it is.
+pub(crate) fn create_private_file(path: &std::path::Path) -> anyhow::Result<bool> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(anyhow::Error::new(error).context(format!("creating {}", path.display()))),
+    }
 }
