@@ -33,8 +33,9 @@ use tokio_util::task::TaskTracker;
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a client has to send a request's body.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections served at once.
-pub const MOST_CONNECTIONS: usize = 512;
+/// Connections served at once, at most; fewer when the process may open
+/// few files (`connection_places`).
+pub const MOST_CONNECTIONS: usize = 4_096;
 /// The largest request body taken (Telegram updates and Discord
 /// interactions are a few KiB).
 pub const MOST_BODY_BYTES: usize = 1 << 20;
@@ -61,7 +62,7 @@ pub async fn serve(addr: SocketAddr, listeners: Listeners, stop: CancellationTok
         .route(WEBHOOK_PATH, post(telegram_webhook))
         .route(INTERACTIONS_PATH, post(discord_interaction))
         .with_state(listeners);
-    let places = Arc::new(Semaphore::new(MOST_CONNECTIONS));
+    let places = Arc::new(Semaphore::new(connection_places()));
     let connections = TaskTracker::new();
     loop {
         // Back-pressure: accept only with a free place.
@@ -107,6 +108,17 @@ pub async fn serve(addr: SocketAddr, listeners: Listeners, stop: CancellationTok
         tracing::warn!(open = connections.len(), "HTTP connections still open at stop; closing them");
     }
     Ok(())
+}
+
+/// Half the file descriptors the process may open, up to `MOST_CONNECTIONS`:
+/// the other half stays for the database, the platforms' connections and
+/// the gateway, which a flood of HTTP clients must not starve.
+fn connection_places() -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit only writes the struct it is given.
+    let known = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    let open_files = if known { usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX) } else { 1_024 };
+    (open_files / 2).clamp(16, MOST_CONNECTIONS)
 }
 
 async fn healthz(State(listeners): State<Listeners>) -> (StatusCode, &'static str) {

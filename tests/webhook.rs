@@ -382,3 +382,74 @@ fn a_flood_in_an_unlinked_chat_gets_one_hint_and_holds_up_nobody() {
     assert!(refused < 1200, "the flood was refused whole");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The HTTP listener's limits (`src/http.rs`): 10 s for a request's headers
+/// (and for an idle keep-alive connection), 10 s for its body.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Reads until the server closes the connection or `deadline` passes; what
+/// was read, and whether it closed.
+fn read_until_closed(stream: &mut TcpStream, deadline: Instant) -> (String, bool) {
+    use std::io::Read;
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 1024];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return (String::from_utf8_lossy(&answer).into_owned(), false);
+        }
+        stream.set_read_timeout(Some(left)).expect("read timeout");
+        match stream.read(&mut buffer) {
+            Ok(0) => return (String::from_utf8_lossy(&answer).into_owned(), true),
+            Ok(n) => answer.extend_from_slice(&buffer[..n]),
+            Err(error) if matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return (String::from_utf8_lossy(&answer).into_owned(), false);
+            }
+            Err(_) => return (String::from_utf8_lossy(&answer).into_owned(), true),
+        }
+    }
+}
+
+#[test]
+fn slow_and_idle_clients_are_cut_off_and_healthz_answers_meanwhile() {
+    use std::io::Write;
+    let dir = scratch("webhook-slowloris");
+    std::fs::write(dir.join("hearth.toml"), config()).expect("config");
+    let api = StandIn::start();
+    let port = free_port();
+    let (_hearth, _secret) = start(&api, &dir, port, true);
+
+    let opened = Instant::now();
+    // 1,000 clients that never finish their headers.
+    let mut slow: Vec<TcpStream> = (0..1000)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            stream.write_all(b"POST /telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n").expect("partial headers");
+            stream
+        })
+        .collect();
+    // One that never finishes its body, one idle after a first request.
+    let mut slow_body = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    slow_body
+        .write_all(b"POST /telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"update")
+        .expect("partial body");
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("request");
+
+    // Meanwhile /healthz answers at once.
+    let asked = Instant::now();
+    assert_eq!(http(port, "GET", "/healthz", &[], ""), (200, "ok".to_string()));
+    assert!(asked.elapsed() < Duration::from_secs(2), "/healthz waited {:?}", asked.elapsed());
+
+    let deadline = opened + CLIENT_TIMEOUT + Duration::from_secs(5);
+    let (first, idle_closed) = read_until_closed(&mut idle, deadline);
+    assert!(first.starts_with("HTTP/1.1 200") && idle_closed, "idle keep-alive: {first:?}, closed {idle_closed}");
+    let (answer, closed) = read_until_closed(&mut slow_body, deadline);
+    assert!(answer.starts_with("HTTP/1.1 408") || closed, "slow body: {answer:?}");
+    let still_open =
+        slow.iter_mut().map(|stream| read_until_closed(stream, deadline).1).filter(|closed| !closed).count();
+    assert_eq!(still_open, 0, "slow clients still connected after {:?}", opened.elapsed());
+    // And the listener still serves.
+    assert_eq!(http(port, "GET", "/healthz", &[], ""), (200, "ok".to_string()));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -69,7 +69,11 @@ pub async fn run(size: Size) -> anyhow::Result<()> {
 
 async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
     let n = size.members;
-    println!("check-ins: {n} members, file SQLite (WAL, synchronous=FULL) in {}", dir.display());
+    println!(
+        "check-ins: {n} members, file SQLite (WAL, synchronous={}) in {}",
+        std::env::var("HEARTH_BENCH_SYNCHRONOUS").unwrap_or_else(|_| "FULL".into()),
+        dir.display()
+    );
     let started = Instant::now();
 
     let bench = EngineBench::open(&dir.join("engine.db")).await?;
@@ -218,8 +222,13 @@ pub fn request(member: usize, command: Command) -> Request {
     }
 }
 
+/// `HEARTH_BENCH_SYNCHRONOUS=normal` measures every phase (engine and
+/// baselines alike) with the opt-out durability level instead of FULL.
 pub fn sqlite_url(path: &Path) -> String {
-    format!("sqlite://{}", path.display())
+    match std::env::var("HEARTH_BENCH_SYNCHRONOUS") {
+        Ok(level) => format!("sqlite://{}?synchronous={level}", path.display()),
+        Err(_) => format!("sqlite://{}", path.display()),
+    }
 }
 
 /// A database with hearth's schema and `n` members, opened the way hearth

@@ -86,7 +86,13 @@ fn translate_message(message: &Message, me: &BotIdentity) -> Inbound {
     let Some(line) = line else {
         return Inbound::Ignore;
     };
-    let (line, mentioned) = without_text_mentions(message, text, &line);
+    let (cleaned, mentioned) = without_text_mentions(message, text);
+    // Cut where the mentions are, then read the command again; a mention
+    // inside the command word itself (not a real message) leaves the line.
+    let line = match mentioned {
+        Some(_) => addressed_command(&cleaned, me).flatten().unwrap_or(line),
+        None => line,
+    };
     let named = mentioned.or_else(|| replied_author(message, me)).map(|user| member_ref(&user));
     Inbound::Command { actor, chat, parsed: command::parse_naming(&line, named), message_id: message.id }
 }
@@ -118,8 +124,10 @@ fn addressed_command(text: &str, me: &BotIdentity) -> Option<Option<String>> {
 }
 
 /// A `text_mention` names a user without a username: its text (a display
-/// name of any length) is cut from the line and its user returned.
-fn without_text_mentions(message: &Message, text: &str, line: &str) -> (String, Option<User>) {
+/// name of any length) is cut from `text` where its offset says — never by
+/// searching for the name, which may also be a word of the command — and
+/// its user returned.
+fn without_text_mentions(message: &Message, text: &str) -> (String, Option<User>) {
     // teloxide adds offset + length unchecked (an overflow panic in debug
     // builds): entities that do not fit the text are not trusted at all.
     let utf16_len = text.encode_utf16().count();
@@ -129,16 +137,26 @@ fn without_text_mentions(message: &Message, text: &str, line: &str) -> (String, 
         .iter()
         .all(|e| e.offset.checked_add(e.length).is_some_and(|end| end <= utf16_len));
     let Some(entities) = fits.then(|| message.parse_entities()).flatten() else {
-        return (line.to_string(), None);
+        return (text.to_string(), None);
     };
     let mut user = None;
-    let mut cleaned = line.to_string();
+    let mut cuts = Vec::new();
     for entity in entities {
         if let MessageEntityKind::TextMention { user: mentioned } = entity.kind()
-            && let Some(shown) = text.get(entity.range())
+            && text.get(entity.range()).is_some()
         {
-            cleaned = cleaned.replacen(shown, " ", 1);
+            cuts.push(entity.range());
             user.get_or_insert_with(|| mentioned.clone());
+        }
+    }
+    // From the end, so earlier ranges keep their byte positions.
+    cuts.sort_by_key(|range| std::cmp::Reverse(range.start));
+    let mut cleaned = text.to_string();
+    let mut last_start = usize::MAX;
+    for range in cuts {
+        if range.end <= last_start {
+            cleaned.replace_range(range.clone(), " ");
+            last_start = range.start;
         }
     }
     (cleaned, user)

@@ -119,6 +119,20 @@ fn a_text_mention_names_the_member_even_after_emoji() {
 }
 
 #[test]
+fn a_member_named_like_the_command_is_cut_where_the_mention_is() {
+    // Searching for the mention's text would cut the "give" of "/give".
+    let mut body = message(12, user(1001, "Alice", Some("alice")), "/give give 3 thanks");
+    body["entities"] = json!([
+        {"type": "bot_command", "offset": 0, "length": 5},
+        {"type": "text_mention", "offset": 6, "length": 4, "user": {"id": 57, "is_bot": false, "first_name": "give"}},
+    ]);
+    assert_eq!(
+        command_of(translate(&update(json!({"message": body})), &me())),
+        Ok(Command::Give { member: identity("57", "give"), amount: Some(3), reason: Some("thanks".into()) })
+    );
+}
+
+#[test]
 fn entities_outside_the_text_are_ignored_not_a_panic() {
     // Found by the fuzz test: teloxide adds offset + length unchecked.
     let mut body = message(10, user(1001, "Alice", Some("alice")), "/give Jane 3");
