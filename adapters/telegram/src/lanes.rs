@@ -25,15 +25,6 @@ pub fn lane_of(update: &Update) -> LaneKey {
     update.chat().map(|chat| chat.id)
 }
 
-/// Where the updates come from, which decides how one is finished.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// getUpdates: confirmed by the polling offset.
-    Polling,
-    /// The webhook's inbox: marked done in the engine.
-    Inbox,
-}
-
 /// An update whose handling is over (answered, refused or failed and logged).
 struct Finished {
     lane: LaneKey,
@@ -50,16 +41,15 @@ struct Lane {
 /// queuing into it.
 pub struct Lanes {
     telegram: Telegram,
-    source: Source,
     open: HashMap<LaneKey, Lane>,
     finished_sender: mpsc::UnboundedSender<Finished>,
     finished: mpsc::UnboundedReceiver<Finished>,
 }
 
 impl Lanes {
-    pub fn new(telegram: Telegram, source: Source) -> Lanes {
+    pub fn new(telegram: Telegram) -> Lanes {
         let (finished_sender, finished) = mpsc::unbounded_channel();
-        Lanes { telegram, source, open: HashMap::new(), finished_sender, finished }
+        Lanes { telegram, open: HashMap::new(), finished_sender, finished }
     }
 
     /// Queues `update` behind the unfinished updates of its chat.
@@ -69,7 +59,7 @@ impl Lanes {
         let key = lane_of(&update);
         let lane = self.open.entry(key).or_insert_with(|| {
             let (queue, updates) = mpsc::unbounded_channel();
-            let lane = run_lane(self.telegram.clone(), self.source, key, updates, self.finished_sender.clone());
+            let lane = run_lane(self.telegram.clone(), key, updates, self.finished_sender.clone());
             tokio::spawn(lane);
             Lane { queue, unfinished: 0 }
         });
@@ -114,7 +104,6 @@ impl Lanes {
 /// Handles a chat's updates in order until its queue closes.
 async fn run_lane(
     telegram: Telegram,
-    source: Source,
     lane: LaneKey,
     mut updates: mpsc::UnboundedReceiver<Update>,
     finished: mpsc::UnboundedSender<Finished>,
@@ -125,7 +114,7 @@ async fn run_lane(
         // Its own task, so that a panic is caught here: it is logged, the
         // update counts as finished (it would otherwise never be confirmed
         // and come back forever), and the chat's next updates still run.
-        if let Err(error) = tokio::spawn(async move { handler.process(update, source).await }).await {
+        if let Err(error) = tokio::spawn(async move { handler.process(update).await }).await {
             tracing::error!(update = id.0, chat = ?lane, error = %error, "handling an update failed unexpectedly");
         }
         if finished.send(Finished { lane, update: id }).is_err() {

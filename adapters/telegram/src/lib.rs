@@ -61,7 +61,6 @@ struct Shared {
     bot: TelegramBot,
     me: BotIdentity,
     admins: admins::AdminCache,
-    recent: process::RecentUpdates,
     handles: process::SeenHandles,
     /// The webhook's secret and queues; `None` in polling mode.
     webhook: std::sync::OnceLock<Arc<webhook::Inflow>>,
@@ -101,7 +100,6 @@ impl Telegram {
                 bot,
                 me,
                 admins: admins::AdminCache::default(),
-                recent: process::RecentUpdates::default(),
                 handles: process::SeenHandles::default(),
                 webhook: std::sync::OnceLock::new(),
                 hints: process::LinkHints::default(),

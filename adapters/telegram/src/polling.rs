@@ -9,11 +9,11 @@
 //! update whose handling (engine call and answer sent) is unfinished. It is
 //! the lowest unfinished update, or just past the last one taken when all
 //! are done. A crash or restart therefore loses no update: Telegram
-//! redelivers from the lowest unfinished one, and what was already handled
-//! after it runs again, as a half-done batch did before (the engine's
-//! idempotency keys, `telegram:<update id>` for points, keep the ledger from
-//! counting it twice). The tests cannot show this: the stand-in marks what
-//! it returns as read and ignores `offset`.
+//! redelivers from the lowest unfinished one. Every polled update is
+//! recorded in the engine's inbox (one group commit per poll) before it is
+//! handled, so what was already handled is recognised when it comes again
+//! and neither applied nor answered twice, and what was recorded but not
+//! finished is handled first at the next start.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -22,8 +22,13 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, UpdateId};
 
+use hearth_bot::Platform;
+use hearth_bot::engine::Accepted;
+use teloxide::types::Update;
+
 use crate::Telegram;
-use crate::lanes::{Lanes, Source};
+use crate::lanes::{Lanes, lane_of};
+use crate::translate;
 
 /// How long one getUpdates call waits for news on Telegram's side.
 const POLL_TIMEOUT_SECS: u32 = 25;
@@ -56,7 +61,8 @@ impl Telegram {
         if let Err(error) = self.shared.bot.delete_webhook().await {
             tracing::warn!(error = %error, "deleteWebhook failed; polling anyway");
         }
-        let mut lanes = Lanes::new(self.clone(), Source::Polling);
+        let mut lanes = Lanes::new(self.clone());
+        self.finish_inbox(&mut lanes).await;
         let mut progress = Progress::default();
         let mut backoff = FIRST_BACKOFF;
         loop {
@@ -76,9 +82,14 @@ impl Telegram {
                 }
                 Ok(updates) => {
                     backoff = FIRST_BACKOFF;
-                    for update in updates {
-                        if progress.take(update.id) {
-                            lanes.dispatch(update);
+                    let taken: Vec<Update> = updates.into_iter().filter(|update| progress.take(update.id)).collect();
+                    for (update, accepted) in self.record(taken).await {
+                        match accepted {
+                            Some(Accepted::Redelivered) => {
+                                tracing::info!(update = update.id.0, "update handled before a restart; skipped");
+                                progress.finish(update.id);
+                            }
+                            _ => lanes.dispatch(update),
                         }
                     }
                 }
@@ -93,6 +104,61 @@ impl Telegram {
                 collect_finished(&mut lanes, &mut progress).await;
             }
         }
+    }
+}
+
+impl Telegram {
+    /// Handles what the inbox kept from before a stop; Telegram sends those
+    /// again too, and then they are recognised as handled.
+    async fn finish_inbox(&self, lanes: &mut Lanes) {
+        match self.shared.engine.unfinished_updates(Platform::Telegram).await {
+            Ok(entries) => {
+                for entry in entries {
+                    match serde_json::from_str::<Update>(&entry.body) {
+                        Ok(update) => lanes.dispatch(update),
+                        Err(error) => {
+                            tracing::error!(update = entry.update_id, error = %error, "a stored update no longer parses");
+                            self.shared.engine.finish_update(Platform::Telegram, entry.update_id).await;
+                        }
+                    }
+                }
+            }
+            Err(error) => tracing::error!(error = ?error, "reading the inbox failed"),
+        }
+    }
+
+    /// Records polled updates in the inbox, all in one group commit, so an
+    /// update Telegram sends again after a restart (the offset had not yet
+    /// confirmed it) is recognised. `None` when recording failed: the
+    /// update is handled anyway, as before the inbox.
+    async fn record(&self, updates: Vec<Update>) -> Vec<(Update, Option<Accepted>)> {
+        let recording: Vec<_> = updates
+            .iter()
+            .map(|update| {
+                let engine = self.shared.engine.clone();
+                let update = translate::repaired(update.clone());
+                let chat = lane_of(&update).map(|chat| chat.0);
+                let id = i64::from(update.id.0);
+                let body = serde_json::to_string(&update);
+                tokio::spawn(async move { engine.accept_update(Platform::Telegram, id, chat, body?).await })
+            })
+            .collect();
+        let mut recorded = Vec::with_capacity(updates.len());
+        for (update, handle) in updates.into_iter().zip(recording) {
+            let accepted = match handle.await {
+                Ok(Ok(accepted)) => Some(accepted),
+                Ok(Err(error)) => {
+                    tracing::warn!(update = update.id.0, error = ?error, "recording a polled update failed");
+                    None
+                }
+                Err(error) => {
+                    tracing::warn!(update = update.id.0, error = %error, "recording a polled update failed");
+                    None
+                }
+            };
+            recorded.push((update, accepted));
+        }
+        recorded
     }
 }
 

@@ -1,6 +1,6 @@
 //! One update: translate → one engine call → send the answer.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,6 @@ use hearth_bot::{Actor, ChatRef, Platform, Request};
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQueryId, MessageId, Update};
 
-use crate::lanes::Source;
 use crate::translate::{self, Inbound, translate, users_with_handles};
 use crate::{Telegram, render};
 
@@ -40,33 +39,6 @@ impl LinkHints {
     }
 }
 
-/// How many update ids are remembered to drop a redelivered update.
-const RECENT_UPDATES: usize = 4096;
-
-/// Update ids processed lately (webhooks may deliver one twice).
-#[derive(Default)]
-pub struct RecentUpdates {
-    ids: Mutex<(HashSet<u32>, VecDeque<u32>)>,
-}
-
-impl RecentUpdates {
-    /// True the first time an id is offered.
-    pub fn first_sight(&self, id: u32) -> bool {
-        let mut guard = self.ids.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (set, order) = &mut *guard;
-        if !set.insert(id) {
-            return false;
-        }
-        order.push_back(id);
-        if order.len() > RECENT_UPDATES
-            && let Some(oldest) = order.pop_front()
-        {
-            set.remove(&oldest);
-        }
-        true
-    }
-}
-
 /// Handles already stored with their owner, so a chatty member costs one write.
 #[derive(Default)]
 pub struct SeenHandles {
@@ -74,16 +46,11 @@ pub struct SeenHandles {
 }
 
 impl Telegram {
-    /// Handles one update from polling or the webhook's inbox. A polled
-    /// update is handled at most once per update id seen by this process;
-    /// an inbox update is marked done in the engine, in the transaction of
-    /// its command when it carries one.
-    pub async fn process(&self, update: Update, source: Source) {
-        let inbox = (source == Source::Inbox).then_some(i64::from(update.id.0));
-        if inbox.is_none() && !self.shared.recent.first_sight(update.id.0) {
-            tracing::debug!(update = update.id.0, "update seen before; skipped");
-            return;
-        }
+    /// Handles one update the inbox holds (polled or from the webhook) and
+    /// marks it done in the engine: in the transaction of its command when
+    /// it carries one, after it is handled otherwise.
+    pub async fn process(&self, update: Update) {
+        let inbox = Some(i64::from(update.id.0));
         let carried = self.handle_update(update, inbox).await;
         if let (Some(update_id), false) = (inbox, carried) {
             self.shared.engine.finish_update(Platform::Telegram, update_id).await;

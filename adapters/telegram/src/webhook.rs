@@ -21,7 +21,7 @@ use teloxide::types::Update;
 use tokio::sync::{Notify, mpsc};
 
 use crate::Telegram;
-use crate::lanes::{LaneKey, Lanes, Source, lane_of};
+use crate::lanes::{LaneKey, Lanes, lane_of};
 use crate::polling::wanted_updates;
 use crate::translate;
 
@@ -195,7 +195,7 @@ impl Telegram {
                 WebhookAnswer::Accepted
             }
             Ok(Accepted::Redelivered) => {
-                tracing::debug!(update = update.id.0, "update delivered again; already accepted");
+                tracing::info!(update = update.id.0, "update delivered again; already accepted");
                 inflow.release(lane);
                 WebhookAnswer::Accepted
             }
@@ -234,7 +234,7 @@ impl Telegram {
 /// here: a lane waiting for Telegram's per-chat send limit holds up only
 /// its own chat, and `reserve` bounds what waits.
 async fn dispatch(telegram: Telegram, inflow: Arc<Inflow>, mut updates: mpsc::UnboundedReceiver<Update>) {
-    let mut lanes = Lanes::new(telegram, Source::Inbox);
+    let mut lanes = Lanes::new(telegram);
     loop {
         tokio::select! {
             update = updates.recv() => match update {
