@@ -276,7 +276,7 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
         listeners.discord = Some(discord);
     }
     let draining = listeners.draining.clone();
-    let webhook = listeners.telegram.clone();
+    let telegram = listeners.telegram.clone();
     if let Some(addr) = http_addr {
         let stop = stop.clone();
         tasks.spawn(async move {
@@ -291,13 +291,16 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     // 1. Refuse new work: webhook POSTs and /healthz answer 503.
     draining.cancel();
     // 2. Finish the updates already acknowledged (what is left stays in the inbox).
-    if let Some(telegram) = webhook {
+    if let Some(telegram) = &telegram {
         let left = telegram.drain(DRAIN_LIMIT).await;
         if left > 0 {
             tracing::warn!(updates = left, "stopping with updates unfinished; they are handled at the next start");
         }
     }
     // 3. Stop the scheduler, delivery, the update sources and the listener.
+    if let Some(telegram) = &telegram {
+        telegram.stop_handling();
+    }
     stop.cancel();
     tasks.close();
     if tokio::time::timeout(DRAIN_LIMIT, tasks.wait()).await.is_err() {

@@ -453,3 +453,36 @@ fn slow_and_idle_clients_are_cut_off_and_healthz_answers_meanwhile() {
     assert_eq!(http(port, "GET", "/healthz", &[], ""), (200, "ok".to_string()));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_stop_refuses_new_updates_finishes_what_it_can_and_the_next_start_the_rest() {
+    let dir = scratch("webhook-drain");
+    std::fs::write(dir.join("hearth.toml"), config()).expect("config");
+    let api = StandIn::start();
+    let port = free_port();
+    // Telegram's real limits: one answer a second in a chat, so 30 take a while.
+    let (mut hearth, secret) = start(&api, &dir, port, true);
+    for id in 1..=30 {
+        assert_eq!(deliver(port, &secret, &update(id, 0, false)), Some(200));
+    }
+    sigterm(&mut hearth);
+    // While it drains: new updates and /healthz get 503.
+    wait_for("draining", || http(port, "GET", "/healthz", &[], "").0 == 503);
+    assert_eq!(deliver(port, &secret, &update(31, 1, false)), Some(503));
+    assert!(wait_exit(&mut hearth, Duration::from_secs(20)), "the stop is bounded");
+    drop(hearth);
+
+    // The next start handles what the stop left, and nothing twice.
+    let (_hearth, _) = start(&api, &dir, port, false);
+    let url = format!("sqlite://{}", dir.join("hearth.db").display());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let pool = runtime.block_on(SqlitePoolOptions::new().connect(&url)).expect("database");
+    let count = |sql: &'static str| -> i64 {
+        let (n,): (i64,) = runtime.block_on(sqlx::query_as(sql).fetch_one(&pool)).expect(sql);
+        n
+    };
+    wait_for("every accepted update handled", || count("SELECT count(*) FROM checkins") == 30);
+    assert_eq!(count("SELECT count(*) FROM inbox WHERE done_at IS NULL"), 0);
+    assert_eq!(count("SELECT count(*) FROM inbox"), 30, "the refused update was never recorded");
+    let _ = std::fs::remove_dir_all(dir);
+}

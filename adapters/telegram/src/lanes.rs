@@ -110,6 +110,11 @@ async fn run_lane(
 ) {
     while let Some(update) = updates.recv().await {
         let id = update.id;
+        if telegram.handling_stopped() {
+            // Left in the inbox for the next start.
+            let _ = finished.send(Finished { lane, update: id });
+            continue;
+        }
         let handler = telegram.clone();
         // Its own task, so that a panic is caught here: it is logged, the
         // update counts as finished (it would otherwise never be confirmed

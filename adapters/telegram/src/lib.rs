@@ -68,6 +68,8 @@ struct Shared {
     hints: process::LinkHints,
     /// Held while a post is sent and recorded, so a stop waits for it.
     sending: tokio::sync::Mutex<()>,
+    /// Set when hearth stops: lanes start no further update (the inbox keeps them).
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl Telegram {
@@ -104,8 +106,21 @@ impl Telegram {
                 webhook: std::sync::OnceLock::new(),
                 hints: process::LinkHints::default(),
                 sending: tokio::sync::Mutex::new(()),
+                stopped: std::sync::atomic::AtomicBool::new(false),
             }),
         })
+    }
+}
+
+impl Telegram {
+    /// From now on no lane starts another update; those left stay in the
+    /// inbox and are handled at the next start. Called before the store closes.
+    pub fn stop_handling(&self) {
+        self.shared.stopped.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    pub(crate) fn handling_stopped(&self) -> bool {
+        self.shared.stopped.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 

@@ -225,6 +225,7 @@ impl Telegram {
             }
         };
         let _ = tokio::time::timeout(limit, all_done).await;
+        self.stop_handling();
         inflow.total()
     }
 }
