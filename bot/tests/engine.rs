@@ -321,3 +321,11 @@ async fn internal_errors_are_a_short_generic_message() {
     let reply = chat.say("alice", "/checkin").await;
     assert_eq!(reply, "Something went wrong on our side; nothing was changed. Please try again.");
 }
+
+#[tokio::test]
+async fn post_of_an_unknown_schedule_names_the_schedules_or_says_there_are_none() {
+    let chat = Chat::start(BERLIN, MONDAY_9AM).await;
+    let none = chat.say("ada", "/post nothing").await;
+    assert!(none.contains("has no schedules yet"), "{none}");
+    assert!(!none.contains("Schedules here:"), "{none}");
+}

@@ -191,6 +191,7 @@ unlinked-chat = This chat is not linked to a hearth community yet. An admin adds
 welcome = 👋 Hi, I'm hearth: daily check-ins, streaks, topics, challenges and points for this group.
 welcome-linked = This chat belongs to { $community }. Start with /checkin; /help lists every command.
 error-unknown-schedule = There is no schedule "{ $schedule }". Schedules here: { $known }
+error-no-schedules = This community has no schedules yet: add a [[community.schedule]] to the config.
 expected-member = a member, like @name
 expected-integer = a whole number
 expected-choice = one of { $choices }

@@ -336,14 +336,15 @@ impl Engine {
         schedule_id: &str,
     ) -> Result<Reply, CommandError> {
         let cat = ctx.catalog;
-        if !ctx.is_admin {
-            return Err(CommandError::NotAdmin);
-        }
+        // Admins only: the router's gate (`Command::is_admin_only`) saw to it.
         let Some(schedule) = ctx.community.schedules.iter().find(|s| s.id == schedule_id) else {
             let known: Vec<&str> = ctx.community.schedules.iter().map(|s| s.id.as_str()).collect();
+            if known.is_empty() {
+                return Ok(Reply::ephemeral().text(cat.text("error-no-schedules")));
+            }
             return Ok(Reply::ephemeral().text(cat.fmt(
                 "error-unknown-schedule",
-                &[("schedule", schedule_id.into()), ("known", known.join(", ").into())],
+                &[("schedule", schedule_id.into()), ("known", known.join(&cat.text("list-separator")).into())],
             )));
         };
         // A platform event (a redelivered update) posts once; otherwise
