@@ -192,6 +192,14 @@ async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
 fn load_config(path: &Path) -> Result<Config, ExitCode> {
     Config::load(path).map_err(|errors| {
         eprintln!("{errors}");
+        if !path.exists() {
+            let here = std::env::current_dir().map(|dir| dir.display().to_string()).unwrap_or_default();
+            eprintln!(
+                "hearth: no config file at {} (looked in {here}); pass --config PATH or set HEARTH_CONFIG, \
+                 or run hearth from its checkout, where config/example.toml is",
+                path.display()
+            );
+        }
         ExitCode::from(EXIT_BAD_CONFIG)
     })
 }

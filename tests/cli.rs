@@ -31,6 +31,28 @@ fn export_as(db: &str, format: &str) -> Output {
 }
 
 #[test]
+fn started_elsewhere_without_a_config_it_says_how_to_name_one_and_creates_nothing() {
+    let dir = std::env::temp_dir().join(format!("hearth-cli-elsewhere-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("run")
+        .current_dir(&dir)
+        .env_remove("HEARTH_CONFIG")
+        .env_remove("HEARTH_DATABASE_URL")
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("TELEGRAM_TOKEN")
+        .stdin(Stdio::null())
+        .output()
+        .expect("hearth runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("pass --config PATH or set HEARTH_CONFIG"), "{stderr}");
+    assert!(std::fs::read_dir(&dir).expect("dir").next().is_none(), "nothing created");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn check_config_accepts_the_example_and_points_at_errors() {
     let ok = hearth(&["check-config", "--config", "config/example.toml"], "");
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
