@@ -15,3 +15,5 @@ CREATE TABLE inbox (
 ) WITHOUT ROWID;
 
 CREATE INDEX inbox_pending ON inbox (platform, update_id) WHERE done_at IS NULL;
+-- Finished rows by age: each batch that records updates forgets as many old ones.
+CREATE INDEX inbox_done ON inbox (done_at) WHERE done_at IS NOT NULL;

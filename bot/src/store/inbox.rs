@@ -56,6 +56,17 @@ impl WriteTx<'_> {
         .await
         .context("recording accepted updates")?;
         new_ids.extend(returned);
+        // As many finished rows past their keeping time go as came in (and
+        // a few more), so the table stays as large as two days of updates.
+        sqlx::query(
+            "DELETE FROM inbox WHERE (platform, update_id) IN \
+             (SELECT platform, update_id FROM inbox WHERE done_at IS NOT NULL AND done_at < ? ORDER BY done_at LIMIT ?)",
+        )
+        .bind(fmt_time(now - KEEP_DONE))
+        .bind(i64::try_from(entries.len()).unwrap_or(i64::MAX).saturating_add(64))
+        .execute(&mut *self.tx)
+        .await
+        .context("forgetting old finished updates")?;
         // Within one batch the same id may come twice: only its first is new.
         let mut seen = std::collections::HashSet::new();
         Ok(entries
