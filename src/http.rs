@@ -1,4 +1,4 @@
-//! The HTTP listener on `HEARTH_HTTP_ADDR`: `GET /healthz`,
+//! The HTTP listener on `HEARTH_HTTP_ADDR`: `GET /healthz`, `GET /metrics`,
 //! `POST /discord/interactions` and, in webhook mode, `POST /telegram/webhook`.
 //!
 //! It serves every connection itself (hyper's HTTP/1 with a timer) so that
@@ -49,6 +49,7 @@ pub struct Listeners {
     pub discord: Option<Discord>,
     /// Cancelled when hearth begins to stop: `/healthz` answers 503 then.
     pub draining: CancellationToken,
+    pub metrics: Option<crate::metrics::Scrape>,
 }
 
 /// Binds `addr` and serves until `stop` is cancelled, then lets open
@@ -59,6 +60,7 @@ pub async fn serve(addr: SocketAddr, listeners: Listeners, stop: CancellationTok
     tracing::info!(%addr, "HTTP listener up");
     let app = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .route(WEBHOOK_PATH, post(telegram_webhook))
         .route(INTERACTIONS_PATH, post(discord_interaction))
         .with_state(listeners);
@@ -86,6 +88,7 @@ pub async fn serve(addr: SocketAddr, listeners: Listeners, stop: CancellationTok
         let stop = stop.clone();
         connections.spawn(async move {
             let _place = place;
+            let _open = hearth_bot::metrics::OpenConnection::new();
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).keep_alive(true);
             let connection = builder.serve_connection(TokioIo::new(stream), service);
@@ -127,6 +130,15 @@ async fn healthz(State(listeners): State<Listeners>) -> (StatusCode, &'static st
     } else {
         (StatusCode::OK, "ok")
     }
+}
+
+/// Prometheus' text exposition format.
+async fn metrics(State(listeners): State<Listeners>) -> Response {
+    let Some(scrape) = listeners.metrics else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let text = scrape.render().await;
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
 /// The body, within `BODY_TIMEOUT` and `MOST_BODY_BYTES`.

@@ -3,6 +3,7 @@
 
 mod export_format;
 mod http;
+mod metrics;
 mod reload;
 mod settings;
 
@@ -237,6 +238,8 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     if discord.as_ref().is_some_and(|d| d.token.is_some()) {
         targets.push(Platform::Discord);
     }
+    // Before anything records; only when `/metrics` can be served.
+    let recorder = http_addr.map(|_| metrics::install()).transpose()?;
     let store = Store::connect(&settings::database_url(None, &config)).await?;
     let engine = Engine::open(store.clone(), config, Arc::new(SystemClock), targets).await?;
     // One token stops every task; the tracker says when they have.
@@ -282,6 +285,11 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
             tasks.spawn(until_stopped(Box::pin(discord.clone().run_gateway())));
         }
         listeners.discord = Some(discord);
+    }
+    if let Some(handle) = recorder {
+        let scrape = metrics::Scrape { handle, engine: engine.clone(), telegram: listeners.telegram.clone() };
+        tasks.spawn(until_stopped(Box::pin(scrape.clone().run_upkeep())));
+        listeners.metrics = Some(scrape);
     }
     let draining = listeners.draining.clone();
     let telegram = listeners.telegram.clone();

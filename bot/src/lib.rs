@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod i18n;
+pub mod metrics;
 pub mod reply;
 pub mod runtime;
 pub mod store;

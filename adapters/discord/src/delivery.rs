@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use hearth_bot::engine::PendingPost;
+use hearth_bot::metrics::{self, DeliveryError};
 use hearth_bot::{ChatRef, Platform};
 use serenity::all::{AutoArchiveDuration, ChannelId, CreateThread, HttpError, Message};
 
@@ -43,6 +44,7 @@ impl Discord {
             if engine.chat_inactive(&chat).await.unwrap_or(false) {
                 for post in posts {
                     tracing::warn!(post = post.id, guild = %link.guild_id, "the bot was removed from the guild; not posting");
+                    metrics::delivery_error(Platform::Discord, DeliveryError::ChatGone);
                     if let Err(error) = engine.delivery_failed(&post, REMOVED, true).await {
                         tracing::error!(post = post.id, error = ?error, "recording a delivery failed");
                     }
@@ -70,6 +72,8 @@ impl Discord {
             }
             Err(error) => {
                 let permanent = is_permanent(&error);
+                let kind = if permanent { DeliveryError::Permanent } else { DeliveryError::Transient };
+                metrics::delivery_error(Platform::Discord, kind);
                 let reason = reason(&error);
                 tracing::warn!(post = post.id, channel = channel.get(), reason = %reason, permanent, "delivery failed");
                 engine.delivery_failed(post, &reason, permanent).await

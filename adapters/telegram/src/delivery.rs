@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use hearth_bot::engine::PendingPost;
+use hearth_bot::metrics::{self, DeliveryError};
 use hearth_bot::{ChatRef, Platform};
 use teloxide::prelude::*;
 use teloxide::{ApiError, RequestError};
@@ -51,16 +52,23 @@ impl Telegram {
         let engine = &self.shared.engine;
         let chat = ChatRef::Telegram { chat_id };
         let outcome = if engine.chat_inactive(&chat).await.unwrap_or(false) {
+            metrics::delivery_error(Platform::Telegram, DeliveryError::ChatGone);
             Err(("the bot was removed from the chat".to_string(), true))
         } else {
             match self.send(ChatId(chat_id), &post.reply, None).await {
                 Ok(id) => Ok(id),
                 Err(RequestError::RetryAfter(wait)) => {
                     // Not the post's fault: wait as told and leave it pending.
+                    metrics::delivery_error(Platform::Telegram, DeliveryError::RateLimited);
                     tokio::time::sleep(wait.duration()).await;
                     return false;
                 }
-                Err(error) => Err((error.to_string(), is_permanent(&error))),
+                Err(error) => {
+                    let permanent = is_permanent(&error);
+                    let kind = if permanent { DeliveryError::Permanent } else { DeliveryError::Transient };
+                    metrics::delivery_error(Platform::Telegram, kind);
+                    Err((error.to_string(), permanent))
+                }
             }
         };
         let recorded = match outcome {

@@ -16,6 +16,7 @@ use std::time::Duration;
 use anyhow::Context;
 use hearth_bot::Platform;
 use hearth_bot::engine::Accepted;
+use hearth_bot::metrics;
 use teloxide::prelude::*;
 use teloxide::types::Update;
 use tokio::sync::{Notify, mpsc};
@@ -69,17 +70,20 @@ struct Waiting {
 }
 
 impl Inflow {
-    /// Takes a place in `lane` for one update; false when its chat (or
-    /// everything) is full.
-    fn reserve(&self, lane: LaneKey) -> bool {
+    /// Takes a place in `lane` for one update; when its chat (or
+    /// everything) is full, which (the metric's reason).
+    fn reserve(&self, lane: LaneKey) -> Result<(), &'static str> {
         let mut waiting = self.waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let chat = waiting.per_chat.get(&lane).copied().unwrap_or(0);
-        if chat >= MOST_WAITING_PER_CHAT || waiting.total >= MOST_WAITING {
-            return false;
+        if chat >= MOST_WAITING_PER_CHAT {
+            return Err("chat_full");
+        }
+        if waiting.total >= MOST_WAITING {
+            return Err("all_full");
         }
         waiting.per_chat.insert(lane, chat + 1);
         waiting.total += 1;
-        true
+        Ok(())
     }
 
     fn release(&self, lane: LaneKey) {
@@ -98,6 +102,12 @@ impl Inflow {
 
     fn total(&self) -> usize {
         self.waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).total
+    }
+
+    /// Updates waiting or being handled, and the chats they are in.
+    fn backlog(&self) -> (usize, usize) {
+        let waiting = self.waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (waiting.total, waiting.per_chat.len())
     }
 }
 
@@ -167,6 +177,7 @@ impl Telegram {
             return WebhookAnswer::Unauthorized;
         }
         if inflow.draining.load(Ordering::Acquire) {
+            metrics::webhook_refused("stopping");
             return WebhookAnswer::Busy;
         }
         let (Ok(text), Ok(update)) = (std::str::from_utf8(body), serde_json::from_slice::<Update>(body)) else {
@@ -175,8 +186,9 @@ impl Telegram {
         };
         let update = translate::repaired(update);
         let lane = lane_of(&update);
-        if !inflow.reserve(lane) {
+        if let Err(full) = inflow.reserve(lane) {
             tracing::warn!(update = update.id.0, chat = ?lane, "too many updates waiting in this chat; asking Telegram to retry");
+            metrics::webhook_refused(full);
             return WebhookAnswer::Busy;
         }
         let accepted = self
@@ -201,10 +213,17 @@ impl Telegram {
             }
             Err(error) => {
                 tracing::error!(update = update.id.0, error = ?error, "recording an update failed; asking Telegram to retry");
+                metrics::webhook_refused("inbox_error");
                 inflow.release(lane);
                 WebhookAnswer::Busy
             }
         }
+    }
+
+    /// Webhook updates accepted and not finished, and the chats they are
+    /// in; `None` in long-polling mode.
+    pub fn webhook_backlog(&self) -> Option<(usize, usize)> {
+        self.shared.webhook.get().map(|inflow| inflow.backlog())
     }
 
     /// Stops taking webhook updates (503 from now on) and waits until every

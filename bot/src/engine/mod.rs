@@ -253,11 +253,14 @@ impl Engine {
     /// `handle`, for a command that came from the inbox: its inbox row is
     /// marked done in the transaction that holds the command's effect.
     async fn submit(&self, request: Request, inbox: Option<crate::store::InboxKey>) -> Reply {
+        let command = crate::metrics::command_name(&request.command);
+        let _timer = crate::metrics::CommandTimer::start(command);
         let served = self.served();
         let Some(community) = served.community_for(&request.chat) else {
             if let Some(key) = inbox {
                 self.update_done(key).await;
             }
+            crate::metrics::commands(command, crate::metrics::Outcome::Refused, 1);
             return error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat);
         };
         let catalog = Catalog::new(community.locale);

@@ -291,7 +291,10 @@ impl Engine {
         due_at: DateTime<Utc>,
     ) -> anyhow::Result<usize> {
         Ok(match self.claim_and_post(tx, scope, schedule, slot, due_at).await? {
-            SlotOutcome::Posted(targets) => targets,
+            SlotOutcome::Posted(targets) => {
+                crate::metrics::scheduler_lateness((scope.now - due_at).to_std().unwrap_or_default());
+                targets
+            }
             SlotOutcome::ClaimedBefore | SlotOutcome::NothingToPost => 0,
         })
     }
@@ -412,6 +415,20 @@ impl Engine {
     /// Records that a post reached its chat.
     pub async fn mark_delivered(&self, post_id: i64, message_id: Option<&str>) -> anyhow::Result<()> {
         self.inner.store.mark_sent(post_id, message_id, self.now()).await
+    }
+
+    /// Outbox posts of each running delivery target by status (`pending`,
+    /// `sent`, `failed`), zeros included, so a count that fell to 0 reads 0.
+    pub async fn outbox_counts(&self) -> anyhow::Result<Vec<(Platform, &'static str, u64)>> {
+        let rows = self.inner.store.outbox_counts().await?;
+        let mut counts = Vec::new();
+        for &target in &self.inner.targets {
+            for status in ["pending", "sent", "failed"] {
+                let n = rows.iter().find(|(t, s, _)| t == target.as_str() && s == status).map_or(0, |row| row.2);
+                counts.push((target, status, u64::try_from(n).unwrap_or(0)));
+            }
+        }
+        Ok(counts)
     }
 }
 

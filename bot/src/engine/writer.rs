@@ -19,6 +19,7 @@ use super::{Engine, Inner, Request, Scope, Served};
 use crate::command::Command;
 use crate::config::CommunityConfig;
 use crate::i18n::Catalog;
+use crate::metrics::{self, Outcome};
 use crate::reply::Reply;
 use crate::store::{InboxKey, NewInboxEntry, WriteTx};
 
@@ -86,6 +87,7 @@ pub async fn run(inner: Weak<Inner>, mut queue: mpsc::Receiver<Job>) {
 
 impl Engine {
     async fn run_batch(&self, jobs: Vec<Job>) {
+        metrics::writer_batch(jobs.len());
         let mut work: Vec<Work> = Vec::new();
         let mut answers: Vec<oneshot::Sender<Answer>> = Vec::new();
         let mut entries: Vec<NewInboxEntry> = Vec::new();
@@ -113,7 +115,8 @@ impl Engine {
         let now = self.now();
         let inbox = InboxWork { accept: &entries, done: &done };
         let replies = match self.run_in_one_transaction(&work, inbox, now).await {
-            Ok((replies, posted, new)) => {
+            Ok((replies, outcomes, posted, new)) => {
+                count_outcomes(&work, &outcomes);
                 if posted {
                     self.announce_posts();
                 }
@@ -128,6 +131,7 @@ impl Engine {
             Err(error) => {
                 // Inbox askers see their senders dropped: not recorded, not done.
                 tracing::error!(commands = work.len(), updates = entries.len(), error = ?error, "a batch failed");
+                count_outcomes(&work, &vec![Outcome::Error; work.len()]);
                 work.iter().map(|(request, served)| Answer::Reply(internal_error(served, request))).collect()
             }
         };
@@ -137,18 +141,19 @@ impl Engine {
         }
     }
 
-    /// Runs the batch; the replies in order, whether a post was queued, and
-    /// which accepted updates were new.
+    /// Runs the batch; the replies and how each command ended, in order,
+    /// whether a post was queued, and which accepted updates were new.
     async fn run_in_one_transaction(
         &self,
         work: &[Work],
         inbox: InboxWork<'_>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(Vec<Answer>, bool, Vec<bool>)> {
+    ) -> anyhow::Result<(Vec<Answer>, Vec<Outcome>, bool, Vec<bool>)> {
         let mut writer = self.inner.store.writer().await?;
         let mut tx = WriteTx::begin(&mut writer).await?;
         let new = tx.inbox_accept(inbox.accept, now).await?;
         let mut replies: Vec<Option<Answer>> = std::iter::repeat_with(|| None).take(work.len()).collect();
+        let mut outcomes = vec![Outcome::Error; work.len()];
         let mut posted = false;
 
         let (checkins, others): (Vec<usize>, Vec<usize>) =
@@ -156,7 +161,10 @@ impl Engine {
         for group in by_community(work, &checkins) {
             let (request, served) = &work[group[0]];
             let Some(community) = served.community_for(&request.chat) else {
-                group.iter().for_each(|&i| replies[i] = Some(Answer::Reply(unlinked(&work[i].0))));
+                for &i in &group {
+                    replies[i] = Some(Answer::Reply(unlinked(&work[i].0)));
+                    outcomes[i] = Outcome::Refused;
+                }
                 continue;
             };
             let catalog = Catalog::new(community.locale);
@@ -170,6 +178,10 @@ impl Engine {
                 Ok(answers) => {
                     tx.release_savepoint().await?;
                     for (&i, answer) in group.iter().zip(answers) {
+                        outcomes[i] = match answer {
+                            CheckinAnswer::Counted(_) => Outcome::Ok,
+                            CheckinAnswer::Already { .. } => Outcome::Refused,
+                        };
                         replies[i] = Some(Answer::Checkin { answer, at: now });
                     }
                 }
@@ -185,6 +197,7 @@ impl Engine {
             let (request, served) = &work[i];
             let Some(community) = served.community_for(&request.chat) else {
                 replies[i] = Some(Answer::Reply(unlinked(request)));
+                outcomes[i] = Outcome::Refused;
                 continue;
             };
             tx.savepoint().await?;
@@ -194,21 +207,23 @@ impl Engine {
                     tx.release_savepoint().await?;
                     posted |= matches!(request.command, Command::Post { .. });
                     replies[i] = Some(Answer::Reply(reply));
+                    outcomes[i] = Outcome::Ok;
                 }
-                Err(reply) => {
+                Err((reply, outcome)) => {
                     tx.rollback_to_savepoint().await?;
                     replies[i] = Some(Answer::Reply(reply));
+                    outcomes[i] = outcome;
                 }
             }
         }
         tx.inbox_done(inbox.done, now).await?;
         tx.commit().await?;
         let answers = replies.into_iter().map(|answer| answer.unwrap_or_else(|| Answer::Reply(Reply::default())));
-        Ok((answers.collect(), posted, new))
+        Ok((answers.collect(), outcomes, posted, new))
     }
 
     /// One command under a savepoint: `Err` carries the refusal to show
-    /// after its changes are rolled back.
+    /// after its changes are rolled back, and whether it failed inside.
     async fn run_one(
         &self,
         tx: &mut WriteTx<'_>,
@@ -216,11 +231,12 @@ impl Engine {
         community: &CommunityConfig,
         request: &Request,
         now: DateTime<Utc>,
-    ) -> Result<Reply, Reply> {
+    ) -> Result<Reply, (Reply, Outcome)> {
         let catalog = Catalog::new(community.locale);
         self.run(tx, served, community, &catalog, request, now).await.map_err(|error| {
             super::error::log_unknown(community, &request.command, &error);
-            error.to_reply(&catalog)
+            let outcome = if matches!(error, super::CommandError::Unknown(_)) { Outcome::Error } else { Outcome::Refused };
+            (error.to_reply(&catalog), outcome)
         })
     }
 }
@@ -241,6 +257,18 @@ fn by_community(work: &[Work], indexes: &[usize]) -> Vec<Vec<usize>> {
         groups[group].push(i);
     }
     groups
+}
+
+/// Counts a batch's commands by name and outcome: one increment per pair,
+/// not per command, so a full batch costs a few recorder calls.
+fn count_outcomes(work: &[Work], outcomes: &[Outcome]) {
+    let mut counts: HashMap<(&'static str, Outcome), u64> = HashMap::new();
+    for ((request, _), outcome) in work.iter().zip(outcomes) {
+        *counts.entry((metrics::command_name(&request.command), *outcome)).or_default() += 1;
+    }
+    for ((command, outcome), n) in counts {
+        metrics::commands(command, outcome, n);
+    }
 }
 
 fn checkin_note(command: &Command) -> Option<&str> {

@@ -272,6 +272,14 @@ impl Store {
             .collect())
     }
 
+    /// Outbox rows by target and status: `(target, status, count)`.
+    pub async fn outbox_counts(&self) -> anyhow::Result<Vec<(String, String, i64)>> {
+        sqlx::query_as("SELECT target, status, count(*) FROM outbox GROUP BY target, status")
+            .fetch_all(&mut *self.read().await?)
+            .await
+            .context("counting outbox posts")
+    }
+
     /// Records a delivered post with the platform's message id.
     pub async fn mark_sent(&self, id: i64, message_id: Option<&str>, now: DateTime<Utc>) -> anyhow::Result<()> {
         sqlx::query(
