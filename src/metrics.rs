@@ -88,11 +88,11 @@ mod tests {
             metrics::outbox_posts(Platform::Discord, "pending", 4);
             metrics::webhook_waiting(7, 2);
             metrics::webhook_refused("chat_full");
-            let open = metrics::OpenConnection::new();
-            let _second = metrics::OpenConnection::new();
-            drop(open);
-        });
-        handle.render()
+            let closed = metrics::OpenConnection::new();
+            let _open = metrics::OpenConnection::new();
+            drop(closed);
+            handle.render()
+        })
     }
 
     #[test]
