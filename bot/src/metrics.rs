@@ -168,7 +168,11 @@ impl Drop for OpenConnection {
 /// called once after the recorder is installed.
 pub fn describe(version: &'static str) {
     use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
-    describe_counter!(COMMANDS, Unit::Count, "Commands answered, by command table name and outcome (ok, refused, error).");
+    describe_counter!(
+        COMMANDS,
+        Unit::Count,
+        "Commands answered, by command table name and outcome (ok, refused, error)."
+    );
     describe_histogram!(COMMAND_DURATION, Unit::Seconds, "Time from a command's arrival at the engine to its answer.");
     describe_histogram!(WRITER_BATCH, Unit::Count, "Jobs (commands and inbox updates) per write transaction.");
     describe_gauge!(OUTBOX_POSTS, Unit::Count, "Outbox posts by delivery platform and status, read at scrape time.");

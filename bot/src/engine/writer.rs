@@ -235,7 +235,8 @@ impl Engine {
         let catalog = Catalog::new(community.locale);
         self.run(tx, served, community, &catalog, request, now).await.map_err(|error| {
             super::error::log_unknown(community, &request.command, &error);
-            let outcome = if matches!(error, super::CommandError::Unknown(_)) { Outcome::Error } else { Outcome::Refused };
+            let outcome =
+                if matches!(error, super::CommandError::Unknown(_)) { Outcome::Error } else { Outcome::Refused };
             (error.to_reply(&catalog), outcome)
         })
     }
