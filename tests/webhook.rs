@@ -337,6 +337,10 @@ fn a_flooded_chat_is_refused_alone_and_another_chat_is_answered_at_once() {
     let refused = statuses.get(&Some(503)).copied().unwrap_or(0);
     assert_eq!(accepted + refused, 1200, "{statuses:?}");
     assert!(refused > 0 && accepted <= hearth_telegram::MOST_WAITING_PER_CHAT + 30, "{statuses:?}");
+    // Every 503 was for the full chat, and `/metrics` counts them.
+    let (_, metrics) = http(port, "GET", "/metrics", &[], "");
+    let chat_full = format!("hearth_telegram_webhook_refused_total{{reason=\"chat_full\"}} {refused}");
+    assert!(metrics.lines().any(|line| line == chat_full), "no {chat_full:?} in:\n{metrics}");
 
     // Meanwhile, another community's chat: answered within 2 s.
     let asked = Instant::now();
