@@ -10,7 +10,7 @@ use serde_json::json;
 
 mod common;
 mod telegram_stand_in;
-use common::{WAIT, exported_balances, http, root, scratch, wait_for};
+use common::{WAIT, exported_balances, free_port, http, root, scratch, wait_for};
 use telegram_stand_in::*;
 
 const CONFIG: &str = r#"
@@ -252,7 +252,8 @@ fn delivery_waits_out_a_429_and_gives_up_when_the_bot_is_out() {
     let dir = scratch("telegram-delivery");
     std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
     let api = StandIn::start();
-    let _hearth = start_hearth(&api, &dir, &[]);
+    let port = free_port();
+    let _hearth = start_hearth(&api, &dir, &[("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}"))]);
     wait_until_ready(&api);
     let carol = Member { id: 1003, first_name: "Carol", username: Some("carol") };
     api.post("/setChatAdmin", json!({"chatId": GROUP, "userId": carol.id}));
@@ -283,6 +284,25 @@ fn delivery_waits_out_a_429_and_gives_up_when_the_bot_is_out() {
     wait_for("the skipped post in the log", || log_of(&dir).contains("reason=the bot was removed from the chat"));
     assert_eq!(failed_sends(), 2, "no send was tried for a chat the bot is out of");
     assert_eq!(api.post("/getUpdates", json!({"token": TOKEN, "chatId": GROUP}))["result"], json!([]));
+
+    // `/metrics` says the same: one refusal for good, one post not tried (the
+    // 429 was waited out inside teloxide's Throttle, below delivery).
+    let expected = [
+        r#"hearth_delivery_errors_total{platform="telegram",kind="permanent"} 1"#,
+        r#"hearth_delivery_errors_total{platform="telegram",kind="chat_gone"} 1"#,
+        r#"hearth_outbox_posts{platform="telegram",status="pending"} 0"#,
+        r#"hearth_outbox_posts{platform="telegram",status="sent"} 1"#,
+        r#"hearth_outbox_posts{platform="telegram",status="failed"} 2"#,
+    ];
+    let scrape = || http(port, "GET", "/metrics", &[], "").1;
+    let deadline = Instant::now() + WAIT;
+    let mut metrics = scrape();
+    while !expected.iter().all(|line| metrics.lines().any(|l| l == *line)) {
+        assert!(Instant::now() < deadline, "not all of {expected:#?} in:\n{metrics}");
+        std::thread::sleep(Duration::from_millis(50));
+        metrics = scrape();
+    }
+    assert!(!scrape().contains(r#"kind="transient""#), "{}", scrape());
     let _ = std::fs::remove_dir_all(dir);
 }
 
