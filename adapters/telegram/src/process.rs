@@ -50,15 +50,14 @@ impl Telegram {
     /// marks it done in the engine: in the transaction of its command when
     /// it carries one, after it is handled otherwise.
     pub async fn process(&self, update: Update) {
-        let inbox = Some(i64::from(update.id.0));
-        let carried = self.handle_update(update, inbox).await;
-        if let (Some(update_id), false) = (inbox, carried) {
+        let update_id = i64::from(update.id.0);
+        if !self.handle_update(update, update_id).await {
             self.shared.engine.finish_update(Platform::Telegram, update_id).await;
         }
     }
 
     /// Whether the engine marked the inbox row done with the command.
-    async fn handle_update(&self, update: Update, inbox: Option<i64>) -> bool {
+    async fn handle_update(&self, update: Update, update_id: i64) -> bool {
         let update = translate::repaired(update);
         self.remember_handles(&update).await;
         let event_id = format!("telegram:{}", update.id.0);
@@ -73,12 +72,12 @@ impl Telegram {
         }
         match inbound {
             Inbound::Command { actor, chat, parsed, message_id } => {
-                let (reply, carried) = self.run(actor, &chat, parsed, event_id, inbox).await;
+                let (reply, carried) = self.run(actor, &chat, parsed, event_id, update_id).await;
                 self.send_or_log(&chat, &reply, Some(message_id)).await;
                 carried
             }
             Inbound::Button { actor, chat, parsed, callback_id } => {
-                let (reply, carried) = self.run(actor, &chat, parsed, event_id, inbox).await;
+                let (reply, carried) = self.run(actor, &chat, parsed, event_id, update_id).await;
                 self.answer_button(&chat, &reply, callback_id).await;
                 carried
             }
@@ -86,7 +85,7 @@ impl Telegram {
             Inbound::ReplyToBot { chat, .. } if self.shared.engine.served().community_for(&chat).is_none() => false,
             Inbound::ReplyToBot { actor, chat, bot_message_id, message_id } => {
                 let command = Command::ReplyToPost { message_id: bot_message_id.0.to_string() };
-                let (reply, carried) = self.run(actor, &chat, Ok(command), event_id, inbox).await;
+                let (reply, carried) = self.run(actor, &chat, Ok(command), event_id, update_id).await;
                 self.send_or_log(&chat, &reply, Some(message_id)).await;
                 carried
             }
@@ -114,7 +113,7 @@ impl Telegram {
         chat: &ChatRef,
         parsed: Result<Command, ParseError>,
         event_id: String,
-        inbox: Option<i64>,
+        update_id: i64,
     ) -> (Reply, bool) {
         let engine = &self.shared.engine;
         let command = match parsed {
@@ -131,10 +130,7 @@ impl Telegram {
                 self.shared.admins.is_admin(&self.shared.bot, ChatId(*chat_id), UserId(user)).await;
         }
         let request = Request { actor, chat: chat.clone(), command, event_id: Some(event_id) };
-        match inbox {
-            Some(update_id) => (engine.handle_from_inbox(request, Platform::Telegram, update_id).await, true),
-            None => (engine.handle(request).await, false),
-        }
+        (engine.handle_from_inbox(request, Platform::Telegram, update_id).await, true)
     }
 
     /// Telegram has no message only one member sees: a button's personal
