@@ -38,7 +38,7 @@ async fn an_update_is_new_once_and_finished_ones_are_forgotten_after_two_days() 
     assert_eq!(accept(&store, &[1, 2, 2], start).await, [true, true, false], "the same id twice in a batch");
     assert_eq!(accept(&store, &[1, 3], start).await, [false, true], "a redelivery is not new");
     done(&store, &[1, 2], start).await;
-    let unfinished = store.inbox_unfinished("telegram", start).await.expect("unfinished");
+    let unfinished = store.inbox_unfinished("telegram").await.expect("unfinished");
     assert_eq!(unfinished.iter().map(|e| e.update_id).collect::<Vec<_>>(), [3]);
 
     // A day later the finished ones are still remembered: a redelivery stays a no-op.

@@ -64,6 +64,6 @@ impl Engine {
     /// Updates accepted but not finished (a crash or a stop came between),
     /// oldest first: to be handled before anything new.
     pub async fn unfinished_updates(&self, platform: Platform) -> anyhow::Result<Vec<InboxEntry>> {
-        self.inner.store.inbox_unfinished(platform.as_str(), self.now()).await
+        self.inner.store.inbox_unfinished(platform.as_str()).await
     }
 }

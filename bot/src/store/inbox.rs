@@ -1,6 +1,8 @@
 //! The inbox (migration 0011): updates a platform will not send again once
 //! they were acknowledged, kept from acceptance until their effect commits.
 
+use std::collections::HashSet;
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
@@ -43,9 +45,8 @@ impl WriteTx<'_> {
         }
         let rows: Vec<(&str, i64, Option<i64>, &str)> =
             entries.iter().map(|e| (e.key.platform, e.key.update_id, e.chat_id, e.body.as_str())).collect();
-        let mut new_ids: Vec<(String, i64)> = Vec::with_capacity(entries.len());
         // `WHERE true` lets SQLite tell the upsert clause from a join.
-        let returned: Vec<(String, i64)> = sqlx::query_as(
+        let inserted: Vec<(String, i64)> = sqlx::query_as(
             "INSERT INTO inbox (platform, update_id, chat_id, body, received_at) \
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ? FROM json_each(?) WHERE true \
              ON CONFLICT (platform, update_id) DO NOTHING RETURNING platform, update_id",
@@ -55,7 +56,7 @@ impl WriteTx<'_> {
         .fetch_all(&mut *self.tx)
         .await
         .context("recording accepted updates")?;
-        new_ids.extend(returned);
+        let mut new: HashSet<(String, i64)> = inserted.into_iter().collect();
         // As many finished rows past their keeping time go as came in (and
         // a few more), so the table stays as large as two days of updates.
         sqlx::query(
@@ -68,14 +69,7 @@ impl WriteTx<'_> {
         .await
         .context("forgetting old finished updates")?;
         // Within one batch the same id may come twice: only its first is new.
-        let mut seen = std::collections::HashSet::new();
-        Ok(entries
-            .iter()
-            .map(|e| {
-                let key = (e.key.platform.to_string(), e.key.update_id);
-                new_ids.contains(&key) && seen.insert(key)
-            })
-            .collect())
+        Ok(entries.iter().map(|e| new.remove(&(e.key.platform.to_string(), e.key.update_id))).collect())
     }
 
     /// Marks updates finished (their effect is in this transaction).
@@ -98,22 +92,15 @@ impl WriteTx<'_> {
 }
 
 impl Store {
-    /// The platform's unfinished updates in the order they came, after
-    /// forgetting finished ones older than `KEEP_DONE`.
-    pub async fn inbox_unfinished(&self, platform: &str, now: DateTime<Utc>) -> anyhow::Result<Vec<InboxEntry>> {
-        let mut writer = self.writer().await?;
-        sqlx::query("DELETE FROM inbox WHERE platform = ? AND done_at IS NOT NULL AND done_at < ?")
-            .bind(platform)
-            .bind(fmt_time(now - KEEP_DONE))
-            .execute(&mut *writer)
-            .await
-            .context("forgetting old finished updates")?;
+    /// The platform's unfinished updates in the order they came.
+    pub async fn inbox_unfinished(&self, platform: &str) -> anyhow::Result<Vec<InboxEntry>> {
+        let mut reader = self.read().await?;
         let (rows,): (String,) = sqlx::query_as(
             "SELECT coalesce(json_group_array(json_array(update_id, chat_id, body)), '[]') FROM \
              (SELECT update_id, chat_id, body FROM inbox WHERE platform = ? AND done_at IS NULL ORDER BY update_id)",
         )
         .bind(platform)
-        .fetch_one(&mut *writer)
+        .fetch_one(&mut *reader)
         .await
         .context("reading unfinished updates")?;
         Ok(from_json_rows::<(i64, Option<i64>, String)>(&rows)?
