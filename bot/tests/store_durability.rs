@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use hearth_bot::store::Store;
+use hearth_bot::store::StorePort;
+use hearth_bot::store::sqlite::SqliteStore as Store;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("hearth-durability-{}-{name}", std::process::id()));
@@ -14,7 +15,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// SQLite's level: 1 = NORMAL, 2 = FULL.
 async fn synchronous(store: &Store) -> i64 {
-    let mut writer = store.writer().await.expect("writer");
+    let mut writer = store.writer_connection().await.expect("writer");
     let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut *writer).await.expect("pragma");
     level
 }

@@ -26,9 +26,8 @@ async fn done(store: &Store, ids: &[i64], now: DateTime<Utc>) {
 }
 
 async fn rows(store: &Store) -> i64 {
-    let mut writer = store.writer().await.expect("writer");
-    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM inbox").fetch_one(&mut *writer).await.expect("count");
-    n
+    let counts = store.row_counts().await.expect("row counts");
+    counts.iter().find(|(table, _)| *table == "inbox").map(|(_, n)| *n).expect("the inbox is a table")
 }
 
 #[tokio::test]

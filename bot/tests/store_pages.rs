@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use hearth_bot::store::Store;
+use hearth_bot::store::StorePort;
+use hearth_bot::store::sqlite::SqliteStore as Store;
 
 /// A fresh scratch directory for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -15,7 +16,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 async fn page_size(store: &Store) -> i64 {
-    let mut writer = store.writer().await.expect("writer");
+    let mut writer = store.writer_connection().await.expect("writer");
     let (size,): (i64,) = sqlx::query_as("PRAGMA page_size").fetch_one(&mut *writer).await.expect("page size");
     size
 }
@@ -45,7 +46,7 @@ async fn a_database_created_before_keeps_its_page_size_and_migrates() {
 
     let store = Store::connect(&url).await.expect("connect");
     assert_eq!(page_size(&store).await, 4096);
-    let mut writer = store.writer().await.expect("writer");
+    let mut writer = store.writer_connection().await.expect("writer");
     let (communities,): (i64,) =
         sqlx::query_as("SELECT count(*) FROM communities").fetch_one(&mut *writer).await.expect("migrated schema");
     assert_eq!(communities, 0);

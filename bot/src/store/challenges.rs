@@ -1,9 +1,5 @@
-use std::collections::HashMap;
-
-use anyhow::Context;
 use chrono::{DateTime, Utc};
-
-use super::{WriteTx, fmt_time};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChallengePhase {
@@ -13,7 +9,7 @@ pub enum ChallengePhase {
 }
 
 impl ChallengePhase {
-    fn parse(s: &str) -> anyhow::Result<Self> {
+    pub(crate) fn parse(s: &str) -> anyhow::Result<Self> {
         match s {
             "open" => Ok(Self::Open),
             "voting" => Ok(Self::Voting),
@@ -49,225 +45,54 @@ pub struct PastChallenge {
     pub winner: Option<String>,
 }
 
-impl WriteTx<'_> {
+#[async_trait::async_trait]
+pub trait ChallengesTx: Send + Sync {
     /// The challenge that is open or voting, if any.
-    pub async fn running_challenge(&mut self, community_id: i64) -> anyhow::Result<Option<ChallengeRow>> {
-        let row: Option<(i64, String, String)> =
-            sqlx::query_as("SELECT id, theme, phase FROM challenges WHERE community_id = ? AND phase != 'closed'")
-                .bind(community_id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .context("reading the running challenge")?;
-        row.map(|(id, theme, phase)| Ok(ChallengeRow { id, theme, phase: ChallengePhase::parse(&phase)? })).transpose()
-    }
+    async fn running_challenge(&mut self, community_id: i64) -> anyhow::Result<Option<ChallengeRow>>;
 
-    pub async fn open_challenge(&mut self, community_id: i64, theme: &str, now: DateTime<Utc>) -> anyhow::Result<i64> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO challenges (community_id, theme, phase, opened_at) VALUES (?, ?, 'open', ?) RETURNING id",
-        )
-        .bind(community_id)
-        .bind(theme)
-        .bind(fmt_time(now))
-        .fetch_one(&mut *self.tx)
-        .await
-        .context("opening a challenge")?;
-        Ok(id)
-    }
+    async fn open_challenge(&mut self, community_id: i64, theme: &str, now: DateTime<Utc>) -> anyhow::Result<i64>;
 
-    pub async fn set_challenge_phase(
+    async fn set_challenge_phase(
         &mut self,
         challenge_id: i64,
         phase: ChallengePhase,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        let sql = match phase {
-            ChallengePhase::Open => "UPDATE challenges SET phase = 'open' WHERE id = ?1",
-            ChallengePhase::Voting => "UPDATE challenges SET phase = 'voting', voting_at = ?2 WHERE id = ?1",
-            ChallengePhase::Closed => "UPDATE challenges SET phase = 'closed', closed_at = ?2 WHERE id = ?1",
-        };
-        sqlx::query(sql)
-            .bind(challenge_id)
-            .bind(fmt_time(now))
-            .execute(&mut *self.tx)
-            .await
-            .context("moving a challenge on")?;
-        Ok(())
-    }
+    ) -> anyhow::Result<()>;
 
     /// Records or replaces a member's entry; true when it replaced an earlier one.
-    pub async fn submit_entry(
+    async fn submit_entry(
         &mut self,
         challenge_id: i64,
         member_id: i64,
         text: &str,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
-        let replaced = sqlx::query("UPDATE challenge_entries SET text = ? WHERE challenge_id = ? AND member_id = ?")
-            .bind(text)
-            .bind(challenge_id)
-            .bind(member_id)
-            .execute(&mut *self.tx)
-            .await
-            .context("replacing an entry")?
-            .rows_affected()
-            == 1;
-        if !replaced {
-            sqlx::query(
-                "INSERT INTO challenge_entries (challenge_id, member_id, text, submitted_at) VALUES (?, ?, ?, ?)",
-            )
-            .bind(challenge_id)
-            .bind(member_id)
-            .bind(text)
-            .bind(fmt_time(now))
-            .execute(&mut *self.tx)
-            .await
-            .context("recording an entry")?;
-        }
-        Ok(replaced)
-    }
+    ) -> anyhow::Result<bool>;
 
     /// Entries in number order, with their votes.
-    pub async fn entries(&mut self, challenge_id: i64) -> anyhow::Result<Vec<EntryRow>> {
-        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
-            "SELECT e.id, e.member_id, m.name, e.text, \
-                    (SELECT COUNT(*) FROM challenge_votes v WHERE v.entry_id = e.id) \
-             FROM challenge_entries e JOIN members m ON m.id = e.member_id \
-             WHERE e.challenge_id = ? ORDER BY e.id",
-        )
-        .bind(challenge_id)
-        .fetch_all(&mut *self.tx)
-        .await
-        .context("reading entries")?;
-        Ok(rows
-            .into_iter()
-            .zip(1..)
-            .map(|((id, member_id, member_name, text, votes), number)| EntryRow {
-                id,
-                number,
-                member_id,
-                member_name,
-                text,
-                votes,
-            })
-            .collect())
-    }
+    async fn entries(&mut self, challenge_id: i64) -> anyhow::Result<Vec<EntryRow>>;
 
     /// Records or changes a vote; true when it changed an earlier vote.
-    pub async fn cast_vote(
+    async fn cast_vote(
         &mut self,
         challenge_id: i64,
         voter_id: i64,
         entry_id: i64,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
-        let existed: Option<(i64,)> =
-            sqlx::query_as("SELECT entry_id FROM challenge_votes WHERE challenge_id = ? AND voter_id = ?")
-                .bind(challenge_id)
-                .bind(voter_id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .context("reading a vote")?;
-        sqlx::query(
-            "INSERT INTO challenge_votes (challenge_id, voter_id, entry_id, voted_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (challenge_id, voter_id) DO UPDATE SET entry_id = excluded.entry_id, voted_at = excluded.voted_at",
-        )
-        .bind(challenge_id)
-        .bind(voter_id)
-        .bind(entry_id)
-        .bind(fmt_time(now))
-        .execute(&mut *self.tx)
-        .await
-        .context("casting a vote")?;
-        Ok(existed.is_some())
-    }
+    ) -> anyhow::Result<bool>;
 
-    pub async fn set_entry_place(&mut self, entry_id: i64, place: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE challenge_entries SET place = ? WHERE id = ?")
-            .bind(place)
-            .bind(entry_id)
-            .execute(&mut *self.tx)
-            .await
-            .context("placing an entry")?;
-        Ok(())
-    }
+    async fn set_entry_place(&mut self, entry_id: i64, place: i64) -> anyhow::Result<()>;
 
     /// How many challenges each of `members` won (placed first); members
     /// who never won are absent.
-    pub async fn challenge_wins(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
-        self.per_member(
-            "SELECT json_group_array(json_array(member_id, n)) FROM (SELECT member_id, COUNT(*) AS n \
-             FROM challenge_entries WHERE member_id IN (SELECT value FROM json_each(?)) AND place = 1 \
-             GROUP BY member_id)",
-            members,
-            None,
-        )
-        .await
-    }
+    async fn challenge_wins(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>>;
 
     /// The theme for the next challenge: a queued one, else the configured
     /// themes in turn. `None` when there is neither.
-    pub async fn take_next_theme(&mut self, community_id: i64, themes: &[String]) -> anyhow::Result<Option<String>> {
-        let row: Option<(i64, Option<String>)> =
-            sqlx::query_as("SELECT next_index, queued_theme FROM challenge_themes WHERE community_id = ?")
-                .bind(community_id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .context("reading the theme queue")?;
-        let (index, queued) = row.unwrap_or((0, None));
-        if let Some(theme) = queued {
-            sqlx::query("UPDATE challenge_themes SET queued_theme = NULL WHERE community_id = ?")
-                .bind(community_id)
-                .execute(&mut *self.tx)
-                .await
-                .context("taking the queued theme")?;
-            return Ok(Some(theme));
-        }
-        if themes.is_empty() {
-            return Ok(None);
-        }
-        let theme = themes[usize::try_from(index).unwrap_or(0) % themes.len()].clone();
-        sqlx::query(
-            "INSERT INTO challenge_themes (community_id, next_index) VALUES (?, ?) \
-             ON CONFLICT (community_id) DO UPDATE SET next_index = excluded.next_index",
-        )
-        .bind(community_id)
-        .bind(index + 1)
-        .execute(&mut *self.tx)
-        .await
-        .context("advancing the theme queue")?;
-        Ok(Some(theme))
-    }
+    async fn take_next_theme(&mut self, community_id: i64, themes: &[String]) -> anyhow::Result<Option<String>>;
 
     /// Queues `theme` for the next challenge.
-    pub async fn queue_theme(&mut self, community_id: i64, theme: &str) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO challenge_themes (community_id, queued_theme) VALUES (?, ?) \
-             ON CONFLICT (community_id) DO UPDATE SET queued_theme = excluded.queued_theme",
-        )
-        .bind(community_id)
-        .bind(theme)
-        .execute(&mut *self.tx)
-        .await
-        .context("queueing a theme")?;
-        Ok(())
-    }
+    async fn queue_theme(&mut self, community_id: i64, theme: &str) -> anyhow::Result<()>;
 
     /// The last `limit` closed challenges, newest first, with their winners.
-    pub async fn past_challenges(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<PastChallenge>> {
-        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT c.theme, c.closed_at, \
-                    (SELECT m.name FROM challenge_entries e JOIN members m ON m.id = e.member_id \
-                     WHERE e.challenge_id = c.id AND e.place = 1) \
-             FROM challenges c WHERE c.community_id = ? AND c.phase = 'closed' ORDER BY c.id DESC LIMIT ?",
-        )
-        .bind(community_id)
-        .bind(limit)
-        .fetch_all(&mut *self.tx)
-        .await
-        .context("reading past challenges")?;
-        Ok(rows
-            .into_iter()
-            .map(|(theme, closed_at, winner)| PastChallenge { theme, closed_at: closed_at.unwrap_or_default(), winner })
-            .collect())
-    }
+    async fn past_challenges(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<PastChallenge>>;
 }

@@ -1,9 +1,6 @@
 //! Handles and chats the adapters have seen (see migration 0005).
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
-
-use super::{Store, WriteTx, fmt_time};
 
 /// A user a handle belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,94 +19,29 @@ pub struct SeenHandle<'a> {
     pub now: DateTime<Utc>,
 }
 
-impl Store {
-    pub async fn remember_handle(&self, seen: SeenHandle<'_>) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO handles (platform, handle, user_id, display_name, is_bot, seen_at) VALUES (?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (platform, handle) DO UPDATE SET user_id = excluded.user_id, \
-             display_name = excluded.display_name, is_bot = excluded.is_bot, seen_at = excluded.seen_at",
-        )
-        .bind(seen.platform)
-        .bind(seen.handle)
-        .bind(&seen.owner.user_id)
-        .bind(&seen.owner.display_name)
-        .bind(seen.owner.is_bot)
-        .bind(fmt_time(seen.now))
-        .execute(&mut *self.writer().await?)
-        .await
-        .context("remembering a handle")?;
-        Ok(())
-    }
+#[async_trait::async_trait]
+pub trait DirectoryTx: Send + Sync {
+    async fn handle_owner(&mut self, platform: &str, handle: &str) -> anyhow::Result<Option<HandleOwner>>;
+}
 
-    pub async fn set_chat_active(
+#[async_trait::async_trait]
+pub trait DirectoryStore: Send + Sync {
+    async fn remember_handle(&self, seen: SeenHandle<'_>) -> anyhow::Result<()>;
+
+    async fn set_chat_active(
         &self,
         platform: &str,
         chat_id: &str,
         active: bool,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO chats (platform, chat_id, active, changed_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (platform, chat_id) DO UPDATE SET active = excluded.active, changed_at = excluded.changed_at",
-        )
-        .bind(platform)
-        .bind(chat_id)
-        .bind(active)
-        .bind(fmt_time(now))
-        .execute(&mut *self.writer().await?)
-        .await
-        .context("recording a chat's membership")?;
-        Ok(())
-    }
+    ) -> anyhow::Result<()>;
 
     /// Whether the bot is in a chat (`Some(true)`), was removed from it
     /// (`Some(false)`), or has never been seen there (`None`).
-    pub async fn chat_membership(&self, platform: &str, chat_id: &str) -> anyhow::Result<Option<bool>> {
-        let row: Option<(bool,)> = sqlx::query_as("SELECT active FROM chats WHERE platform = ? AND chat_id = ?")
-            .bind(platform)
-            .bind(chat_id)
-            .fetch_optional(&mut *self.read().await?)
-            .await
-            .context("reading a chat's membership")?;
-        Ok(row.map(|(active,)| active))
-    }
-}
+    async fn chat_membership(&self, platform: &str, chat_id: &str) -> anyhow::Result<Option<bool>>;
 
-impl WriteTx<'_> {
-    pub async fn handle_owner(&mut self, platform: &str, handle: &str) -> anyhow::Result<Option<HandleOwner>> {
-        let row: Option<(String, String, bool)> =
-            sqlx::query_as("SELECT user_id, display_name, is_bot FROM handles WHERE platform = ? AND handle = ?")
-                .bind(platform)
-                .bind(handle.to_lowercase())
-                .fetch_optional(&mut *self.tx)
-                .await
-                .context("looking up a handle")?;
-        Ok(row.map(|(user_id, display_name, is_bot)| HandleOwner { user_id, display_name, is_bot }))
-    }
-}
-
-impl Store {
     /// A value the bot stored about itself (`bot_state`).
-    pub async fn bot_state(&self, key: &str) -> anyhow::Result<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM bot_state WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&mut *self.read().await?)
-            .await
-            .context("reading bot state")?;
-        Ok(row.map(|(value,)| value))
-    }
+    async fn bot_state(&self, key: &str) -> anyhow::Result<Option<String>>;
 
-    pub async fn set_bot_state(&self, key: &str, value: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO bot_state (key, value, changed_at) VALUES (?, ?, ?) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at",
-        )
-        .bind(key)
-        .bind(value)
-        .bind(fmt_time(now))
-        .execute(&mut *self.writer().await?)
-        .await
-        .context("writing bot state")?;
-        Ok(())
-    }
+    async fn set_bot_state(&self, key: &str, value: &str, now: DateTime<Utc>) -> anyhow::Result<()>;
 }

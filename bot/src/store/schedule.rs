@@ -1,9 +1,5 @@
-use std::collections::HashMap;
-
-use anyhow::Context;
 use chrono::{DateTime, Utc};
-
-use super::{Store, WriteTx, fmt_time, from_json_rows, json_rows, parse_time};
+use std::collections::HashMap;
 
 /// Every schedule's cursor, by (community id, schedule id).
 pub type ScheduleCursors = HashMap<(i64, String), ScheduleCursor>;
@@ -31,139 +27,44 @@ pub struct OutboxPost {
     pub attempts: i64,
 }
 
-impl WriteTx<'_> {
+#[async_trait::async_trait]
+pub trait ScheduleTx: Send + Sync {
     /// Until when a schedule has been looked at; `None` for a schedule never seen.
-    pub async fn schedule_cursor(
-        &mut self,
-        community_id: i64,
-        schedule_id: &str,
-    ) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT checked_until FROM schedule_cursors WHERE community_id = ? AND schedule_id = ?")
-                .bind(community_id)
-                .bind(schedule_id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .context("reading schedule cursor")?;
-        row.map(|(t,)| parse_time(&t)).transpose()
-    }
+    async fn schedule_cursor(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<Option<DateTime<Utc>>>;
 
-    pub async fn set_schedule_cursor(
+    async fn set_schedule_cursor(
         &mut self,
         community_id: i64,
         schedule_id: &str,
         until: DateTime<Utc>,
         timing: &str,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until, \
-             timing = excluded.timing",
-        )
-        .bind(community_id)
-        .bind(schedule_id)
-        .bind(fmt_time(until))
-        .bind(timing)
-        .execute(&mut *self.tx)
-        .await
-        .context("saving schedule cursor")?;
-        Ok(())
-    }
+    ) -> anyhow::Result<()>;
 
     /// Gives each schedule without a cursor one at `at` (first sight: slots
     /// before it never fire); a cursor that exists only records its timing
     /// if it had none.
-    pub async fn start_schedule_cursors(
-        &mut self,
-        schedules: &[CursorKey<'_>],
-        at: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        // `WHERE true` keeps SQLite from reading ON CONFLICT as a join clause.
-        self.write_schedule_cursors(
-            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) \
-             SELECT value ->> 0, value ->> 1, ?, value ->> 2 FROM json_each(?) WHERE true \
-             ON CONFLICT (community_id, schedule_id) DO UPDATE SET timing = excluded.timing \
-             WHERE schedule_cursors.timing IS NULL",
-            schedules,
-            at,
-        )
-        .await
-        .context("starting schedule cursors")
-    }
+    async fn start_schedule_cursors(&mut self, schedules: &[CursorKey<'_>], at: DateTime<Utc>) -> anyhow::Result<()>;
 
     /// Moves the cursors of `schedules` to `at`, creating missing ones: a
     /// schedule whose times changed starts over, like a new one.
-    pub async fn restart_schedule_cursors(
-        &mut self,
-        schedules: &[CursorKey<'_>],
-        at: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        self.write_schedule_cursors(
-            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) \
-             SELECT value ->> 0, value ->> 1, ?, value ->> 2 FROM json_each(?) WHERE true \
-             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until, \
-             timing = excluded.timing",
-            schedules,
-            at,
-        )
-        .await
-        .context("restarting schedule cursors")
-    }
-
-    /// `sql` takes the instant, then the schedules as a JSON list of triples.
-    async fn write_schedule_cursors(
-        &mut self,
-        sql: &'static str,
-        schedules: &[CursorKey<'_>],
-        at: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        if schedules.is_empty() {
-            return Ok(());
-        }
-        sqlx::query(sql).bind(fmt_time(at)).bind(json_rows(schedules)?).execute(&mut *self.tx).await?;
-        Ok(())
-    }
+    async fn restart_schedule_cursors(&mut self, schedules: &[CursorKey<'_>], at: DateTime<Utc>) -> anyhow::Result<()>;
 
     /// Claims a slot; false if it was claimed before (it must not fire again).
-    pub async fn claim_slot(
+    async fn claim_slot(
         &mut self,
         community_id: i64,
         schedule_id: &str,
         slot: &str,
         due_at: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
-        let done = sqlx::query(
-            "INSERT INTO schedule_claims (community_id, schedule_id, slot, due_at, claimed_at) VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(community_id)
-        .bind(schedule_id)
-        .bind(slot)
-        .bind(fmt_time(due_at))
-        .bind(fmt_time(now))
-        .execute(&mut *self.tx)
-        .await
-        .context("claiming a schedule slot")?;
-        Ok(done.rows_affected() == 1)
-    }
+    ) -> anyhow::Result<bool>;
 
     /// How many slots of a schedule were claimed by `/post` (slot keys
     /// beginning `manual:`): the next manual slot's number comes from it.
-    pub async fn manual_claims(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<i64> {
-        let (count,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM schedule_claims WHERE community_id = ? AND schedule_id = ? AND slot LIKE 'manual:%'",
-        )
-        .bind(community_id)
-        .bind(schedule_id)
-        .fetch_one(&mut *self.tx)
-        .await
-        .context("counting manual slots")?;
-        Ok(count)
-    }
+    async fn manual_claims(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<i64>;
 
     /// Queues a post for one delivery target.
-    pub async fn enqueue_post(
+    async fn enqueue_post(
         &mut self,
         community_id: i64,
         schedule_id: &str,
@@ -171,152 +72,37 @@ impl WriteTx<'_> {
         target: &str,
         body: &str,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO outbox (community_id, schedule_id, slot, target, body, next_attempt_at, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(community_id)
-        .bind(schedule_id)
-        .bind(slot)
-        .bind(target)
-        .bind(body)
-        .bind(fmt_time(now))
-        .bind(fmt_time(now))
-        .execute(&mut *self.tx)
-        .await
-        .context("queueing a post")?;
-        Ok(())
-    }
+    ) -> anyhow::Result<()>;
 
     /// Check-ins on local day `day` and members in the community (reminders).
-    pub async fn checkins_on(&mut self, community_id: i64, day: &str) -> anyhow::Result<(i64, i64)> {
-        let (checked_in, members): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM checkins c JOIN members m ON m.id = c.member_id \
-                     WHERE m.community_id = ?1 AND c.local_day = ?2), \
-                    (SELECT COUNT(*) FROM members WHERE community_id = ?1 AND is_bot = 0)",
-        )
-        .bind(community_id)
-        .bind(day)
-        .fetch_one(&mut *self.tx)
-        .await
-        .context("counting today's check-ins")?;
-        Ok((checked_in, members))
-    }
+    async fn checkins_on(&mut self, community_id: i64, day: &str) -> anyhow::Result<(i64, i64)>;
 }
 
-impl Store {
+#[async_trait::async_trait]
+pub trait ScheduleStore: Send + Sync {
     /// Every schedule's cursor in one statement, outside a transaction: a
     /// wake-up decides in memory which schedules have a slot due.
-    pub async fn schedule_cursors(&self) -> anyhow::Result<ScheduleCursors> {
-        let (rows,): (String,) = sqlx::query_as(
-            "SELECT json_group_array(json_array(community_id, schedule_id, checked_until, timing)) \
-             FROM schedule_cursors",
-        )
-        .fetch_one(&mut *self.read().await?)
-        .await
-        .context("reading schedule cursors")?;
-        from_json_rows::<(i64, String, String, Option<String>)>(&rows)?
-            .into_iter()
-            .map(|(community_id, schedule_id, until, timing)| {
-                Ok(((community_id, schedule_id), ScheduleCursor { checked_until: parse_time(&until)?, timing }))
-            })
-            .collect()
-    }
+    async fn schedule_cursors(&self) -> anyhow::Result<ScheduleCursors>;
 
     /// The claimed slots of `community` (its id in the config) as
     /// (schedule id, slot), in claim order: what has fired there.
-    pub async fn claimed_slots(&self, community: &str) -> anyhow::Result<Vec<(String, String)>> {
-        let (rows,): (String,) = sqlx::query_as(
-            "SELECT COALESCE(json_group_array(json_array(schedule_id, slot)), '[]') FROM \
-             (SELECT k.schedule_id, k.slot FROM schedule_claims k JOIN communities c ON c.id = k.community_id \
-              WHERE c.slug = ? ORDER BY k.claimed_at, k.rowid)",
-        )
-        .bind(community)
-        .fetch_one(&mut *self.read().await?)
-        .await
-        .context("reading claimed slots")?;
-        from_json_rows(&rows)
-    }
+    async fn claimed_slots(&self, community: &str) -> anyhow::Result<Vec<(String, String)>>;
 
     /// Posts due for `target` in `community`, oldest first.
-    pub async fn pending_posts(
+    async fn pending_posts(
         &self,
         target: &str,
         community: &str,
         now: DateTime<Utc>,
         limit: i64,
-    ) -> anyhow::Result<Vec<OutboxPost>> {
-        let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-            "SELECT o.id, c.slug, o.schedule_id, o.body, o.attempts FROM outbox o \
-             JOIN communities c ON c.id = o.community_id \
-             WHERE o.target = ? AND c.slug = ? AND o.status = 'pending' AND o.next_attempt_at <= ? \
-             ORDER BY o.id LIMIT ?",
-        )
-        .bind(target)
-        .bind(community)
-        .bind(fmt_time(now))
-        .bind(limit)
-        .fetch_all(&mut *self.writer().await?)
-        .await
-        .context("reading pending posts")?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, community, schedule_id, body, attempts)| OutboxPost {
-                id,
-                community,
-                schedule_id,
-                body,
-                attempts,
-            })
-            .collect())
-    }
+    ) -> anyhow::Result<Vec<OutboxPost>>;
 
     /// Outbox rows by target and status: `(target, status, count)`.
-    pub async fn outbox_counts(&self) -> anyhow::Result<Vec<(String, String, i64)>> {
-        sqlx::query_as("SELECT target, status, count(*) FROM outbox GROUP BY target, status")
-            .fetch_all(&mut *self.read().await?)
-            .await
-            .context("counting outbox posts")
-    }
+    async fn outbox_counts(&self) -> anyhow::Result<Vec<(String, String, i64)>>;
 
     /// Records a delivered post with the platform's message id.
-    pub async fn mark_sent(&self, id: i64, message_id: Option<&str>, now: DateTime<Utc>) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, attempts = attempts + 1 \
-             WHERE id = ?",
-        )
-        .bind(message_id)
-        .bind(fmt_time(now))
-        .bind(id)
-        .execute(&mut *self.writer().await?)
-        .await
-        .context("marking a post sent")?;
-        Ok(())
-    }
+    async fn mark_sent(&self, id: i64, message_id: Option<&str>, now: DateTime<Utc>) -> anyhow::Result<()>;
 
     /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
-    pub async fn mark_attempt_failed(
-        &self,
-        id: i64,
-        reason: &str,
-        retry_at: Option<DateTime<Utc>>,
-    ) -> anyhow::Result<()> {
-        let (status, next) = match retry_at {
-            Some(at) => ("pending", Some(fmt_time(at))),
-            None => ("failed", None),
-        };
-        sqlx::query(
-            "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1, \
-             next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
-        )
-        .bind(status)
-        .bind(reason)
-        .bind(next)
-        .bind(id)
-        .execute(&mut *self.writer().await?)
-        .await
-        .context("recording a failed delivery")?;
-        Ok(())
-    }
+    async fn mark_attempt_failed(&self, id: i64, reason: &str, retry_at: Option<DateTime<Utc>>) -> anyhow::Result<()>;
 }

@@ -10,7 +10,7 @@ use anyhow::Context;
 use sqlx::Connection;
 use sqlx::sqlite::SqliteConnection;
 
-use super::{ReadOnlyStore, Store, connect_options, create_private_file};
+use super::{ReadOnlyStore, SqliteStore, connect_options, create_private_file};
 
 /// What a finished backup holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,10 +19,10 @@ pub struct BackupReport {
     pub ledger_rows: i64,
 }
 
-impl Store {
+impl SqliteStore {
     /// Writes a consistent copy of the database to `target`, which must not
     /// exist yet, and checks the copy's integrity.
-    pub async fn backup(&self, target: &Path) -> anyhow::Result<BackupReport> {
+    pub(super) async fn backup_to(&self, target: &Path) -> anyhow::Result<BackupReport> {
         backup_from(&mut *self.read().await?, target).await
     }
 }

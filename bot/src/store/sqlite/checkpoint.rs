@@ -21,7 +21,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
-use super::Store;
+use super::SqliteStore;
 
 /// How often the reader checkpoints.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
@@ -94,17 +94,17 @@ pub(super) async fn in_background(reader: SqlitePool, state: std::sync::Arc<Chec
     }
 }
 
-impl Store {
+impl SqliteStore {
     /// For the writer, between two of its transactions: finishes the
     /// checkpoint the background one could not (see the module notes). At
     /// most once per background checkpoint; nothing when none is due.
-    pub async fn finish_checkpoint_if_due(&self) -> anyhow::Result<()> {
+    pub(super) async fn finish_checkpoint(&self) -> anyhow::Result<()> {
         if !self.checkpoints.finish_due.swap(false, Ordering::Relaxed) {
             return Ok(());
         }
         // Incomplete if the background checkpoint was running or a reader still
         // reads old frames; the background one asks again if it still matters.
-        let outcome = checkpoint(&mut *self.writer().await?).await.context("finishing a WAL checkpoint")?;
+        let outcome = checkpoint(&mut *self.writer.lock().await?).await.context("finishing a WAL checkpoint")?;
         tracing::debug!(
             frames = outcome.frames,
             copied = outcome.copied,
