@@ -35,6 +35,8 @@
 //! not in `PATH`). None found: `start` returns `Ok(None)` and the caller skips, unless
 //! `HEARTH_REQUIRE_POSTGRES=1` (set by CI), which makes it an error.
 
+pub mod conformance;
+
 use std::ffi::OsStr;
 use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
@@ -152,6 +154,11 @@ impl PgCluster {
     }
 
     /// The temp directory holding the cluster; gone once the cluster is dropped.
+    /// Where the server and client programs of this cluster's version are.
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin_dir
+    }
+
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }

@@ -20,6 +20,7 @@ mod ledger;
 mod members;
 mod reports;
 mod schedule;
+pub mod postgres;
 pub mod sqlite;
 mod topics;
 
@@ -164,7 +165,11 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if missing) and migrates the database at `url`.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
-        Ok(Store(Arc::new(sqlite::SqliteStore::connect(url).await?)))
+        if postgres::is_postgres_url(url) {
+            Ok(Store(Arc::new(postgres::PgStore::connect(url).await?)))
+        } else {
+            Ok(Store(Arc::new(sqlite::SqliteStore::connect(url).await?)))
+        }
     }
 }
 

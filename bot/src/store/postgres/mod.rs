@@ -1,0 +1,198 @@
+//! PostgreSQL, for operators who outgrow one machine: several hearth
+//! processes may share one database.
+//!
+//! Each process group-commits on one writer connection, as on SQLite. Every
+//! write transaction first takes one transaction-level advisory lock
+//! (`WRITE_LOCK`), so the writes of all processes on the database run one
+//! transaction at a time, as SQLite's do: the engine's read-then-write rules
+//! (one check-in a day, allowances, one vote) hold across processes without
+//! per-rule locking. Reads outside a command use the reader pool.
+
+mod challenges;
+mod checkins;
+mod directory;
+mod export;
+mod inbox;
+mod ledger;
+mod members;
+mod reports;
+mod schedule;
+mod topics;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Transaction};
+use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+
+use super::{BackupReport, StorePort, TxPort, WriteTx, WriterPort, fmt_time};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// The advisory lock every write transaction holds until it ends
+/// (`pg_advisory_xact_lock`): any number, shared by every hearth process.
+/// Spells "hearth" in ASCII.
+const WRITE_LOCK: i64 = 0x6865_6172_7468;
+
+#[derive(Debug)]
+pub struct PgStore {
+    writer: Arc<Mutex<Option<PoolConnection<Postgres>>>>,
+    pool: PgPool,
+}
+
+/// The writer connection, locked: only its holder runs statements on it.
+pub type PgWriterGuard = OwnedMappedMutexGuard<Option<PoolConnection<Postgres>>, PoolConnection<Postgres>>;
+
+/// One write transaction on the locked writer connection.
+pub(crate) struct PgTx<'c> {
+    tx: Transaction<'c, Postgres>,
+}
+
+/// Whether `url` names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+impl PgStore {
+    /// Connects to and migrates the database at `url`. The migrator holds an
+    /// advisory lock while it runs, so processes started together on an
+    /// empty database migrate it once.
+    pub async fn connect(url: &str) -> anyhow::Result<PgStore> {
+        let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .context("connecting to PostgreSQL")?;
+        MIGRATOR.run(&pool).await.context("applying database migrations")?;
+        let writer = pool.acquire().await.context("opening the writer connection")?;
+        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool })
+    }
+
+    async fn lock_writer(&self) -> anyhow::Result<PgWriterGuard> {
+        OwnedMutexGuard::try_map(self.writer.clone().lock_owned().await, Option::as_mut)
+            .map_err(|_| anyhow::anyhow!("the store is closed"))
+    }
+
+    /// A connection for reads outside any write transaction.
+    async fn read(&self) -> anyhow::Result<PoolConnection<Postgres>> {
+        self.pool.acquire().await.context("opening a read connection")
+    }
+}
+
+#[async_trait::async_trait]
+impl StorePort for PgStore {
+    async fn writer(&self) -> anyhow::Result<super::Writer> {
+        Ok(Box::new(self.lock_writer().await?))
+    }
+
+    async fn register_communities(&self, slugs: &[&str], now: DateTime<Utc>) -> anyhow::Result<HashMap<String, i64>> {
+        let mut writer = self.lock_writer().await?;
+        let mut tx = PgTx::begin(&mut writer).await?;
+        let slugs: Vec<String> = slugs.iter().map(|s| (*s).to_string()).collect();
+        sqlx::query(
+            "INSERT INTO communities (slug, created_at) SELECT slug, $2 FROM UNNEST($1::text[]) AS s(slug) \
+             ON CONFLICT (slug) DO NOTHING",
+        )
+        .bind(&slugs)
+        .bind(fmt_time(now))
+        .execute(&mut *tx.tx)
+        .await
+        .context("creating communities")?;
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT slug, id FROM communities WHERE slug = ANY($1)")
+            .bind(&slugs)
+            .fetch_all(&mut *tx.tx)
+            .await
+            .context("reading community ids")?;
+        tx.tx.commit().await.context("committing the communities")?;
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn row_counts(&self) -> anyhow::Result<Vec<(&'static str, i64)>> {
+        let mut conn = self.read().await?;
+        let mut counts = Vec::with_capacity(super::TABLES.len());
+        for &table in super::TABLES {
+            // The name comes from our own list, never from input.
+            let sql = format!("SELECT count(*) FROM \"{table}\"");
+            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut *conn)
+                .await
+                .with_context(|| format!("counting rows of {table}"))?;
+            counts.push((table, n));
+        }
+        Ok(counts)
+    }
+
+    async fn backup(&self, _target: &Path) -> anyhow::Result<BackupReport> {
+        anyhow::bail!("hearth backup copies SQLite databases; back up PostgreSQL with pg_dump")
+    }
+
+    async fn finish_checkpoint_if_due(&self) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    async fn close(&self) {
+        if let Some(writer) = self.writer.lock().await.take() {
+            drop(writer);
+        }
+        self.pool.close().await;
+    }
+}
+
+#[async_trait::async_trait]
+impl WriterPort for PgWriterGuard {
+    async fn begin(&mut self) -> anyhow::Result<WriteTx<'_>> {
+        Ok(WriteTx::new(Box::new(PgTx::begin(self).await?)))
+    }
+}
+
+impl<'c> PgTx<'c> {
+    /// Begins a write transaction and waits for the database-wide write lock.
+    async fn begin(writer: &'c mut PgConnection) -> anyhow::Result<PgTx<'c>> {
+        let mut tx = writer.begin().await.context("beginning a write transaction")?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITE_LOCK)
+            .execute(&mut *tx)
+            .await
+            .context("taking the write lock")?;
+        Ok(PgTx { tx })
+    }
+
+    async fn plain(&mut self, statement: &'static str) -> anyhow::Result<()> {
+        sqlx::query(statement).execute(&mut *self.tx).await.with_context(|| format!("running {statement}"))?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl TxPort for PgTx<'_> {
+    async fn commit(self: Box<Self>) -> anyhow::Result<()> {
+        self.tx.commit().await.context("committing a write transaction")
+    }
+
+    async fn savepoint(&mut self) -> anyhow::Result<()> {
+        self.plain("SAVEPOINT command").await
+    }
+
+    async fn release_savepoint(&mut self) -> anyhow::Result<()> {
+        self.plain("RELEASE SAVEPOINT command").await
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> anyhow::Result<()> {
+        self.plain("ROLLBACK TO SAVEPOINT command").await?;
+        self.plain("RELEASE SAVEPOINT command").await
+    }
+}
+
+/// What a method not yet written for PostgreSQL answers.
+fn not_yet(method: &str) -> anyhow::Error {
+    anyhow::anyhow!("{method} is not implemented on PostgreSQL yet")
+}
