@@ -165,12 +165,12 @@ impl PgCluster {
         self.run_psql(url, ["--file".as_ref(), path.as_os_str()])
     }
 
-    /// The temp directory holding the cluster; gone once the cluster is dropped.
     /// Where the server and client programs of this cluster's version are.
     pub fn bin_dir(&self) -> &Path {
         &self.bin_dir
     }
 
+    /// The temp directory holding the cluster; gone once the cluster is dropped.
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
