@@ -279,8 +279,9 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
         match webhook_url {
             Some(url) => telegram.set_webhook(url).await?,
             None => {
-                // Unconfirmed updates come again after a restart.
-                tasks.spawn(until_stopped(Box::pin(telegram.clone().run_polling())));
+                // Unconfirmed updates come again after a restart. One
+                // process on the database polls; the others wait their turn.
+                tasks.spawn(until_stopped(Box::pin(poll_while_leading(engine.store().clone(), telegram.clone()))));
             }
         }
         listeners.telegram = Some(telegram);
@@ -431,4 +432,34 @@ fn init_logging() {
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
+}
+
+/// How often a process that does not poll Telegram asks whether it may: at
+/// most this long after the polling process dies, another takes over.
+const POLLING_TURN_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Long polling by the one process that holds the `telegram-polling` role
+/// (always this one on SQLite): Telegram allows one getUpdates caller.
+async fn poll_while_leading(store: Store, telegram: hearth_telegram::Telegram) {
+    let mut waiting_said = false;
+    loop {
+        match store.try_lead("telegram-polling").await {
+            Ok(Some(mut lead)) => {
+                tracing::info!("this process polls Telegram");
+                tokio::select! {
+                    () = telegram.clone().run_polling() => return,
+                    () = lead.lost() => tracing::warn!("lost the polling role (its database connection broke)"),
+                }
+                waiting_said = false;
+            }
+            Ok(None) => {
+                if !waiting_said {
+                    tracing::info!("another process polls Telegram; this one takes over if it stops");
+                    waiting_said = true;
+                }
+            }
+            Err(error) => tracing::warn!(error = ?error, "asking for the polling role failed"),
+        }
+        tokio::time::sleep(POLLING_TURN_EVERY).await;
+    }
 }

@@ -74,6 +74,11 @@ impl Reply {
         Self { ephemeral: true, ..Self::default() }
     }
 
+    /// Nothing to show: no line and no button (an update handled elsewhere).
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.buttons.is_empty()
+    }
+
     pub fn line(mut self, line: Line) -> Self {
         self.lines.push(line);
         self

@@ -64,6 +64,9 @@ struct Shared {
     handles: process::SeenHandles,
     /// The webhook's secret and queues; `None` in polling mode.
     webhook: std::sync::OnceLock<Arc<webhook::Inflow>>,
+    /// What every webhook POST must carry: the same in every process of
+    /// one bot (`webhook::secret_for`), since each registers the webhook.
+    webhook_secret: String,
     /// When each unlinked chat was last told how to link it.
     hints: process::LinkHints,
     /// Held while a post is sent and recorded, so a stop waits for it.
@@ -76,6 +79,7 @@ impl Telegram {
     /// Asks Telegram who the bot is (which also checks the token) and
     /// publishes the command menus.
     pub async fn connect(engine: Engine, settings: TelegramSettings) -> anyhow::Result<Telegram> {
+        let webhook_secret = webhook::secret_for(&settings.token);
         let mut bot = Bot::new(settings.token);
         if let Some(url) = settings.api_url {
             bot = bot.set_api_url(url);
@@ -104,6 +108,7 @@ impl Telegram {
                 admins: admins::AdminCache::default(),
                 handles: process::SeenHandles::default(),
                 webhook: std::sync::OnceLock::new(),
+                webhook_secret,
                 hints: process::LinkHints::default(),
                 sending: tokio::sync::Mutex::new(()),
                 stopped: std::sync::atomic::AtomicBool::new(false),

@@ -137,6 +137,10 @@ impl Telegram {
     /// answer becomes the tap's toast; a public one is posted to the chat.
     async fn answer_button(&self, chat: &ChatRef, reply: &Reply, callback_id: String) {
         let mut answer = self.shared.bot.answer_callback_query(CallbackQueryId(callback_id));
+        if reply.is_empty() {
+            // Handled by another process, which answers the tap.
+            return;
+        }
         if reply.ephemeral {
             answer = answer.text(render::toast(reply));
         } else {
@@ -151,6 +155,9 @@ impl Telegram {
         let ChatRef::Telegram { chat_id } = chat else {
             return;
         };
+        if reply.is_empty() {
+            return;
+        }
         if let Err(error) = self.send(ChatId(*chat_id), reply, reply_to).await {
             tracing::warn!(chat = chat_id, error = %error, "sending a reply failed");
         }

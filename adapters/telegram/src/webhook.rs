@@ -113,8 +113,8 @@ impl Inflow {
 
 impl Telegram {
     /// Handles what the inbox kept from before, then registers
-    /// `public_url` with Telegram, with a fresh secret that every POST must
-    /// carry.
+    /// `public_url` with Telegram, with the secret that every POST must
+    /// carry (`secret_for`).
     pub async fn set_webhook(&self, public_url: url::Url) -> anyhow::Result<()> {
         let inflow = self
             .shared
@@ -122,7 +122,7 @@ impl Telegram {
             .get_or_init(|| {
                 let (queue, updates) = mpsc::unbounded_channel();
                 let inflow = Arc::new(Inflow {
-                    secret: new_secret(),
+                    secret: self.shared.webhook_secret.clone(),
                     queue,
                     waiting: Mutex::new(Waiting::default()),
                     draining: AtomicBool::new(false),
@@ -266,13 +266,38 @@ async fn dispatch(telegram: Telegram, inflow: Arc<Inflow>, mut updates: mpsc::Un
     }
 }
 
-/// 32 random characters from Telegram's allowed set (A-Z, a-z, 0-9, _ and -).
-fn new_secret() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-    (0..32).map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())])).collect()
+/// The webhook secret of the bot with `token`: 64 hex digits of a SHA-256
+/// of the token (Telegram allows A-Z, a-z, 0-9, _ and -, up to 256).
+///
+/// Why derived and not random: every hearth process on a database calls
+/// setWebhook at its start, and Telegram keeps only the last secret; a
+/// random one per process would make the others refuse every POST. Derived
+/// from the token, it is the same in all of them, is never stored, and
+/// changes when the token does. Knowing it needs the token, which already
+/// gives full control of the bot.
+pub(crate) fn secret_for(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new().chain_update(b"hearth telegram webhook secret\0").chain_update(token).finalize();
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Equal-length comparison whose time does not depend on where bytes differ.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secret_for;
+
+    #[test]
+    fn every_process_of_one_bot_derives_the_same_secret_and_another_bot_another() {
+        let token = "123456:ABC-processes-share-this";
+        assert_eq!(secret_for(token), secret_for(token));
+        assert_ne!(secret_for(token), secret_for("123456:ABC-another-bot"));
+        let secret = secret_for(token);
+        assert_eq!(secret.len(), 64);
+        assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()), "Telegram's allowed characters");
+        assert!(!secret.contains("ABC"), "the token does not show through");
+    }
 }

@@ -69,6 +69,8 @@ type Work = (Request, Arc<Served>);
 struct InboxWork<'a> {
     accept: &'a [NewInboxEntry],
     done: &'a [InboxKey],
+    /// Each command's inbox row, in `work` order.
+    of_command: &'a [Option<InboxKey>],
 }
 
 /// The writer task: runs until every `Engine` clone is gone.
@@ -94,11 +96,13 @@ impl Engine {
         let mut accepted: Vec<oneshot::Sender<bool>> = Vec::new();
         let mut done: Vec<InboxKey> = Vec::new();
         let mut done_answers: Vec<oneshot::Sender<()>> = Vec::new();
+        let mut of_command: Vec<Option<InboxKey>> = Vec::new();
         for job in jobs {
             match job {
                 Job::Command(job) => {
                     let job = *job;
                     done.extend(job.inbox);
+                    of_command.push(job.inbox);
                     work.push((job.request, job.served));
                     answers.push(job.answer);
                 }
@@ -113,7 +117,7 @@ impl Engine {
             }
         }
         let now = self.now();
-        let inbox = InboxWork { accept: &entries, done: &done };
+        let inbox = InboxWork { accept: &entries, done: &done, of_command: &of_command };
         let replies = match self.run_in_one_transaction(&work, inbox, now).await {
             Ok((replies, outcomes, posted, new)) => {
                 count_outcomes(&work, &outcomes);
@@ -156,8 +160,18 @@ impl Engine {
         let mut outcomes = vec![Outcome::Error; work.len()];
         let mut posted = false;
 
+        // An update another process (or an earlier run) already applied is
+        // answered with nothing: its effect and its reply happened there.
+        let keys: Vec<InboxKey> = inbox.of_command.iter().flatten().copied().collect();
+        let open = tx.inbox_open(&keys).await?;
+        let (applied, to_run): (Vec<usize>, Vec<usize>) =
+            (0..work.len()).partition(|&i| inbox.of_command[i].is_some_and(|key| !open.contains(&key)));
+        for i in applied {
+            replies[i] = Some(Answer::Reply(Reply::default()));
+            outcomes[i] = Outcome::Refused;
+        }
         let (checkins, others): (Vec<usize>, Vec<usize>) =
-            (0..work.len()).partition(|&i| matches!(work[i].0.command, Command::Checkin { .. }));
+            to_run.into_iter().partition(|&i| matches!(work[i].0.command, Command::Checkin { .. }));
         for group in by_community(work, &checkins) {
             let (request, served) = &work[group[0]];
             let Some(community) = served.community_for(&request.chat) else {

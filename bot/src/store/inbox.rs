@@ -42,3 +42,13 @@ pub trait InboxStore: Send + Sync {
     /// The platform's unfinished updates in the order they came.
     async fn inbox_unfinished(&self, platform: &str) -> anyhow::Result<Vec<InboxEntry>>;
 }
+
+/// Which accepted updates are still to be handled. Several processes may
+/// hold the same update (a redelivery to another process, or one that
+/// takes over the inbox at its start): the command's transaction asks
+/// first, and only the first to commit applies it.
+#[async_trait::async_trait]
+pub trait InboxOpenTx: Send + Sync {
+    /// The keys among `keys` that are recorded and not yet done.
+    async fn inbox_open(&mut self, keys: &[InboxKey]) -> anyhow::Result<std::collections::HashSet<InboxKey>>;
+}

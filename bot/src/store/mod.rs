@@ -37,7 +37,7 @@ pub use challenges::{ChallengePhase, ChallengeRow, ChallengesTx, EntryRow, PastC
 pub use checkins::{CheckinsTx, NewCheckin};
 pub use directory::{DirectoryStore, DirectoryTx, HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows, ExportStore};
-pub use inbox::{InboxEntry, InboxKey, InboxStore, InboxTx, NewInboxEntry};
+pub use inbox::{InboxEntry, InboxKey, InboxOpenTx, InboxStore, InboxTx, NewInboxEntry};
 pub use ledger::{LedgerKind, LedgerTx, NewLedgerEntry};
 pub use members::{Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak};
 pub use read_only::{ReadOnlyStore, UnusableDatabase};
@@ -50,7 +50,17 @@ pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsStore, TopicsTx};
 /// rolls back.
 #[async_trait::async_trait]
 pub trait TxPort:
-    ChallengesTx + CheckinsTx + DirectoryTx + InboxTx + LedgerTx + MembersTx + ReportsTx + ScheduleTx + TopicsTx + Send
+    ChallengesTx
+    + CheckinsTx
+    + DirectoryTx
+    + InboxTx
+    + InboxOpenTx
+    + LedgerTx
+    + MembersTx
+    + ReportsTx
+    + ScheduleTx
+    + TopicsTx
+    + Send
 {
     async fn commit(self: Box<Self>) -> anyhow::Result<()>;
 
@@ -89,6 +99,12 @@ pub trait StorePort:
     /// copy between databases verifies, and what tests count.
     async fn row_counts(&self) -> anyhow::Result<Vec<(&'static str, i64)>>;
 
+    /// Becomes the one process that does `role` (Telegram's long polling)
+    /// among all processes on this database, if none is: `None` when
+    /// another holds it. The role is held until the `Lead` is dropped or
+    /// its connection breaks (`Lead::lost`), e.g. when the process dies.
+    async fn try_lead(&self, role: &str) -> anyhow::Result<Option<Lead>>;
+
     /// Whether the database answers a trivial query (`/healthz`).
     async fn ping(&self) -> anyhow::Result<()>;
 
@@ -122,6 +138,31 @@ pub const TABLES: &[&str] = &[
     "challenge_themes",
     "inbox",
 ];
+
+/// A role held by this process alone (`StorePort::try_lead`).
+pub struct Lead(Box<dyn LeadPort>);
+
+impl Lead {
+    pub fn new(held: Box<dyn LeadPort>) -> Lead {
+        Lead(held)
+    }
+
+    /// Returns once the role is no longer certainly held (its connection
+    /// broke); checks every few seconds.
+    pub async fn lost(&mut self) {
+        while self.0.still_held().await {
+            tokio::time::sleep(LEAD_CHECK_EVERY).await;
+        }
+    }
+}
+
+/// How often a held role checks that it is still held.
+const LEAD_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[async_trait::async_trait]
+pub trait LeadPort: Send {
+    async fn still_held(&mut self) -> bool;
+}
 
 /// The writer of one backend, held by whoever runs a transaction on it.
 pub type Writer = Box<dyn WriterPort>;

@@ -29,13 +29,13 @@ pub struct ReadOnlyStore(Backend);
 
 enum Backend {
     Sqlite(SqliteReadOnly),
-    Postgres(PgStore),
+    Postgres(Box<PgStore>),
 }
 
 impl ReadOnlyStore {
     pub async fn open(url: &str) -> anyhow::Result<ReadOnlyStore> {
         Ok(ReadOnlyStore(if is_postgres_url(url) {
-            Backend::Postgres(PgStore::open_existing(url).await?)
+            Backend::Postgres(Box::new(PgStore::open_existing(url).await?))
         } else {
             Backend::Sqlite(SqliteReadOnly::open(url).await?)
         }))
@@ -45,7 +45,7 @@ impl ReadOnlyStore {
     pub async fn export(&mut self, slug: &str) -> anyhow::Result<Option<ExportRows>> {
         match &mut self.0 {
             Backend::Sqlite(store) => store.export(slug).await,
-            Backend::Postgres(store) => ExportStore::export(store, slug).await,
+            Backend::Postgres(store) => ExportStore::export(&**store, slug).await,
         }
     }
 

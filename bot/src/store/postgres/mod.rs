@@ -13,6 +13,8 @@ mod checkins;
 mod directory;
 mod export;
 mod inbox;
+mod inbox_open;
+mod lead;
 mod ledger;
 mod members;
 mod reports;
@@ -46,6 +48,8 @@ const WRITE_LOCK: i64 = 0x6865_6172_7468;
 pub struct PgStore {
     writer: Arc<Mutex<Option<PoolConnection<Postgres>>>>,
     pool: PgPool,
+    /// For connections of their own, outside the pool (`try_lead`).
+    options: PgConnectOptions,
 }
 
 /// The writer connection, locked: only its holder runs statements on it.
@@ -70,12 +74,12 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .context("connecting to PostgreSQL")?;
         MIGRATOR.run(&pool).await.context("applying database migrations")?;
         let writer = pool.acquire().await.context("opening the writer connection")?;
-        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool })
+        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool, options })
     }
 
     /// Opens an existing hearth database for reading tools: never created,
@@ -92,7 +96,7 @@ impl PgStore {
         let pool = match PgPoolOptions::new()
             .max_connections(2)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
         {
             Ok(pool) => pool,
@@ -119,7 +123,7 @@ impl PgStore {
             return Err(unusable(format!("{database}: {why}")));
         }
         let writer = pool.acquire().await.context("opening a connection")?;
-        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool })
+        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool, options })
     }
 
     async fn lock_writer(&self) -> anyhow::Result<PgWriterGuard> {
@@ -174,6 +178,10 @@ impl StorePort for PgStore {
             counts.push((table, n));
         }
         Ok(counts)
+    }
+
+    async fn try_lead(&self, role: &str) -> anyhow::Result<Option<super::Lead>> {
+        lead::try_lead(&self.options, role).await
     }
 
     async fn ping(&self) -> anyhow::Result<()> {

@@ -1,5 +1,5 @@
 use super::{SqliteStore, SqliteTx, from_json_rows, json_rows};
-use crate::store::{InboxEntry, InboxKey, InboxStore, InboxTx, NewInboxEntry, fmt_time};
+use crate::store::{InboxEntry, InboxKey, InboxOpenTx, InboxStore, InboxTx, NewInboxEntry, fmt_time};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -81,5 +81,25 @@ impl InboxStore for SqliteStore {
             .into_iter()
             .map(|(update_id, chat_id, body)| InboxEntry { update_id, chat_id, body })
             .collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl InboxOpenTx for SqliteTx<'_> {
+    async fn inbox_open(&mut self, keys: &[InboxKey]) -> anyhow::Result<HashSet<InboxKey>> {
+        if keys.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let rows: Vec<(&str, i64)> = keys.iter().map(|k| (k.platform, k.update_id)).collect();
+        let (open,): (String,) = sqlx::query_as(
+            "SELECT coalesce(json_group_array(json_array(platform, update_id)), '[]') FROM inbox \
+             WHERE done_at IS NULL AND (platform, update_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+        )
+        .bind(json_rows(&rows)?)
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("reading which updates are still open")?;
+        let open: HashSet<(String, i64)> = from_json_rows::<(String, i64)>(&open)?.into_iter().collect();
+        Ok(keys.iter().copied().filter(|k| open.contains(&(k.platform.to_string(), k.update_id))).collect())
     }
 }

@@ -205,6 +205,11 @@ impl StorePort for SqliteStore {
         Ok(counts)
     }
 
+    /// One process per SQLite file: it holds every role.
+    async fn try_lead(&self, _role: &str) -> anyhow::Result<Option<super::Lead>> {
+        Ok(Some(super::Lead::new(Box::new(AlwaysHeld))))
+    }
+
     async fn ping(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT 1").execute(&mut *self.read().await?).await.context("asking the database")?;
         Ok(())
@@ -373,5 +378,15 @@ pub(crate) fn create_private_file(path: &std::path::Path) -> anyhow::Result<bool
         Ok(_) => Ok(true),
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(error) => Err(anyhow::Error::new(error).context(format!("creating {}", path.display()))),
+    }
+}
+
+/// A role on SQLite: the file has one hearth process, which holds them all.
+struct AlwaysHeld;
+
+#[async_trait::async_trait]
+impl super::LeadPort for AlwaysHeld {
+    async fn still_held(&mut self) -> bool {
+        true
     }
 }
