@@ -272,7 +272,7 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     // Started once here, never from a connect handler: a reconnect cannot
     // duplicate them. A scheduler stopped mid-fire rolls back its claim.
     tasks.spawn(until_stopped(Box::pin(engine.clone().run_scheduler())));
-    let mut listeners = http::Listeners::default();
+    let mut listeners = http::Listeners { store: Some(engine.store().clone()), ..Default::default() };
     if let Some(settings) = telegram {
         let telegram = hearth_telegram::Telegram::connect(engine.clone(), settings).await?;
         tasks.spawn(telegram.clone().run_delivery(stop.clone()));
