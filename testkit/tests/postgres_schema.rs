@@ -298,8 +298,8 @@ async fn both_schemas_have_the_same_tables_columns_indexes_and_triggers() {
         let sqlite_not_null: Vec<String> = sqlite_columns_where(&mut sqlite, table, "\"notnull\" = 1 OR pk > 0").await;
         assert_eq!(pg_not_null, sqlite_not_null, "NOT NULL columns of {table}");
         let pg_key = nullable(&format!(
-            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \
-             WHERE i.indrelid = '{table}'::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)"
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY((i.indkey::int2[])[0:i.indnkeyatts - 1]) \
+             WHERE i.indrelid = '{table}'::regclass AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)"
         ));
         let sqlite_key: Vec<String> =
             sqlx::query_scalar("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")
