@@ -1,12 +1,9 @@
 #![allow(unused_variables)] // filled in area by area; every stub says so when called
 
-
 use chrono::{DateTime, Utc};
 
 use super::{PgStore, PgTx, not_yet};
-use crate::store::{
-    CursorKey, OutboxPost, ScheduleCursors, ScheduleStore, ScheduleTx,
-};
+use crate::store::{CursorKey, OutboxPost, ScheduleCursors, ScheduleStore, ScheduleTx};
 
 #[async_trait::async_trait]
 impl ScheduleTx for PgTx<'_> {
