@@ -18,9 +18,9 @@ mod export;
 mod inbox;
 mod ledger;
 mod members;
+pub mod postgres;
 mod reports;
 mod schedule;
-pub mod postgres;
 pub mod sqlite;
 mod topics;
 
