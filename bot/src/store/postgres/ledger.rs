@@ -4,6 +4,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use super::PgTx;
+use crate::store::ledger::LedgerMoves;
 use crate::store::{LedgerKind, LedgerTx, NewLedgerEntry, fmt_day, fmt_time};
 
 /// `(member_id, n)` rows as a map.
@@ -57,26 +58,31 @@ impl LedgerTx for PgTx<'_> {
             return Ok(HashMap::new());
         }
 
-        // One total per member, summed here: an upsert may touch each row once.
-        let mut moves: HashMap<i64, (i64, i64)> = HashMap::new();
-        for entry in &fresh {
-            moves.entry(entry.member_id).or_insert((entry.community_id, 0)).1 += entry.delta;
-        }
-        let members: Vec<i64> = moves.keys().copied().collect();
-        let communities: Vec<i64> = members.iter().map(|m| moves[m].0).collect();
-        let deltas: Vec<i64> = members.iter().map(|m| moves[m].1).collect();
-        sqlx::query(
-            "INSERT INTO totals AS t (member_id, community_id, balance) \
+        // One total per member and one row per member and board, summed
+        // here: an upsert may touch each row once. board_counts follows
+        // both by its triggers. One statement: the new balances are what
+        // the totals upsert returns.
+        let moves = LedgerMoves::of(&fresh);
+        let balances: Vec<(i64, i64)> = sqlx::query_as(
+            "WITH boards AS (INSERT INTO board_points AS b (member_id, community_id, board, points) \
+                 SELECT * FROM UNNEST($4::bigint[], $5::bigint[], $6::text[], $7::bigint[]) \
+                 ON CONFLICT (member_id, board) DO UPDATE SET points = b.points + excluded.points) \
+             INSERT INTO totals AS t (member_id, community_id, balance) \
              SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[]) \
-             ON CONFLICT (member_id) DO UPDATE SET balance = t.balance + excluded.balance",
+             ON CONFLICT (member_id) DO UPDATE SET balance = t.balance + excluded.balance \
+             RETURNING member_id, balance",
         )
-        .bind(&members)
-        .bind(&communities)
-        .bind(&deltas)
-        .execute(&mut *self.tx)
+        .bind(moves.totals.iter().map(|(member, _, _)| *member).collect::<Vec<_>>())
+        .bind(moves.totals.iter().map(|(_, community, _)| *community).collect::<Vec<_>>())
+        .bind(moves.totals.iter().map(|(_, _, delta)| *delta).collect::<Vec<_>>())
+        .bind(moves.boards.iter().map(|(member, _, _, _)| *member).collect::<Vec<_>>())
+        .bind(moves.boards.iter().map(|(_, community, _, _)| *community).collect::<Vec<_>>())
+        .bind(moves.boards.iter().map(|(_, _, board, _)| board.as_str()).collect::<Vec<_>>())
+        .bind(moves.boards.iter().map(|(_, _, _, delta)| *delta).collect::<Vec<_>>())
+        .fetch_all(&mut *self.tx)
         .await
-        .context("updating totals")?;
-        self.balances(&members).await
+        .context("moving totals and the week and month boards")?;
+        Ok(balances.into_iter().collect())
     }
 
     async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
