@@ -258,21 +258,34 @@ struct Day {
     day: &'static str,
     at: &'static str,
     streak: i64,
+    /// The week and month boards the day's ledger rows move, as hearth
+    /// writes them (`board_points`).
+    boards: [&'static str; 2],
 }
 
 impl Day {
-    const FIRST: Day = Day { day: "2026-03-02", at: "2026-03-02T12:00:00Z", streak: 1 };
-    const SECOND: Day = Day { day: "2026-03-03", at: "2026-03-03T12:00:00Z", streak: 2 };
+    const FIRST: Day = Day {
+        day: "2026-03-02",
+        at: "2026-03-02T12:00:00Z",
+        streak: 1,
+        boards: ["week:2026-03-02", "month:2026-03-01"],
+    };
+    const SECOND: Day = Day {
+        day: "2026-03-03",
+        at: "2026-03-03T12:00:00Z",
+        streak: 2,
+        boards: ["week:2026-03-02", "month:2026-03-01"],
+    };
 }
 
 /// One transaction per check-in: the check-in, the member's streak, the
-/// ledger row (its local day moves the week and month boards) and the
-/// running total, as hearth writes them.
+/// ledger row, the running total and the week and month boards, as hearth
+/// writes them.
 async fn naive(path: &Path, n: usize) -> anyhow::Result<f64> {
     let pool = baseline_db(path, n).await?;
     let ids: Vec<i64> = (1..=n as i64).collect();
     write_batches(&pool, &ids, Day::FIRST).await?;
-    let Day { day, at, streak } = Day::SECOND;
+    let Day { day, at, streak, boards: [week, month] } = Day::SECOND;
     let started = Instant::now();
     for &id in &ids {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -306,6 +319,15 @@ async fn naive(path: &Path, n: usize) -> anyhow::Result<f64> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "INSERT INTO board_points (member_id, community_id, board, points) VALUES (?1, 1, ?2, 10), (?1, 1, ?3, 10) \
+             ON CONFLICT (member_id, board) DO UPDATE SET points = points + excluded.points",
+        )
+        .bind(id)
+        .bind(week)
+        .bind(month)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
     }
     let rate = n as f64 / started.elapsed().as_secs_f64();
@@ -327,7 +349,7 @@ async fn batch(path: &Path, n: usize) -> anyhow::Result<f64> {
 }
 
 /// One day's check-ins of `ids` in transactions of `BATCH_ROWS`.
-async fn write_batches(pool: &SqlitePool, ids: &[i64], Day { day, at, streak }: Day) -> anyhow::Result<()> {
+async fn write_batches(pool: &SqlitePool, ids: &[i64], Day { day, at, streak, boards }: Day) -> anyhow::Result<()> {
     for chunk in ids.chunks(BATCH_ROWS) {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut checkins = QueryBuilder::<Sqlite>::new("INSERT INTO checkins (member_id, local_day, at) ");
@@ -367,6 +389,14 @@ async fn write_batches(pool: &SqlitePool, ids: &[i64], Day { day, at, streak }: 
         });
         totals.push(" ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance");
         totals.build().execute(&mut *tx).await?;
+        let moves: Vec<(i64, &str)> = chunk.iter().flat_map(|&id| boards.map(|board| (id, board))).collect();
+        let mut board_points =
+            QueryBuilder::<Sqlite>::new("INSERT INTO board_points (member_id, community_id, board, points) ");
+        board_points.push_values(moves, |mut row, (id, board)| {
+            row.push_bind(id).push_bind(1).push_bind(board).push_bind(10);
+        });
+        board_points.push(" ON CONFLICT (member_id, board) DO UPDATE SET points = points + excluded.points");
+        board_points.build().execute(&mut *tx).await?;
         tx.commit().await?;
     }
     Ok(())

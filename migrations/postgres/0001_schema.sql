@@ -1,5 +1,5 @@
 -- hearth's schema on PostgreSQL: the end state of the SQLite migrations
--- ../0001_foundation.sql … ../0011_inbox.sql in one file (README.md maps each
+-- ../0001_foundation.sql … ../0012_boards_from_rust.sql in one file (README.md maps each
 -- SQLite file to its place here).
 --
 -- Kept as in SQLite, so the same Rust code binds and reads the same types and
@@ -248,13 +248,15 @@ CREATE TABLE bot_state (
     changed_at  TEXT COLLATE "C" NOT NULL
 );
 
--- From 0007_boards.sql and 0008_board_counts_clustered.sql --------------------
+-- From 0007_boards.sql, 0008_board_counts_clustered.sql and 0012 ------------
 
 -- Leaderboards that are read, not computed: points per member per week and
 -- month window (board_points), and how many members of a board hold each
 -- points value (board_counts), so a rank is a sum over distinct values
--- instead of a count over members. The triggers below keep both in step with
--- the ledger and the totals, including forget-me cascades and totals rebuilds.
+-- instead of a count over members. The store writes board_points with the
+-- ledger rows (it computes their week and month in Rust); the triggers below
+-- keep board_counts in step with board_points and the totals, including
+-- forget-me cascades and totals rebuilds.
 
 -- board: 'week:<Monday>' or 'month:<first day>' in local days.
 CREATE TABLE board_points (
@@ -332,26 +334,8 @@ $$;
 CREATE TRIGGER ledger_is_append_only BEFORE UPDATE ON ledger
     FOR EACH ROW EXECUTE FUNCTION ledger_is_append_only();
 
--- 0007: a ledger row moves its member's points on the week board (the
--- Monday on or before its local day; SQLite: date(d, '-6 days', 'weekday 1'))
--- and the month board (SQLite: date(d, 'start of month')). Plain date
--- arithmetic, printed through timestamp (no time zone): neither the session's
--- TimeZone nor its DateStyle can move or reformat the day.
-CREATE FUNCTION ledger_moves_boards() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    day date := NEW.local_day::date;
-    monday date := day - (extract(isodow FROM day)::int - 1);
-    first_of_month date := day - (extract(day FROM day)::int - 1);
-BEGIN
-    INSERT INTO board_points AS b (member_id, community_id, board, points)
-    VALUES (NEW.member_id, NEW.community_id, 'week:' || to_char(monday::timestamp, 'YYYY-MM-DD'), NEW.delta),
-           (NEW.member_id, NEW.community_id, 'month:' || to_char(first_of_month::timestamp, 'YYYY-MM-DD'), NEW.delta)
-    ON CONFLICT (member_id, board) DO UPDATE SET points = b.points + excluded.points;
-    RETURN NULL;
-END;
-$$;
-CREATE TRIGGER ledger_moves_boards AFTER INSERT ON ledger
-    FOR EACH ROW WHEN (NEW.local_day IS NOT NULL) EXECUTE FUNCTION ledger_moves_boards();
+-- 0007's ledger_moves_boards is gone (SQLite 0012): the store moves the
+-- week and month boards itself, computing each ledger row's boards in Rust.
 
 -- 0007 (recreated unchanged by 0008): board_counts follows board_points.
 CREATE FUNCTION board_points_counted() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -88,6 +88,13 @@ fn deleting_an_actor_nulls_the_actor_and_deleting_a_member_takes_their_rows() {
     cluster.psql(&url, &ledger_row(1, 1, 10, "2026-03-04", "2")).unwrap();
     cluster.psql(&url, &ledger_row(2, 2, 7, "2026-03-04", "NULL")).unwrap();
     cluster.psql(&url, "INSERT INTO totals VALUES (1, 1, 10), (2, 1, 7)").unwrap();
+    cluster
+        .psql(
+            &url,
+            "INSERT INTO board_points VALUES (1, 1, 'week:2026-03-02', 10), (1, 1, 'month:2026-03-01', 10), \
+             (2, 1, 'week:2026-03-02', 7), (2, 1, 'month:2026-03-01', 7)",
+        )
+        .unwrap();
 
     cluster.psql(&url, "DELETE FROM members WHERE id = 2").unwrap();
     assert_eq!(cluster.psql(&url, "SELECT id, member_id, actor_member_id IS NULL FROM ledger").unwrap(), "1|1|t\n");
@@ -101,14 +108,28 @@ fn deleting_an_actor_nulls_the_actor_and_deleting_a_member_takes_their_rows() {
     );
 }
 
+/// The board_points upsert the store runs for appended ledger rows (it computes the boards in Rust).
+fn board_move(member: i64, week: &str, month: &str, delta: i64) -> String {
+    format!(
+        "INSERT INTO board_points (member_id, community_id, board, points) VALUES \
+         ({member}, 1, 'week:{week}', {delta}), ({member}, 1, 'month:{month}', {delta}) \
+         ON CONFLICT (member_id, board) DO UPDATE SET points = board_points.points + excluded.points"
+    )
+}
+
 #[test]
-fn boards_follow_the_ledger_and_the_totals() {
+fn board_counts_follow_the_board_points_and_the_totals() {
     let Some((cluster, url)) = postgres() else { return };
     cluster.psql(&url, BASE).unwrap();
     // Wednesday, then the Sunday closing the same week, then the next Monday (a new week, same month).
-    cluster.psql(&url, &ledger_row(1, 1, 10, "2026-03-04", "NULL")).unwrap();
-    cluster.psql(&url, &ledger_row(2, 1, 5, "2026-03-08", "NULL")).unwrap();
-    cluster.psql(&url, &ledger_row(3, 2, 15, "2026-03-09", "NULL")).unwrap();
+    for (id, member, delta, day, week) in [
+        (1, 1, 10, "2026-03-04", "2026-03-02"),
+        (2, 1, 5, "2026-03-08", "2026-03-02"),
+        (3, 2, 15, "2026-03-09", "2026-03-09"),
+    ] {
+        cluster.psql(&url, &ledger_row(id, member, delta, day, "NULL")).unwrap();
+        cluster.psql(&url, &board_move(member, week, "2026-03-01", delta)).unwrap();
+    }
     assert_eq!(
         cluster.psql(&url, "SELECT member_id, board, points FROM board_points ORDER BY member_id, board").unwrap(),
         "1|month:2026-03-01|15\n1|week:2026-03-02|15\n2|month:2026-03-01|15\n2|week:2026-03-09|15\n"
@@ -133,8 +154,8 @@ fn boards_follow_the_ledger_and_the_totals() {
         .unwrap();
     assert_eq!(cluster.psql(&url, all).unwrap(), "10|0\n15|2\n");
 
-    // A row without a local day (SQLite's rows from before 0007) moves no board.
-    cluster.psql(&url, &ledger_row(4, 2, 1, "2026-03-10", "NULL").replace("'2026-03-10')", "NULL)")).unwrap();
+    // A ledger row alone moves no board (SQLite 0012): the store writes board_points itself.
+    cluster.psql(&url, &ledger_row(4, 2, 1, "2026-03-10", "NULL")).unwrap();
     assert_eq!(cluster.psql(&url, "SELECT SUM(points) FROM board_points WHERE member_id = 2").unwrap(), "30\n");
 }
 
@@ -167,6 +188,15 @@ const SCENARIO: &[&str] = &[
         ON CONFLICT (member_id) DO UPDATE SET balance = totals.balance + excluded.balance",
     "INSERT INTO totals (member_id, community_id, balance) VALUES (2, 1, 6) \
         ON CONFLICT (member_id) DO UPDATE SET balance = totals.balance + excluded.balance",
+    // The store's board moves for the batch above (the ledger no longer moves boards itself).
+    "INSERT INTO board_points (member_id, community_id, board, points) VALUES \
+        (1, 1, 'week:2026-03-02', 10), (1, 1, 'month:2026-03-01', 10), (1, 1, 'week:2026-03-09', 5), \
+        (2, 1, 'week:2026-03-30', 12), (2, 1, 'month:2026-03-01', 5), (2, 1, 'month:2026-04-01', 7), \
+        (3, 1, 'week:2025-12-29', 7), (3, 1, 'month:2025-12-01', 3), (3, 1, 'month:2026-01-01', 4), \
+        (5, 2, 'week:2026-03-02', 10), (5, 2, 'month:2026-03-01', 10) \
+        ON CONFLICT (member_id, board) DO UPDATE SET points = board_points.points + excluded.points",
+    "INSERT INTO board_points (member_id, community_id, board, points) VALUES (2, 1, 'week:2026-03-09', -3), \
+        (2, 1, 'month:2026-03-01', -3) ON CONFLICT (member_id, board) DO UPDATE SET points = board_points.points + excluded.points",
     "UPDATE ledger SET delta = 100 WHERE id = 1",
     "UPDATE ledger SET kind = 'award' WHERE actor_member_id = 2",
     "UPDATE ledger SET actor_member_id = NULL, idempotency_key = 'zz' WHERE id = 2",

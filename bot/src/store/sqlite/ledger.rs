@@ -1,4 +1,5 @@
 use super::{SqliteTx, from_json_rows, json_rows, refused_as_duplicate};
+use crate::store::ledger::LedgerMoves;
 use crate::store::{LedgerKind, LedgerTx, NewLedgerEntry, fmt_day, fmt_time};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -37,10 +38,11 @@ impl SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl LedgerTx for SqliteTx<'_> {
-    /// Appends ledger rows and moves the cached totals with them, a fixed
-    /// number of statements for any number of rows. A row whose idempotency
-    /// key was used before (or earlier in `entries`) is skipped. Returns the
-    /// new balance of every member whose total moved.
+    /// Appends ledger rows and moves the cached totals and the week and
+    /// month boards with them, a fixed number of statements for any number
+    /// of rows. A row whose idempotency key was used before (or earlier in
+    /// `entries`) is skipped. Returns the new balance of every member whose
+    /// total moved.
     async fn append_ledger_rows(&mut self, entries: &[NewLedgerEntry<'_>]) -> anyhow::Result<HashMap<i64, i64>> {
         let mut unique = HashSet::new();
         let mut fresh: Vec<&NewLedgerEntry> = entries.iter().filter(|e| unique.insert(e.idempotency_key)).collect();
@@ -68,24 +70,27 @@ impl LedgerTx for SqliteTx<'_> {
             return Ok(HashMap::new());
         }
 
-        // One total per member, summed here: an upsert may touch each row once.
-        let mut moves: HashMap<i64, (i64, i64)> = HashMap::new();
-        for entry in &fresh {
-            moves.entry(entry.member_id).or_insert((entry.community_id, 0)).1 += entry.delta;
-        }
-        let members: Vec<i64> = moves.keys().copied().collect();
-        let moves: Vec<(i64, i64, i64)> =
-            moves.into_iter().map(|(member, (community, delta))| (member, community, delta)).collect();
-        sqlx::query(
+        // One total per member and one row per member and board, summed
+        // here: an upsert may touch each row once. board_counts follows
+        // both by its triggers (0008). The three statements go to SQLite's
+        // worker thread as one query: one hop for any batch.
+        let moves = LedgerMoves::of(&fresh);
+        let (balances,): (String,) = sqlx::query_as(
             "INSERT INTO totals (member_id, community_id, balance) \
-             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true \
-             ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance",
+             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true \
+             ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance; \
+             INSERT INTO board_points (member_id, community_id, board, points) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?2) WHERE true \
+             ON CONFLICT (member_id, board) DO UPDATE SET points = points + excluded.points; \
+             SELECT json_group_array(json_array(member_id, balance)) FROM totals \
+             WHERE member_id IN (SELECT value ->> 0 FROM json_each(?1))",
         )
-        .bind(json_rows(&moves)?)
-        .execute(&mut *self.tx)
+        .bind(json_rows(&moves.totals)?)
+        .bind(json_rows(&moves.boards)?)
+        .fetch_one(&mut *self.tx)
         .await
-        .context("updating totals")?;
-        self.balances(&members).await
+        .context("moving totals and the week and month boards")?;
+        Ok(from_json_rows::<(i64, i64)>(&balances)?.into_iter().collect())
     }
 
     /// The balance of each of `members`; members who never had points are absent.

@@ -1,0 +1,11 @@
+-- The week and month boards are moved by the store, not by a trigger: the
+-- ledger writer (`append_ledger_rows`) computes each row's boards in Rust
+-- (`DayBoundary::week_start` / `month_start`, the same days `/top week` and
+-- `/top month` read) and upserts `board_points` in one statement per batch.
+-- The Monday and the first of the month are no longer computed in SQL (here
+-- and again in PostgreSQL's PL/pgSQL).
+--
+-- `board_counts` still follows `board_points` and `totals` by the triggers
+-- of 0008: they see every change, including forget-me's cascades and
+-- `rebuild_totals`, and compute no dates.
+DROP TRIGGER ledger_moves_boards;
