@@ -39,6 +39,8 @@ pub const MOST_CONNECTIONS: usize = 4_096;
 /// The largest request body taken (Telegram updates and Discord
 /// interactions are a few KiB).
 pub const MOST_BODY_BYTES: usize = 1 << 20;
+/// How long `/healthz` waits for the database's answer.
+const HEALTH_QUERY_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long a stop waits for open connections to finish their requests.
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
@@ -49,6 +51,8 @@ pub struct Listeners {
     pub discord: Option<Discord>,
     /// Cancelled when hearth begins to stop: `/healthz` answers 503 then.
     pub draining: CancellationToken,
+    /// Asked by `/healthz`: a process whose database does not answer is not healthy.
+    pub store: Option<hearth_bot::store::Store>,
     pub metrics: Option<crate::metrics::Scrape>,
 }
 
@@ -126,10 +130,19 @@ fn connection_places() -> usize {
 
 async fn healthz(State(listeners): State<Listeners>) -> (StatusCode, &'static str) {
     if listeners.draining.is_cancelled() {
-        (StatusCode::SERVICE_UNAVAILABLE, "stopping")
-    } else {
-        (StatusCode::OK, "ok")
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping");
     }
+    if let Some(store) = &listeners.store {
+        match tokio::time::timeout(HEALTH_QUERY_TIMEOUT, store.ping()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                tracing::warn!(error = ?error, "health check: the database did not answer");
+                return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable");
+            }
+            Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
+        }
+    }
+    (StatusCode::OK, "ok")
 }
 
 /// Prometheus' text exposition format.

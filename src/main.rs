@@ -92,6 +92,9 @@ enum ExportFormat {
 /// Exit code for an invalid config (the Contract's `check-config`).
 const EXIT_BAD_CONFIG: u8 = 2;
 
+/// Exit code of `run` for a `HEARTH_DISCORD_SHARDS` that is not `first-last/total`.
+const EXIT_BAD_SHARDS: u8 = 2;
+
 /// Exit code of `export` and `backup` for a database that is missing or of
 /// another schema version.
 const EXIT_UNUSABLE_DATABASE: u8 = 2;
@@ -212,8 +215,19 @@ fn parse_clock(text: &str) -> anyhow::Result<DateTime<Utc>> {
 }
 
 async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
+    // Refused before anything opens or connects.
+    let shards = match settings::discord_shards() {
+        Ok(shards) => shards,
+        Err(bad) => {
+            eprintln!("hearth: {bad}");
+            return Ok(ExitCode::from(EXIT_BAD_SHARDS));
+        }
+    };
     let telegram = settings::telegram()?;
-    let discord = settings::discord()?;
+    let discord = settings::discord(shards)?;
+    if shards.is_some() && discord.as_ref().is_none_or(|d| d.token.is_none()) {
+        tracing::warn!("HEARTH_DISCORD_SHARDS is set but DISCORD_TOKEN is not: no gateway shards run here");
+    }
     if telegram.is_none() && discord.is_none() {
         eprintln!("hearth: no chat platform adapter is configured; chatting on stdin/stdout (console adapter)");
         if std::io::stdin().is_terminal() {
@@ -258,7 +272,7 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     // Started once here, never from a connect handler: a reconnect cannot
     // duplicate them. A scheduler stopped mid-fire rolls back its claim.
     tasks.spawn(until_stopped(Box::pin(engine.clone().run_scheduler())));
-    let mut listeners = http::Listeners::default();
+    let mut listeners = http::Listeners { store: Some(engine.store().clone()), ..Default::default() };
     if let Some(settings) = telegram {
         let telegram = hearth_telegram::Telegram::connect(engine.clone(), settings).await?;
         tasks.spawn(telegram.clone().run_delivery(stop.clone()));

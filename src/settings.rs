@@ -1,5 +1,5 @@
-//! Where the config and database live (the Contract's defaults), and the
-//! Discord invite URL.
+//! Where the config and database live (the Contract's defaults), the
+//! adapters' environment variables, and the Discord invite URL.
 
 use std::path::{Path, PathBuf};
 
@@ -83,10 +83,23 @@ pub fn telegram_webhook_url() -> anyhow::Result<Option<url::Url>> {
         .transpose()
 }
 
+/// `HEARTH_DISCORD_SHARDS=first-last/total`, e.g. `0-3/8`; `None` (all
+/// shards) when unset or empty. Not trimmed: a value with spaces is refused.
+pub fn discord_shards() -> Result<Option<hearth_discord::ShardRange>, hearth_discord::BadShardRange> {
+    match std::env::var_os("HEARTH_DISCORD_SHARDS") {
+        None => Ok(None),
+        Some(value) if value.is_empty() => Ok(None),
+        Some(value) => match value.to_str() {
+            Some(text) => hearth_discord::ShardRange::parse(text).map(Some),
+            None => Err(hearth_discord::BadShardRange::new(value.to_string_lossy())),
+        },
+    }
+}
+
 /// `DISCORD_TOKEN`, `DISCORD_PUBLIC_KEY`, `DISCORD_API_URL`,
-/// `DISCORD_APPLICATION_ID` and `DISCORD_DEFER_AFTER_MS`; `None` when neither
-/// a token nor a key is set.
-pub fn discord() -> anyhow::Result<Option<hearth_discord::DiscordSettings>> {
+/// `DISCORD_APPLICATION_ID` and `DISCORD_DEFER_AFTER_MS`, with the shard
+/// range read before; `None` when neither a token nor a key is set.
+pub fn discord(shards: Option<hearth_discord::ShardRange>) -> anyhow::Result<Option<hearth_discord::DiscordSettings>> {
     let (token, public_key) = (env("DISCORD_TOKEN"), env("DISCORD_PUBLIC_KEY"));
     if token.is_none() && public_key.is_none() {
         return Ok(None);
@@ -104,6 +117,7 @@ pub fn discord() -> anyhow::Result<Option<hearth_discord::DiscordSettings>> {
         api_url: env("DISCORD_API_URL"),
         application_id,
         defer_after,
+        shards,
     }))
 }
 

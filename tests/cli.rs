@@ -475,3 +475,28 @@ fn the_database_and_its_backups_are_private_files() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn run_refuses_a_shard_range_that_is_not_first_last_of_total() {
+    let dir = scratch("cli-shards");
+    let db = dir.join("hearth.db");
+    for bad in ["3-0/8", "0-8/8", "0-3", " 0-3/8", "0-3/０"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .args(["run", "--config", "config/example.toml"])
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .env_remove("TELEGRAM_TOKEN")
+            .env("DISCORD_TOKEN", "never-used")
+            .env("DISCORD_API_URL", "http://127.0.0.1:9")
+            .env("HEARTH_DATABASE_URL", format!("sqlite://{}", db.display()))
+            .env("HEARTH_DISCORD_SHARDS", bad)
+            .stdin(Stdio::null())
+            .output()
+            .expect("hearth runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{bad:?}: {stderr}");
+        assert!(stderr.contains("HEARTH_DISCORD_SHARDS") && stderr.contains("expected first-last/total"), "{stderr}");
+        assert!(!db.exists(), "{bad:?}: nothing opened before the refusal");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -361,6 +361,8 @@ fn a_gateway_conversation_from_guild_join_to_topic_thread() {
     let identify = &stand_in.identified()[0];
     assert_eq!(identify["token"], format!("Bot {TOKEN}"), "{identify}");
     assert_eq!(identify["intents"], 1 | 512, "{identify}");
+    // Without HEARTH_DISCORD_SHARDS: every shard Discord advises (one here).
+    assert_eq!(identify["shard"], json!([0, 1]), "{identify}");
 
     // The guild READY listed (joined long ago): no welcome. A guild joined just
     // now: welcomed once in its system channel with the line that links it,
@@ -489,6 +491,40 @@ fn a_slow_answer_over_the_gateway_is_deferred_and_filled_in() {
     assert_eq!(followup["flags"].as_u64().map(|f| f & 64), Some(64), "{followup}");
     assert!(stand_in.calls().iter().any(|c| c.method == "DELETE" && c.path == original));
     let _ = std::fs::remove_dir_all(&bot.dir);
+}
+
+#[test]
+fn two_processes_split_two_shards_and_each_identifies_with_its_own() {
+    let stand_in = StandIn::start(&[GUILD]);
+    // Tokens of their own, so that the stand-in tells the processes apart.
+    let first_env = [("HEARTH_DISCORD_SHARDS", "0-0/2"), ("DISCORD_TOKEN", "token-of-the-first")];
+    let second_env = [("HEARTH_DISCORD_SHARDS", "1-1/2"), ("DISCORD_TOKEN", "token-of-the-second")];
+    let first = Bot::launch(fresh("shards-0"), &stand_in, false, &first_env);
+    let second = Bot::launch(fresh("shards-1"), &stand_in, false, &second_env);
+    let shards_of = |token: &str| {
+        let token = json!(format!("Bot {token}"));
+        let identified = stand_in.identified();
+        identified.iter().filter(|i| i["token"] == token).map(|i| i["shard"].clone()).collect::<Vec<_>>()
+    };
+    // The second waits one slot (6 s) for shard 0, which goes first. serenity
+    // starts a range's shards 5 s apart, so a first process that ran both
+    // would have sent shard 1 by then.
+    wait_for("the second process's IDENTIFY", || !shards_of("token-of-the-second").is_empty());
+    wait_for("the first process's IDENTIFY", || !shards_of("token-of-the-first").is_empty());
+    assert_eq!(shards_of("token-of-the-first"), [json!([0, 2])]);
+    assert_eq!(shards_of("token-of-the-second"), [json!([1, 2])]);
+    assert!(
+        first.logged(&["starting the Discord gateway shards", "shards=0-0/2", "wait_seconds=0"]),
+        "{}",
+        first.log()
+    );
+    assert!(
+        second.logged(&["starting the Discord gateway shards", "shards=1-1/2", "wait_seconds=6"]),
+        "{}",
+        second.log()
+    );
+    let _ = std::fs::remove_dir_all(&first.dir);
+    let _ = std::fs::remove_dir_all(&second.dir);
 }
 
 #[test]

@@ -281,3 +281,9 @@ async fn counts_of_one_read_in_the_singular() {
     let refused = chat.say("alice", "/give @bob").await;
     assert!(refused.contains("You have used your 1 give for today; it resets Tue 3 Mar 04:00."), "{refused}");
 }
+
+#[test]
+#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
+fn postgres_conformance() {
+    support::run_on_postgres(&[]);
+}

@@ -329,3 +329,9 @@ async fn post_of_an_unknown_schedule_names_the_schedules_or_says_there_are_none(
     assert!(none.contains("has no schedules yet"), "{none}");
     assert!(!none.contains("Schedules here:"), "{none}");
 }
+
+#[test]
+#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
+fn postgres_conformance() {
+    support::run_on_postgres(&[]);
+}

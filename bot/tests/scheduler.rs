@@ -33,7 +33,7 @@ async fn start(path: &Path, at: &str) -> Process {
 
 async fn start_with(path: &Path, config: &str, at: &str) -> Process {
     let config = Config::from_toml_str(config, "test.toml", std::path::Path::new(".")).expect("config");
-    let store = Store::connect(&format!("sqlite://{}", path.display())).await.expect("store");
+    let store = Store::connect(&hearth_testkit::conformance::database_at(path)).await.expect("store");
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339(at).expect("instant").with_timezone(&Utc);
     let clock = SimulatedClock::starting_at(at);
     let engine = Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await.expect("engine");
@@ -234,4 +234,10 @@ async fn a_schedule_edited_while_hearth_was_down_starts_at_the_next_start() {
     assert_eq!(after.engine.fire_due().await.expect("fire"), 1);
     assert_eq!(after.engine.fire_due().await.expect("fire again"), 0);
     let _ = std::fs::remove_dir_all(db.parent().expect("dir"));
+}
+
+#[test]
+#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
+fn postgres_conformance() {
+    hearth_testkit::conformance::run_this_binary_on_postgres(&[]);
 }

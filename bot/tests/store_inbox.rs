@@ -32,7 +32,7 @@ async fn rows(store: &Store) -> i64 {
 
 #[tokio::test]
 async fn an_update_is_new_once_and_finished_ones_are_forgotten_after_two_days() {
-    let store = Store::connect("sqlite::memory:").await.expect("store");
+    let store = Store::connect(&fresh_database()).await.expect("store");
     let start: DateTime<Utc> = "2026-03-02T08:00:00Z".parse().expect("instant");
     assert_eq!(accept(&store, &[1, 2, 2], start).await, [true, true, false], "the same id twice in a batch");
     assert_eq!(accept(&store, &[1, 3], start).await, [false, true], "a redelivery is not new");
@@ -46,4 +46,15 @@ async fn an_update_is_new_once_and_finished_ones_are_forgotten_after_two_days() 
     accept(&store, &[4], start + Duration::hours(49)).await;
     assert_eq!(rows(&store).await, 2, "updates 3 and 4 remain");
     store.close().await;
+}
+
+/// A fresh in-memory SQLite database, or a PostgreSQL one in the re-run.
+fn fresh_database() -> String {
+    hearth_testkit::conformance::fresh_database().unwrap_or_else(|| "sqlite::memory:".to_string())
+}
+
+#[test]
+#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
+fn postgres_conformance() {
+    hearth_testkit::conformance::run_this_binary_on_postgres(&[]);
 }

@@ -43,10 +43,7 @@ pub fn run_this_binary_on_postgres(skip: &[&str]) {
     };
     let exe = std::env::current_exe().expect("the test binary's path");
     let mut command = Command::new(exe);
-    command
-        .env(SERVER_ENV, cluster.url("postgres"))
-        .env(BIN_ENV, cluster.bin_dir())
-        .args(["--skip", RERUN_TEST]);
+    command.env(SERVER_ENV, cluster.url("postgres")).env(BIN_ENV, cluster.bin_dir()).args(["--skip", RERUN_TEST]);
     for name in skip {
         command.args(["--skip", name]);
     }
@@ -63,7 +60,8 @@ pub fn run_this_binary_on_postgres(skip: &[&str]) {
 pub fn fresh_database() -> Option<String> {
     let server = std::env::var(SERVER_ENV).ok()?;
     let name = format!("hearth_{}_{}", std::process::id(), next_number());
-    let psql = std::env::var_os(BIN_ENV).map_or_else(|| "psql".into(), |dir| std::path::PathBuf::from(dir).join("psql"));
+    let psql =
+        std::env::var_os(BIN_ENV).map_or_else(|| "psql".into(), |dir| std::path::PathBuf::from(dir).join("psql"));
     let output = Command::new(psql)
         .args(["--no-psqlrc", "--quiet", "-v", "ON_ERROR_STOP=1", "-d", &server, "-c"])
         .arg(format!("CREATE DATABASE {name}"))
@@ -71,6 +69,25 @@ pub fn fresh_database() -> Option<String> {
         .expect("running psql");
     assert!(output.status.success(), "CREATE DATABASE failed: {}", String::from_utf8_lossy(&output.stderr));
     Some(with_database(&server, &name))
+}
+
+/// The database a test keeps at `sqlite_file` (across restarts of the
+/// engine, or shared by several stores): that file's SQLite URL, or in the
+/// PostgreSQL re-run one fresh PostgreSQL database per file, the same one
+/// each time it is asked for.
+pub fn database_at(sqlite_file: &std::path::Path) -> String {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static CREATED: Mutex<Option<HashMap<std::path::PathBuf, String>>> = Mutex::new(None);
+    if !on_postgres() {
+        return format!("sqlite://{}", sqlite_file.display());
+    }
+    let mut created = CREATED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let created = created.get_or_insert_with(HashMap::new);
+    created
+        .entry(sqlite_file.to_path_buf())
+        .or_insert_with(|| fresh_database().expect("in the PostgreSQL re-run"))
+        .clone()
 }
 
 /// Whether this process is the PostgreSQL re-run.

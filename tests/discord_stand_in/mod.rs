@@ -119,7 +119,7 @@ fn session(stream: TcpStream, state: &Mutex<State>) {
                             }
                             Err(_) => return,
                         };
-                        ready(seq, &guilds)
+                        ready(seq, &guilds, &frame["d"]["shard"])
                     }
                     _ => continue,
                 };
@@ -148,7 +148,9 @@ fn session(stream: TcpStream, state: &Mutex<State>) {
     }
 }
 
-fn ready(seq: u64, guilds: &[String]) -> Value {
+/// READY for the shard the bot identified as (`[0, 1]` when it named none).
+fn ready(seq: u64, guilds: &[String], shard: &Value) -> Value {
+    let shard = if shard.is_array() { shard.clone() } else { json!([0, 1]) };
     json!({
         "op": 0, "s": seq, "t": "READY",
         "d": {
@@ -158,7 +160,7 @@ fn ready(seq: u64, guilds: &[String]) -> Value {
             "guilds": guilds.iter().map(|id| json!({"id": id, "unavailable": true})).collect::<Vec<_>>(),
             "session_id": "stand-in-session",
             "resume_gateway_url": "ws://127.0.0.1:1",
-            "shard": [0, 1],
+            "shard": shard,
             "application": {"id": APPLICATION, "flags": 0}
         }
     })

@@ -15,7 +15,7 @@ use serenity::all::{
 };
 
 use crate::translate::{GuildSeen, guild_seen, topic_reply};
-use crate::{Discord, Inbound, parse_interaction, render, translate};
+use crate::{Discord, Inbound, ShardRange, parse_interaction, render, translate};
 
 /// Waits between attempts to connect after serenity gives up.
 const FIRST_RETRY: Duration = Duration::from_secs(5);
@@ -54,13 +54,31 @@ impl Discord {
         if gateway.session_start_limit.remaining < 10 {
             tracing::warn!(left = gateway.session_start_limit.remaining, "few Discord gateway sessions left today");
         }
+        let shards = self.shared.shards.unwrap_or_else(|| ShardRange::all(gateway.shards));
+        if shards.total() < gateway.shards {
+            tracing::warn!(
+                shards = %shards,
+                advised = gateway.shards,
+                "HEARTH_DISCORD_SHARDS has fewer shards than Discord advises; it closes a shard with too many guilds (4011)"
+            );
+        }
         let mut client = ClientBuilder::new_with_http(http, intents())
             .event_handler(Handler { discord: self.clone() })
             .raw_event_handler(Handler { discord: self.clone() })
             .await
             .context("building the Discord client")?;
         *client.ws_url.lock().await = gateway.url;
-        client.start_shards(gateway.shards.max(1)).await.context("serving the Discord gateway")
+        // serenity starts the range's shards one per 5 s; processes started
+        // together take turns (`ShardRange::identify_delay`).
+        let wait = shards.identify_delay();
+        tracing::info!(
+            shards = %shards,
+            max_concurrency = gateway.session_start_limit.max_concurrency,
+            wait_seconds = wait.as_secs(),
+            "starting the Discord gateway shards"
+        );
+        tokio::time::sleep(wait).await;
+        client.start_shard_range(shards.serenity_range(), shards.total()).await.context("serving the Discord gateway")
     }
 
     async fn answer_interaction(&self, id: InteractionId, token: &str, reply: impl Future<Output = Reply>) {

@@ -12,6 +12,7 @@ mod delivery;
 mod gateway;
 pub mod render;
 pub mod replay;
+pub mod shards;
 pub mod slash;
 pub mod translate;
 
@@ -25,6 +26,7 @@ use hearth_bot::{Actor, ChatRef, Engine, Request};
 use serenity::all::{ApplicationId, Http, HttpBuilder, Interaction, InteractionId};
 use serenity::interactions_endpoint::Verifier;
 
+pub use shards::{BadShardRange, ShardRange};
 pub use translate::{Inbound, parse_interaction, translate};
 
 /// Where the HTTP listener routes Discord's interaction POSTs.
@@ -55,6 +57,9 @@ pub struct DiscordSettings {
     /// `DISCORD_DEFER_AFTER_MS`: engine time before an answer is deferred
     /// ([`DEFAULT_DEFER_AFTER`] unless set).
     pub defer_after: Duration,
+    /// `HEARTH_DISCORD_SHARDS`: the gateway shards this process runs; all
+    /// of them (as many as `GET /gateway/bot` advises) when unset.
+    pub shards: Option<ShardRange>,
 }
 
 impl std::fmt::Debug for DiscordSettings {
@@ -65,6 +70,7 @@ impl std::fmt::Debug for DiscordSettings {
             .field("api_url", &self.api_url)
             .field("application_id", &self.application_id)
             .field("defer_after", &self.defer_after)
+            .field("shards", &self.shards)
             .finish()
     }
 }
@@ -86,6 +92,8 @@ struct Shared {
     verifier: Option<Verifier>,
     /// How long an answer may take before it is deferred.
     defer_after: Duration,
+    /// The gateway shards this process runs (`None`: all).
+    shards: Option<ShardRange>,
     /// Interaction ids seen lately: a repeated one runs nothing.
     recent: Mutex<replay::RecentIds>,
 }
@@ -115,8 +123,8 @@ impl Discord {
         });
         let http = rest.as_ref().map(|rest| Arc::new(rest.client()));
         let recent = Mutex::new(replay::RecentIds::default());
-        let defer_after = settings.defer_after;
-        Ok(Discord { shared: Arc::new(Shared { engine, rest, http, verifier, defer_after, recent }) })
+        let (defer_after, shards) = (settings.defer_after, settings.shards);
+        Ok(Discord { shared: Arc::new(Shared { engine, rest, http, verifier, defer_after, shards, recent }) })
     }
 
     /// Whether scheduled posts can be delivered (a token is set).

@@ -18,9 +18,10 @@ mod export;
 mod inbox;
 mod ledger;
 mod members;
+pub mod postgres;
+mod read_only;
 mod reports;
 mod schedule;
-pub mod postgres;
 pub mod sqlite;
 mod topics;
 
@@ -39,9 +40,10 @@ pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows, Expo
 pub use inbox::{InboxEntry, InboxKey, InboxStore, InboxTx, NewInboxEntry};
 pub use ledger::{LedgerKind, LedgerTx, NewLedgerEntry};
 pub use members::{Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak};
+pub use read_only::{ReadOnlyStore, UnusableDatabase};
 pub use reports::{Board, MemberActivity, ReportsStore, ReportsTx, Standing, TotalsMismatch};
 pub use schedule::{CursorKey, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx};
-pub use sqlite::{BackupReport, ReadOnlyStore, UnusableDatabase, connect_options};
+pub use sqlite::{BackupReport, connect_options};
 pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsStore, TopicsTx};
 
 /// Everything one write transaction can do. Dropping it without `commit`
@@ -86,6 +88,9 @@ pub trait StorePort:
     /// How many rows each of hearth's tables holds (`TABLES` order): what a
     /// copy between databases verifies, and what tests count.
     async fn row_counts(&self) -> anyhow::Result<Vec<(&'static str, i64)>>;
+
+    /// Whether the database answers a trivial query (`/healthz`).
+    async fn ping(&self) -> anyhow::Result<()>;
 
     /// Closes the connections; commands after this fail.
     async fn close(&self);

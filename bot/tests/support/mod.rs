@@ -11,6 +11,22 @@ use hearth_bot::engine::Export;
 use hearth_bot::store::Store;
 use hearth_bot::{Actor, ChatRef, Engine, Platform, Reply, SimulatedClock};
 
+/// A fresh, empty database: in-memory SQLite, or in the PostgreSQL re-run
+/// (`hearth_testkit::conformance`) a new PostgreSQL database.
+pub fn fresh_database() -> String {
+    hearth_testkit::conformance::fresh_database().unwrap_or_else(|| "sqlite::memory:".to_string())
+}
+
+/// The database at `sqlite_file` (`hearth_testkit::conformance::database_at`).
+pub fn database_at(sqlite_file: &Path) -> String {
+    hearth_testkit::conformance::database_at(sqlite_file)
+}
+
+/// Runs the binary's other tests on PostgreSQL (`hearth_testkit::conformance`).
+pub fn run_on_postgres(skip: &[&str]) {
+    hearth_testkit::conformance::run_this_binary_on_postgres(skip);
+}
+
 pub struct Chat {
     pub engine: Engine,
     pub clock: SimulatedClock,
@@ -19,9 +35,11 @@ pub struct Chat {
 }
 
 impl Chat {
-    /// A fresh in-memory community from `toml` with the clock at `start` (RFC 3339).
+    /// A fresh community from `toml` with the clock at `start` (RFC 3339),
+    /// on an in-memory SQLite database, or a fresh PostgreSQL one in the
+    /// conformance re-run.
     pub async fn start(toml: &str, start: &str) -> Chat {
-        Self::start_on(toml, start, "sqlite::memory:").await
+        Self::start_on(toml, start, &fresh_database()).await
     }
 
     /// The same on the database at `url` (a file, for tests of real concurrency).

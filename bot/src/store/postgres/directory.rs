@@ -1,6 +1,5 @@
 #![allow(unused_variables)] // filled in area by area; every stub says so when called
 
-
 use chrono::{DateTime, Utc};
 
 use super::{PgStore, PgTx, not_yet};

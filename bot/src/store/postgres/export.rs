@@ -1,7 +1,5 @@
 #![allow(unused_variables)] // filled in area by area; every stub says so when called
 
-
-
 use super::{PgStore, not_yet};
 use crate::store::{ExportRows, ExportStore};
 

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{PgStore, PgTx, not_yet};
-use crate::store::{
-    Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak,
-};
+use crate::store::{Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak};
 
 #[async_trait::async_trait]
 impl MembersTx for PgTx<'_> {

@@ -32,6 +32,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool, Postgres, Transaction};
 use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 
+use super::read_only::{UnusableDatabase, schema_differs};
 use super::{BackupReport, StorePort, TxPort, WriteTx, WriterPort, fmt_time};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -74,6 +75,50 @@ impl PgStore {
             .context("connecting to PostgreSQL")?;
         MIGRATOR.run(&pool).await.context("applying database migrations")?;
         let writer = pool.acquire().await.context("opening the writer connection")?;
+        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool })
+    }
+
+    /// Opens an existing hearth database for reading tools: never created,
+    /// never migrated. A database that does not exist, is not hearth's or
+    /// has another schema is refused with `UnusableDatabase`.
+    pub async fn open_existing(url: &str) -> anyhow::Result<PgStore> {
+        let unusable = |message: String| anyhow::Error::new(UnusableDatabase(message));
+        // Every transaction of these connections is read-only, so a reading
+        // tool cannot change the database even by mistake.
+        let options = PgConnectOptions::from_str(url)
+            .context("parsing the PostgreSQL URL")?
+            .options([("default_transaction_read_only", "on")]);
+        let database = options.get_database().unwrap_or("(the user's default)").to_string();
+        let pool = match PgPoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+        {
+            Ok(pool) => pool,
+            Err(error) if error.as_database_error().and_then(|e| e.code()).as_deref() == Some("3D000") => {
+                return Err(unusable(format!("PostgreSQL database {database:?} does not exist (check --db)")));
+            }
+            Err(error) => return Err(anyhow::Error::new(error).context("connecting to PostgreSQL")),
+        };
+        let has_table: (bool,) = sqlx::query_as("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+            .fetch_one(&pool)
+            .await
+            .context("reading the database's tables")?;
+        if !has_table.0 {
+            pool.close().await;
+            return Err(unusable(format!("{database}: not a hearth database (it records no migrations)")));
+        }
+        let applied: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(&pool)
+                .await
+                .context("reading the database's migrations")?;
+        if let Some(why) = schema_differs(&applied, &MIGRATOR) {
+            pool.close().await;
+            return Err(unusable(format!("{database}: {why}")));
+        }
+        let writer = pool.acquire().await.context("opening a connection")?;
         Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool })
     }
 
@@ -129,6 +174,11 @@ impl StorePort for PgStore {
             counts.push((table, n));
         }
         Ok(counts)
+    }
+
+    async fn ping(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.context("asking the database")?;
+        Ok(())
     }
 
     async fn backup(&self, _target: &Path) -> anyhow::Result<BackupReport> {

@@ -1,12 +1,9 @@
 #![allow(unused_variables)] // filled in area by area; every stub says so when called
 
-
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{PgStore, PgTx, not_yet};
-use crate::store::{
-    Board, MemberActivity, ReportsStore, ReportsTx, Standing, TotalsMismatch,
-};
+use crate::store::{Board, MemberActivity, ReportsStore, ReportsTx, Standing, TotalsMismatch};
 
 #[async_trait::async_trait]
 impl ReportsTx for PgTx<'_> {

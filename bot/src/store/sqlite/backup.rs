@@ -10,7 +10,7 @@ use anyhow::Context;
 use sqlx::Connection;
 use sqlx::sqlite::SqliteConnection;
 
-use super::{ReadOnlyStore, SqliteStore, connect_options, create_private_file};
+use super::{SqliteReadOnly, SqliteStore, connect_options, create_private_file};
 
 /// What a finished backup holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ impl SqliteStore {
     }
 }
 
-impl ReadOnlyStore {
+impl SqliteReadOnly {
     /// `Store::backup`, from a database opened read-only.
     pub async fn backup(&mut self, target: &Path) -> anyhow::Result<BackupReport> {
         backup_from(self.connection(), target).await

@@ -1,4 +1,4 @@
-use super::{ReadOnlyStore, SqliteStore};
+use super::{SqliteReadOnly, SqliteStore};
 use crate::store::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows, ExportStore, streak_state};
 use anyhow::Context;
 use sqlx::SqliteConnection;
@@ -8,7 +8,7 @@ type MemberExportTuple = (i64, String, i64, i64, i64, i64, Option<String>);
 
 type LedgerExportTuple = (i64, i64, i64, String, String, String, Option<i64>);
 
-impl ReadOnlyStore {
+impl SqliteReadOnly {
     /// `Store::export`, on a database opened read-only.
     pub async fn export(&mut self, slug: &str) -> anyhow::Result<Option<ExportRows>> {
         read_export(self.connection(), slug).await

@@ -34,7 +34,7 @@ use sqlx::{ConnectOptions, Connection, Sqlite, SqliteConnection, SqlitePool, Tra
 use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 
 pub use backup::BackupReport;
-pub use read_only::{ReadOnlyStore, UnusableDatabase};
+pub use read_only::SqliteReadOnly;
 
 use super::{StorePort, TxPort, WriteTx, WriterPort, fmt_time};
 
@@ -203,6 +203,11 @@ impl StorePort for SqliteStore {
             counts.push((table, n));
         }
         Ok(counts)
+    }
+
+    async fn ping(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT 1").execute(&mut *self.read().await?).await.context("asking the database")?;
+        Ok(())
     }
 
     async fn backup(&self, target: &Path) -> anyhow::Result<BackupReport> {

@@ -11,28 +11,16 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 
 use super::MIGRATOR;
-
-/// A database that a read-only tool cannot use: missing, not hearth's, or
-/// of an older or newer schema than this binary's. The message says which.
-#[derive(Debug)]
-pub struct UnusableDatabase(pub String);
-
-impl std::fmt::Display for UnusableDatabase {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UnusableDatabase {}
+use crate::store::read_only::{Schema, UnusableDatabase, schema_differs};
 
 /// One read-only connection to an existing database whose schema matches
 /// this binary's migrations exactly.
-pub struct ReadOnlyStore {
+pub struct SqliteReadOnly {
     conn: SqliteConnection,
 }
 
-impl ReadOnlyStore {
-    pub async fn open(url: &str) -> anyhow::Result<ReadOnlyStore> {
+impl SqliteReadOnly {
+    pub async fn open(url: &str) -> anyhow::Result<SqliteReadOnly> {
         let unusable = |message: String| anyhow::Error::new(UnusableDatabase(message));
         if url.contains(":memory:") || url.contains("mode=memory") {
             return Err(unusable(format!("{url}: an in-memory database holds nothing to read; give --db a file")));
@@ -57,7 +45,7 @@ impl ReadOnlyStore {
                 Schema::Unreadable(error) => error,
             });
         }
-        Ok(ReadOnlyStore { conn })
+        Ok(SqliteReadOnly { conn })
     }
 
     pub(super) fn connection(&mut self) -> &mut SqliteConnection {
@@ -80,17 +68,6 @@ fn without_durability(url: &str) -> String {
     if rest.is_empty() { base.to_string() } else { format!("{base}?{}", rest.join("&")) }
 }
 
-enum Schema {
-    Differs(String),
-    Unreadable(anyhow::Error),
-}
-
-impl From<anyhow::Error> for Schema {
-    fn from(error: anyhow::Error) -> Self {
-        Schema::Unreadable(error)
-    }
-}
-
 /// The migrations the database records against the ones compiled in.
 async fn schema_matches(conn: &mut SqliteConnection) -> Result<(), Schema> {
     let (has_table,): (i64,) =
@@ -106,27 +83,8 @@ async fn schema_matches(conn: &mut SqliteConnection) -> Result<(), Schema> {
             .fetch_all(&mut *conn)
             .await
             .context("reading the database's migrations")?;
-    let known: Vec<(i64, &[u8])> = MIGRATOR.iter().map(|m| (m.version, m.checksum.as_ref())).collect();
-    let newest_known = known.last().map_or(0, |(v, _)| *v);
-    let newest_applied = applied.last().map_or(0, |(v, _)| *v);
-    if let Some((version, _)) = applied.iter().find(|(v, _)| !known.iter().any(|(k, _)| k == v)) {
-        return Err(Schema::Differs(format!(
-            "its schema is newer than this hearth's (migration {version}; this binary knows up to {newest_known}); \
-             use the hearth that wrote it"
-        )));
+    match schema_differs(&applied, &MIGRATOR) {
+        Some(why) => Err(Schema::Differs(why)),
+        None => Ok(()),
     }
-    if let Some((version, _)) = known.iter().find(|(v, _)| !applied.iter().any(|(a, _)| a == v)) {
-        return Err(Schema::Differs(format!(
-            "its schema is older than this hearth's (it lacks migration {version}, newest applied \
-             {newest_applied}); start hearth run or hearth console on it once to migrate it"
-        )));
-    }
-    if let Some((version, _)) =
-        applied.iter().find(|(v, sum)| known.iter().any(|(k, s)| k == v && *s != sum.as_slice()))
-    {
-        return Err(Schema::Differs(format!(
-            "its migration {version} differs from this hearth's; it was written by another build"
-        )));
-    }
-    Ok(())
 }
