@@ -140,6 +140,10 @@ CREATE TABLE outbox (
     platform_message_id TEXT COLLATE "C",
     created_at          TEXT COLLATE "C" NOT NULL,
     sent_at             TEXT COLLATE "C",
+    -- From 0013: the delivery lease (when it ends, who holds it); NULL while
+    -- nobody holds the post.
+    lease_until         TEXT COLLATE "C",
+    leased_by           TEXT COLLATE "C",
     UNIQUE (community_id, schedule_id, slot, target)
 );
 CREATE INDEX outbox_pending ON outbox(target, status, next_attempt_at);

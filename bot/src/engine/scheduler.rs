@@ -27,6 +27,10 @@ pub const MAX_DELIVERY_ATTEMPTS: i64 = 8;
 /// The wait after the first failed attempt; it doubles with each one.
 const FIRST_RETRY: Duration = Duration::seconds(30);
 const LONGEST_RETRY: Duration = Duration::hours(1);
+/// How long taken posts stay with the process that took them: others on the
+/// same database pass them over meanwhile, and after it (the taker died
+/// before recording them) they are due again.
+const DELIVERY_LEASE: Duration = Duration::seconds(60);
 /// The longest the scheduler sleeps without looking again (clock jumps, no schedules).
 const IDLE_WAKE: std::time::Duration = std::time::Duration::from_secs(300);
 
@@ -367,9 +371,14 @@ impl Engine {
         }
     }
 
-    /// Posts waiting for `target` in `community`, oldest first.
+    /// Takes the posts waiting for `target` in `community`, oldest first, to
+    /// deliver them: no other process gets them for `DELIVERY_LEASE`, unless
+    /// they are recorded (delivered or failed) before.
     pub async fn pending_posts(&self, target: Platform, community: &str) -> anyhow::Result<Vec<PendingPost>> {
-        let rows = self.inner.store.pending_posts(target.as_str(), community, self.now(), 100).await?;
+        let now = self.now();
+        let store = &self.inner.store;
+        let rows =
+            store.lease_pending_posts(target.as_str(), community, now, now + DELIVERY_LEASE, deliverer(), 100).await?;
         let mut posts = Vec::with_capacity(rows.len());
         for row in rows {
             match serde_json::from_str::<Reply>(&row.body) {
@@ -513,6 +522,20 @@ fn scan_from(cursor: DateTime<Utc>, now: DateTime<Utc>, allowed: Duration) -> Da
 fn retry_after(attempts: i64) -> Duration {
     let doublings = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
     (FIRST_RETRY * 2i32.pow(doublings.min(16))).min(LONGEST_RETRY)
+}
+
+/// This process as the outbox names a post's taker: host and process id.
+fn deliverer() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|host| host.trim().to_string())
+            .filter(|host| !host.is_empty())
+            .unwrap_or_else(|| "unknown host".to_string());
+        format!("{host} pid {}", std::process::id())
+    })
 }
 
 /// The times a schedule's slots are counted in, as its cursor records them.

@@ -85,24 +85,34 @@ pub trait ScheduleStore: Send + Sync {
     async fn schedule_cursors(&self) -> anyhow::Result<ScheduleCursors>;
 
     /// The claimed slots of `community` (its id in the config) as
-    /// (schedule id, slot), in claim order: what has fired there.
+    /// (schedule id, slot), in claim order: what has fired there. Claims
+    /// made at the same instant come by due time, then schedule and slot.
     async fn claimed_slots(&self, community: &str) -> anyhow::Result<Vec<(String, String)>>;
 
-    /// Posts due for `target` in `community`, oldest first.
-    async fn pending_posts(
+    /// Takes up to `limit` posts due for `target` in `community`, oldest
+    /// first, for `holder` (naming the process, for operators) to deliver:
+    /// each is leased until `lease_until`, and no taker gets it again before
+    /// then, another process on the same database included. A post whose
+    /// lease ran out unrecorded (its holder died) is due again. `mark_sent`
+    /// and `mark_attempt_failed` end the lease.
+    async fn lease_pending_posts(
         &self,
         target: &str,
         community: &str,
         now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        holder: &str,
         limit: i64,
     ) -> anyhow::Result<Vec<OutboxPost>>;
 
-    /// Outbox rows by target and status: `(target, status, count)`.
+    /// Outbox rows by target and status: `(target, status, count)`, in that
+    /// order. A leased post counts as pending.
     async fn outbox_counts(&self) -> anyhow::Result<Vec<(String, String, i64)>>;
 
-    /// Records a delivered post with the platform's message id.
+    /// Records a delivered post with the platform's message id; ends its lease.
     async fn mark_sent(&self, id: i64, message_id: Option<&str>, now: DateTime<Utc>) -> anyhow::Result<()>;
 
-    /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
+    /// Records a failed attempt: retried at `retry_at`, or failed for good
+    /// when `None`; ends the post's lease.
     async fn mark_attempt_failed(&self, id: i64, reason: &str, retry_at: Option<DateTime<Utc>>) -> anyhow::Result<()>;
 }

@@ -191,12 +191,14 @@ impl ScheduleStore for SqliteStore {
     }
 
     /// The claimed slots of `community` (its id in the config) as
-    /// (schedule id, slot), in claim order: what has fired there.
+    /// (schedule id, slot), in claim order: what has fired there. Claims
+    /// made at the same instant come by due time, then schedule and slot (a
+    /// total order PostgreSQL, which has no rowid, gives alike).
     async fn claimed_slots(&self, community: &str) -> anyhow::Result<Vec<(String, String)>> {
         let (rows,): (String,) = sqlx::query_as(
             "SELECT COALESCE(json_group_array(json_array(schedule_id, slot)), '[]') FROM \
              (SELECT k.schedule_id, k.slot FROM schedule_claims k JOIN communities c ON c.id = k.community_id \
-              WHERE c.slug = ? ORDER BY k.claimed_at, k.rowid)",
+              WHERE c.slug = ? ORDER BY k.claimed_at, k.due_at, k.schedule_id, k.slot)",
         )
         .bind(community)
         .fetch_one(&mut *self.read().await?)
@@ -205,32 +207,41 @@ impl ScheduleStore for SqliteStore {
         from_json_rows(&rows)
     }
 
-    /// Posts due for `target` in `community`, oldest first.
-    async fn pending_posts(
+    /// Takes up to `limit` due posts and leases them to `holder` until
+    /// `lease_until`: one statement on the one writer, so two takers (two
+    /// processes on one file, serialised by SQLite's lock) never share a post.
+    async fn lease_pending_posts(
         &self,
         target: &str,
         community: &str,
         now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        holder: &str,
         limit: i64,
     ) -> anyhow::Result<Vec<OutboxPost>> {
-        let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-            "SELECT o.id, c.slug, o.schedule_id, o.body, o.attempts FROM outbox o \
-             JOIN communities c ON c.id = o.community_id \
-             WHERE o.target = ? AND c.slug = ? AND o.status = 'pending' AND o.next_attempt_at <= ? \
-             ORDER BY o.id LIMIT ?",
+        let mut rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "UPDATE outbox SET lease_until = ?4, leased_by = ?5 WHERE id IN \
+             (SELECT o.id FROM outbox o JOIN communities c ON c.id = o.community_id \
+              WHERE o.target = ?1 AND c.slug = ?2 AND o.status = 'pending' AND o.next_attempt_at <= ?3 \
+              AND (o.lease_until IS NULL OR o.lease_until <= ?3) ORDER BY o.id LIMIT ?6) \
+             RETURNING id, schedule_id, body, attempts",
         )
         .bind(target)
         .bind(community)
         .bind(fmt_time(now))
+        .bind(fmt_time(lease_until))
+        .bind(holder)
         .bind(limit)
         .fetch_all(&mut *self.writer.lock().await?)
         .await
-        .context("reading pending posts")?;
+        .context("leasing pending posts")?;
+        // RETURNING gives rows in no particular order.
+        rows.sort_unstable_by_key(|row| row.0);
         Ok(rows
             .into_iter()
-            .map(|(id, community, schedule_id, body, attempts)| OutboxPost {
+            .map(|(id, schedule_id, body, attempts)| OutboxPost {
                 id,
-                community,
+                community: community.to_string(),
                 schedule_id,
                 body,
                 attempts,
@@ -238,9 +249,9 @@ impl ScheduleStore for SqliteStore {
             .collect())
     }
 
-    /// Outbox rows by target and status: `(target, status, count)`.
+    /// Outbox rows by target and status: `(target, status, count)`, in that order.
     async fn outbox_counts(&self) -> anyhow::Result<Vec<(String, String, i64)>> {
-        sqlx::query_as("SELECT target, status, count(*) FROM outbox GROUP BY target, status")
+        sqlx::query_as("SELECT target, status, count(*) FROM outbox GROUP BY target, status ORDER BY target, status")
             .fetch_all(&mut *self.read().await?)
             .await
             .context("counting outbox posts")
@@ -249,8 +260,8 @@ impl ScheduleStore for SqliteStore {
     /// Records a delivered post with the platform's message id.
     async fn mark_sent(&self, id: i64, message_id: Option<&str>, now: DateTime<Utc>) -> anyhow::Result<()> {
         sqlx::query(
-            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, attempts = attempts + 1 \
-             WHERE id = ?",
+            "UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, attempts = attempts + 1, \
+             lease_until = NULL, leased_by = NULL WHERE id = ?",
         )
         .bind(message_id)
         .bind(fmt_time(now))
@@ -269,7 +280,7 @@ impl ScheduleStore for SqliteStore {
         };
         sqlx::query(
             "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1, \
-             next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
+             next_attempt_at = COALESCE(?, next_attempt_at), lease_until = NULL, leased_by = NULL WHERE id = ?",
         )
         .bind(status)
         .bind(reason)
