@@ -19,20 +19,21 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use crate::Backend;
 use crate::latency::{Distribution, ms};
 
 #[derive(Clone, Copy)]
 pub struct Size {
-    members: usize,
+    pub members: usize,
     /// Commands in flight at once in the first closed-loop phase (a busy chat).
-    concurrency: usize,
+    pub concurrency: usize,
     /// Commands in flight in the second (a burst: everyone taps the daily
     /// button at once). As deep as the batch limit's transactions, so the
     /// two are compared on equal terms.
-    burst: usize,
+    pub burst: usize,
     /// Offered load of the open-loop phase, and how long it lasts.
-    offered_per_second: u64,
-    open_loop_seconds: u64,
+    pub offered_per_second: u64,
+    pub open_loop_seconds: u64,
 }
 
 pub const QUICK: Size =
@@ -59,7 +60,10 @@ name = "Regular"
 when = "checkins >= 10"
 "#;
 
-pub async fn run(size: Size) -> anyhow::Result<()> {
+pub async fn run(size: Size, backend: Backend) -> anyhow::Result<()> {
+    if backend == Backend::Postgres {
+        return crate::pg::checkin(size).await;
+    }
     let dir = std::env::temp_dir().join(format!("hearth-bench-checkin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let outcome = measure(&dir, size).await;
@@ -76,7 +80,7 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
     );
     let started = Instant::now();
 
-    let bench = EngineBench::open(&dir.join("engine.db")).await?;
+    let bench = EngineBench::open(&sqlite_url(&dir.join("engine.db"))).await?;
     bench.create_members(n, size.concurrency).await?;
     let (steady_rate, steady) = bench.closed_loop(n, size.concurrency).await?;
     println!("  engine, {} in flight: {steady_rate:.0} check-ins/s ({})", size.concurrency, steady.summary());
@@ -125,30 +129,52 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct EngineBench {
-    engine: Engine,
-    clock: SimulatedClock,
+pub struct EngineBench {
+    pub engine: Engine,
+    pub clock: SimulatedClock,
+    pub store: Store,
 }
 
 impl EngineBench {
-    async fn open(path: &Path) -> anyhow::Result<EngineBench> {
+    /// An engine on the database at `url` (either backend).
+    pub async fn open(url: &str) -> anyhow::Result<EngineBench> {
         let config = Config::from_toml_str(CONFIG, "bench.toml", Path::new("."))
             .map_err(|errors| anyhow::anyhow!("the benchmark's config: {errors}"))?;
-        let store = Store::connect(&sqlite_url(path)).await?;
+        let store = Store::connect(url).await?;
         let start: DateTime<Utc> = "2026-03-02T12:00:00Z".parse().context("start instant")?;
         let clock = SimulatedClock::starting_at(start);
-        let engine = Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await?;
-        Ok(EngineBench { engine, clock })
+        let engine = Engine::open(store.clone(), config, Arc::new(clock.clone()), vec![Platform::Console]).await?;
+        Ok(EngineBench { engine, clock, store })
     }
 
     /// Every member says /streak once, so the measured phases find them.
-    async fn create_members(&self, n: usize, concurrency: usize) -> anyhow::Result<()> {
-        self.run_all((0..n).map(|i| request(i, Command::Streak)), concurrency).await.map(drop)
+    pub async fn create_members(&self, n: usize, concurrency: usize) -> anyhow::Result<()> {
+        self.create_members_in(0..n, concurrency).await
     }
 
-    async fn closed_loop(&self, n: usize, concurrency: usize) -> anyhow::Result<(f64, Distribution)> {
+    /// The members numbered `members` (`request`'s numbering) say /streak once.
+    pub async fn create_members_in(
+        &self,
+        members: std::ops::Range<usize>,
+        concurrency: usize,
+    ) -> anyhow::Result<()> {
+        self.run_all(members.map(|i| request(i, Command::Streak)), concurrency).await.map(drop)
+    }
+
+    pub async fn closed_loop(&self, n: usize, concurrency: usize) -> anyhow::Result<(f64, Distribution)> {
+        self.closed_loop_in(0..n, concurrency).await
+    }
+
+    /// The members numbered `members` check in, `concurrency` in flight.
+    pub async fn closed_loop_in(
+        &self,
+        members: std::ops::Range<usize>,
+        concurrency: usize,
+    ) -> anyhow::Result<(f64, Distribution)> {
+        let n = members.len();
         let started = Instant::now();
-        let latencies = self.run_all((0..n).map(|i| request(i, Command::Checkin { note: None })), concurrency).await?;
+        let latencies =
+            self.run_all(members.map(|i| request(i, Command::Checkin { note: None })), concurrency).await?;
         Ok((n as f64 / started.elapsed().as_secs_f64(), Distribution::new(latencies)))
     }
 
@@ -176,7 +202,7 @@ impl EngineBench {
 
     /// Check-ins offered at a fixed rate, whatever the answers do; latency
     /// counts from the instant each was due, so queueing shows.
-    async fn open_loop(&self, n: usize, per_second: u64, seconds: u64) -> anyhow::Result<Distribution> {
+    pub async fn open_loop(&self, n: usize, per_second: u64, seconds: u64) -> anyhow::Result<Distribution> {
         let total = (per_second * seconds) as usize;
         anyhow::ensure!(total <= n, "the open-loop phase needs {total} members, there are {n}");
         let mut ticks = tokio::time::interval(Duration::from_secs(1) / per_second as u32);
@@ -254,23 +280,23 @@ async fn baseline_db(path: &Path, n: usize) -> anyhow::Result<SqlitePool> {
 /// created. The baselines write their first day untimed to reach the same
 /// state (`Day::FIRST`), then time the second (`Day::SECOND`).
 #[derive(Clone, Copy)]
-struct Day {
-    day: &'static str,
-    at: &'static str,
-    streak: i64,
+pub struct Day {
+    pub day: &'static str,
+    pub at: &'static str,
+    pub streak: i64,
     /// The week and month boards the day's ledger rows move, as hearth
     /// writes them (`board_points`).
-    boards: [&'static str; 2],
+    pub boards: [&'static str; 2],
 }
 
 impl Day {
-    const FIRST: Day = Day {
+    pub const FIRST: Day = Day {
         day: "2026-03-02",
         at: "2026-03-02T12:00:00Z",
         streak: 1,
         boards: ["week:2026-03-02", "month:2026-03-01"],
     };
-    const SECOND: Day = Day {
+    pub const SECOND: Day = Day {
         day: "2026-03-03",
         at: "2026-03-03T12:00:00Z",
         streak: 2,

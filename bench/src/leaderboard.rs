@@ -16,6 +16,7 @@ use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::checkin::{BATCH_ROWS, request, sqlite_url};
+use crate::Backend;
 use crate::latency::{Distribution, ms};
 
 /// Member counts to measure.
@@ -31,12 +32,17 @@ timezone = "Europe/Berlin"
 "#;
 const NOW: &str = "2026-03-02T12:00:00Z";
 
-pub async fn run(sizes: &[usize]) -> anyhow::Result<()> {
+pub async fn run(sizes: &[usize], backend: Backend) -> anyhow::Result<()> {
+    if backend == Backend::Postgres {
+        return run_postgres(sizes).await;
+    }
     let dir = std::env::temp_dir().join(format!("hearth-bench-leaderboard-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut outcome = Ok(());
     for &members in sizes {
-        outcome = measure(&dir.join(format!("board-{members}.db")), members).await;
+        let path = dir.join(format!("board-{members}.db"));
+        outcome = measure_sqlite(&path, members).await;
+        let _ = std::fs::remove_file(&path);
         if outcome.is_err() {
             break;
         }
@@ -45,7 +51,7 @@ pub async fn run(sizes: &[usize]) -> anyhow::Result<()> {
     outcome
 }
 
-async fn measure(path: &Path, members: usize) -> anyhow::Result<()> {
+async fn measure_sqlite(path: &Path, members: usize) -> anyhow::Result<()> {
     let filled = Instant::now();
     fill(path, members).await?;
     println!(
@@ -53,10 +59,34 @@ async fn measure(path: &Path, members: usize) -> anyhow::Result<()> {
         filled.elapsed().as_secs_f64()
     );
     let baseline = top10_baseline(path).await?;
+    measure(&sqlite_url(path), members, baseline).await
+}
+
+/// One cluster for every size, a database per size, dropped once measured.
+async fn run_postgres(sizes: &[usize]) -> anyhow::Result<()> {
+    let cluster = crate::pg::cluster()?;
+    for &members in sizes {
+        let url = cluster.create_database()?;
+        let filled = Instant::now();
+        crate::pg::fill_board(&url, members, NOW).await?;
+        println!(
+            "leaderboard (postgres): {members} members, one ledger row each over 60 days \
+             (filled set-based and VACUUM ANALYZEd in {:.1} s)",
+            filled.elapsed().as_secs_f64()
+        );
+        let baseline = crate::pg::top10_baseline(&url, SAMPLES).await?;
+        measure(&url, members, baseline).await?;
+        let name = url.split_once("localhost/").and_then(|(_, rest)| rest.split('?').next()).unwrap_or_default();
+        cluster.psql(&cluster.url("postgres"), &format!("DROP DATABASE {name} WITH (FORCE)"))?;
+    }
+    Ok(())
+}
+
+async fn measure(url: &str, members: usize, baseline: Distribution) -> anyhow::Result<()> {
     println!("  baseline, top 10 from the totals table: {}", baseline.summary());
     let config = Config::from_toml_str(CONFIG, "bench.toml", Path::new("."))
         .map_err(|errors| anyhow::anyhow!("the benchmark's config: {errors}"))?;
-    let store = Store::connect(&sqlite_url(path)).await?;
+    let store = Store::connect(url).await?;
     let clock = SimulatedClock::starting_at(NOW.parse().context("instant")?);
     let engine = Engine::open(store.clone(), config, Arc::new(clock), vec![Platform::Console]).await?;
     for window in [Window::All, Window::Week, Window::Month] {
@@ -168,6 +198,26 @@ async fn fill(path: &Path, members: usize) -> anyhow::Result<()> {
                 .push_bind(at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
                 .push_bind(format!("bench:{i}"))
                 .push_bind(at.format("%Y-%m-%d").to_string());
+        });
+        rows.build().execute(&mut *tx).await?;
+        // Each ledger row's week and month board, as the store writes them
+        // (`append_ledger_rows`); board_counts follows by its triggers.
+        let mut rows =
+            QueryBuilder::<Sqlite>::new("INSERT INTO board_points (member_id, community_id, board, points) ");
+        let moves: Vec<(i64, String, i64)> = chunk
+            .iter()
+            .flat_map(|i| {
+                let day = (now - chrono::Duration::minutes((*i * 37) % (60 * 24 * 60))).date_naive();
+                let monday = day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
+                let first = day - chrono::Duration::days(i64::from(day.day0()));
+                [
+                    (i + 1, format!("week:{}", monday.format("%Y-%m-%d")), points(*i)),
+                    (i + 1, format!("month:{}", first.format("%Y-%m-%d")), points(*i)),
+                ]
+            })
+            .collect();
+        rows.push_values(moves, |mut row, (member, board, points)| {
+            row.push_bind(member).push_bind(1).push_bind(board).push_bind(points);
         });
         rows.build().execute(&mut *tx).await?;
         tx.commit().await?;

@@ -9,6 +9,8 @@ mod http1;
 mod latency;
 mod leaderboard;
 mod memory;
+mod pg;
+mod scaleout;
 mod scheduler;
 mod startup;
 mod telegram;
@@ -16,7 +18,7 @@ mod telegram;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(name = "hearth-bench", about = "hearth's benchmarks; every figure is a ratio to a same-run baseline")]
@@ -33,12 +35,38 @@ enum Bench {
         /// A run of well under a minute (fewer members, a shorter open-loop phase).
         #[arg(long)]
         quick: bool,
+        /// The database both the engine and the baselines write to.
+        #[arg(long, value_enum, default_value_t = Backend::Sqlite)]
+        backend: Backend,
     },
     /// `/leaderboard` (top 10 and own rank) at 10k and 100k members (and 1M
     /// without `--quick`) for the all-time, week and month windows.
     Leaderboard {
         #[arg(long)]
         quick: bool,
+        #[arg(long, value_enum, default_value_t = Backend::Sqlite)]
+        backend: Backend,
+    },
+    /// Two hearth-bench processes, each with its own store and engine, on
+    /// one PostgreSQL database, checking in disjoint members: summed
+    /// check-ins/s against one process alone, then every check-in counted
+    /// once and totals equal to the ledger's sums.
+    Scaleout {
+        /// 10,000 members per process instead of 20,000.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// One process of `scaleout` (started by it, not by hand).
+    #[command(hide = true)]
+    ScaleoutWorker {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        first: usize,
+        #[arg(long)]
+        count: usize,
+        #[arg(long)]
+        concurrency: usize,
     },
     /// 10,000 communities × 5 schedules: next-fire computation against the
     /// cron crate, one wake-up, fire drift against a bare tokio sleep, peak RSS.
@@ -74,6 +102,16 @@ enum Bench {
     },
 }
 
+/// Where a benchmark's databases live.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// Files in the temp directory with the shipped settings.
+    Sqlite,
+    /// A throwaway cluster with production durability (fsync and
+    /// synchronous_commit on), started by the benchmark.
+    Postgres,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match hearth_bot::runtime::build() {
@@ -84,9 +122,15 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.bench {
-        Bench::Checkin { quick } => runtime.block_on(checkin::run(if quick { checkin::QUICK } else { checkin::FULL })),
-        Bench::Leaderboard { quick } => {
-            runtime.block_on(leaderboard::run(if quick { leaderboard::QUICK } else { leaderboard::FULL }))
+        Bench::Checkin { quick, backend } => {
+            runtime.block_on(checkin::run(if quick { checkin::QUICK } else { checkin::FULL }, backend))
+        }
+        Bench::Leaderboard { quick, backend } => {
+            runtime.block_on(leaderboard::run(if quick { leaderboard::QUICK } else { leaderboard::FULL }, backend))
+        }
+        Bench::Scaleout { quick } => runtime.block_on(scaleout::run(quick)),
+        Bench::ScaleoutWorker { url, first, count, concurrency } => {
+            runtime.block_on(scaleout::worker(&url, first, count, concurrency))
         }
         Bench::Scheduler { quick } => {
             runtime.block_on(scheduler::run(if quick { scheduler::QUICK } else { scheduler::FULL }))
