@@ -153,11 +153,7 @@ impl EngineBench {
     }
 
     /// The members numbered `members` (`request`'s numbering) say /streak once.
-    pub async fn create_members_in(
-        &self,
-        members: std::ops::Range<usize>,
-        concurrency: usize,
-    ) -> anyhow::Result<()> {
+    pub async fn create_members_in(&self, members: std::ops::Range<usize>, concurrency: usize) -> anyhow::Result<()> {
         self.run_all(members.map(|i| request(i, Command::Streak)), concurrency).await.map(drop)
     }
 
@@ -173,8 +169,7 @@ impl EngineBench {
     ) -> anyhow::Result<(f64, Distribution)> {
         let n = members.len();
         let started = Instant::now();
-        let latencies =
-            self.run_all(members.map(|i| request(i, Command::Checkin { note: None })), concurrency).await?;
+        let latencies = self.run_all(members.map(|i| request(i, Command::Checkin { note: None })), concurrency).await?;
         Ok((n as f64 / started.elapsed().as_secs_f64(), Distribution::new(latencies)))
     }
 

@@ -15,8 +15,8 @@ use hearth_bot::{Engine, Platform, SimulatedClock};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use crate::checkin::{BATCH_ROWS, request, sqlite_url};
 use crate::Backend;
+use crate::checkin::{BATCH_ROWS, request, sqlite_url};
 use crate::latency::{Distribution, ms};
 
 /// Member counts to measure.

@@ -68,11 +68,7 @@ pub async fn checkin(size: Size) -> anyhow::Result<()> {
     let naive_rate = naive(&cluster.create_database()?, naive_members).await?;
     println!("  naive, one transaction per check-in ({naive_members} members): {naive_rate:.0} check-ins/s");
     println!("  with {} in flight: engine/naive={:.2}", size.concurrency, steady_rate / naive_rate);
-    println!(
-        "checkin (postgres): engine/naive={:.2} p99_ms={:.2}",
-        engine_rate / naive_rate,
-        ms(open.quantile(0.99))
-    );
+    println!("checkin (postgres): engine/naive={:.2} p99_ms={:.2}", engine_rate / naive_rate, ms(open.quantile(0.99)));
     eprintln!("(the run took {:.0} s)", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -55,7 +55,11 @@ pub async fn run(quick: bool) -> anyhow::Result<()> {
     anyhow::ensure!(mismatches.is_empty(), "{} totals differ from their ledger sums: {mismatches:?}", mismatches.len());
     store.close().await;
     println!("  {expected} members, {expected} check-ins, every total equal to its ledger sum");
-    println!("scaleout (postgres): two/one={:.2} (over the wall time: {:.2})", summed / alone_rate, together_rate / alone_rate);
+    println!(
+        "scaleout (postgres): two/one={:.2} (over the wall time: {:.2})",
+        summed / alone_rate,
+        together_rate / alone_rate
+    );
     Ok(())
 }
 
