@@ -166,7 +166,8 @@ fn a_target_holding_hearth_data_is_refused_and_left_unchanged() {
 fn a_missing_source_is_refused_and_no_target_is_created() {
     let dir = scratch("migrate-missing");
     let target_path = dir.join("new.db");
-    let out = migrate(&format!("sqlite://{}", dir.join("typo.db").display()), &format!("sqlite://{}", target_path.display()));
+    let out =
+        migrate(&format!("sqlite://{}", dir.join("typo.db").display()), &format!("sqlite://{}", target_path.display()));
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(text(&out.stderr).contains("no such database file"), "{}", text(&out.stderr));
     assert!(!target_path.exists());

@@ -178,9 +178,9 @@ pub async fn migrate(from: &str, to: &str) -> anyhow::Result<Migrated> {
         source_counts.iter().zip(&migrated.rows).zip(&target_counts)
     {
         if in_source != copied || copied != in_target {
-            migrated
-                .differences
-                .push(format!("table {table}: {in_source} rows in the source, {copied} copied, {in_target} in the target"));
+            migrated.differences.push(format!(
+                "table {table}: {in_source} rows in the source, {copied} copied, {in_target} in the target"
+            ));
         }
     }
     let mut from_store = ReadOnlyStore::open(from).await?;
@@ -204,7 +204,9 @@ fn fit(table: &str, columns: &[Column], rows: &mut TableRows) -> anyhow::Result<
         for (cell, column) in row.iter_mut().zip(columns) {
             let fitted = match (&*cell, column.kind) {
                 (Cell::Null, _) => continue,
-                (Cell::Int(_), ColumnKind::Int) | (Cell::Text(_), ColumnKind::Text) | (Cell::Bool(_), ColumnKind::Bool) => {
+                (Cell::Int(_), ColumnKind::Int)
+                | (Cell::Text(_), ColumnKind::Text)
+                | (Cell::Bool(_), ColumnKind::Bool) => {
                     continue;
                 }
                 (Cell::Int(n), ColumnKind::Bool) => Cell::Bool(*n != 0),
