@@ -130,7 +130,6 @@ async fn a_mixed_burst_commits_what_is_allowed_and_refuses_the_rest() {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);
 }

@@ -250,8 +250,3 @@ impl TxPort for PgTx<'_> {
         self.plain("RELEASE SAVEPOINT command").await
     }
 }
-
-/// What a method not yet written for PostgreSQL answers.
-fn not_yet(method: &str) -> anyhow::Error {
-    anyhow::anyhow!("{method} is not implemented on PostgreSQL yet")
-}
