@@ -65,7 +65,28 @@ fn database_with_history(dir: &Path) -> String {
     assert!(week.contains("Topic of the day") && week.contains("New challenge"), "{week}");
     let results = console(&db, "2026-03-09T01:00:00Z", "");
     assert!(results.contains("Challenge results"), "{results}");
+    // What the Telegram adapter records, with both values of each flag
+    // (0/1 in SQLite, BOOLEAN in PostgreSQL).
+    execute(
+        &db,
+        "INSERT INTO handles (platform, handle, user_id, display_name, is_bot, seen_at) VALUES \
+         ('telegram', 'alice', '101', 'Alice', 0, '2026-03-02T13:00:00Z'), \
+         ('telegram', 'hearthbot', '102', 'Hearth', 1, '2026-03-02T13:00:00Z'); \
+         INSERT INTO chats (platform, chat_id, active, changed_at) VALUES \
+         ('telegram', '-1001', 1, '2026-03-02T13:00:00Z'), ('telegram', '-1002', 0, '2026-03-03T13:00:00Z')",
+    );
     db
+}
+
+/// Runs statements on a SQLite database, as a tool other than hearth would.
+fn execute(url: &str, statements: &'static str) {
+    use sqlx::{Connection, Executor};
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("open");
+        conn.execute(statements).await.expect("statements");
+        conn.close().await.expect("close");
+    });
 }
 
 /// `migrate-db` succeeded and said so; returns its summary.
