@@ -219,3 +219,38 @@ fn rows_of(url: &str) -> Vec<(String, Vec<String>)> {
         all
     })
 }
+
+/// The copy's duration for a bigger database (5,000 more members, 100,000
+/// more ledger rows): `cargo test --test migrate_db -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn copy_time_of_a_database_with_a_hundred_thousand_ledger_rows() {
+    let Some(cluster) = PgCluster::start(PgOptions::for_tests()).expect("starting PostgreSQL") else {
+        println!("skipped: no PostgreSQL");
+        return;
+    };
+    let dir = scratch("migrate-time");
+    let source = database_with_history(&dir);
+    execute(
+        &source,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) \
+         INSERT INTO members (id, community_id, name, joined_at) \
+         SELECT 1000 + i, 1, 'member ' || i, '2026-03-01T00:00:00Z' FROM n; \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) \
+         INSERT INTO identities (community_id, platform, user_id, member_id) \
+         SELECT 1, 'console', 'member' || i, 1000 + i FROM n; \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) \
+         INSERT INTO ledger (id, community_id, member_id, delta, kind, reason, at, idempotency_key, local_day) \
+         SELECT 1000 + i, 1, 1001 + i % 5000, 5, 'checkin', 'bulk', '2026-03-02T13:00:00Z', 'bulk:' || i, \
+                '2026-03-02' FROM n; \
+         INSERT INTO totals (member_id, community_id, balance) \
+         SELECT member_id, 1, SUM(delta) FROM ledger WHERE id > 1000 GROUP BY member_id",
+    );
+    let pg = cluster.create_database().expect("createdb");
+    for (from, to) in [(source.clone(), pg.clone()), (pg, format!("sqlite://{}", dir.join("back.db").display()))] {
+        let started = std::time::Instant::now();
+        let summary = migrated(&migrate(&from, &to));
+        println!("{}: {summary}({} ms with verification)", &to[..6], started.elapsed().as_millis());
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
