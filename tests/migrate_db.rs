@@ -192,6 +192,16 @@ fn a_missing_source_is_refused_and_no_target_is_created() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(text(&out.stderr).contains("no such database file"), "{}", text(&out.stderr));
     assert!(!target_path.exists());
+    if let Some(cluster) = PgCluster::start(PgOptions::for_tests()).expect("starting PostgreSQL") {
+        // A PostgreSQL database that does not exist, as source or as target.
+        let out = migrate(&cluster.url("typo"), &format!("sqlite://{}", target_path.display()));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert!(!target_path.exists());
+        let source = database_with_history(&dir);
+        let out = migrate(&source, &cluster.url("typo"));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("does not exist"), "{}", text(&out.stderr));
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 
