@@ -10,6 +10,7 @@
 
 mod challenges;
 mod checkins;
+pub(crate) mod copy;
 mod directory;
 mod export;
 mod inbox;

@@ -9,6 +9,7 @@ mod backup;
 mod challenges;
 mod checkins;
 mod checkpoint;
+pub(crate) mod copy;
 mod directory;
 mod export;
 mod inbox;
