@@ -77,6 +77,18 @@ enum Cmd {
         #[arg(long)]
         db: Option<String>,
     },
+    /// Copy every row of one database into an empty one (SQLite or
+    /// PostgreSQL, either way), then check the copy: exit 0 when row counts
+    /// and every community's export match, 2 otherwise.
+    MigrateDb {
+        /// The database to copy, e.g. sqlite://hearth.db; it is only read.
+        #[arg(long)]
+        from: String,
+        /// The empty database to copy into, e.g. postgres://hearth@db/hearth
+        /// (it must exist) or sqlite://new.db (created).
+        #[arg(long)]
+        to: String,
+    },
     /// Print the config file's JSON Schema (draft-07), as in config/hearth.schema.json.
     ConfigSchema,
     /// Print the Discord OAuth2 URL that invites the bot (needs DISCORD_APPLICATION_ID).
@@ -98,6 +110,10 @@ const EXIT_BAD_SHARDS: u8 = 2;
 /// Exit code of `export` and `backup` for a database that is missing or of
 /// another schema version.
 const EXIT_UNUSABLE_DATABASE: u8 = 2;
+
+/// Exit code of `migrate-db` when the copy does not match its source (the
+/// Contract: 0 when the exports match, 2 otherwise).
+const EXIT_MIGRATION_DIFFERS: u8 = 2;
 
 fn main() -> ExitCode {
     init_logging();
@@ -182,6 +198,7 @@ async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::MigrateDb { from, to } => migrate_db(&from, &to).await,
         Cmd::InviteUrl => {
             let app_id = std::env::var("DISCORD_APPLICATION_ID").context(
                 "DISCORD_APPLICATION_ID is not set; it is the application id from Discord's developer portal",
@@ -408,6 +425,34 @@ async fn export(config: Config, db: Option<String>, community: &str, format: Exp
     };
     println!("{text}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `hearth migrate-db`: copy, verify, summarize.
+async fn migrate_db(from: &str, to: &str) -> anyhow::Result<ExitCode> {
+    let migrated = match hearth_bot::store::copy::migrate(from, to).await {
+        Ok(migrated) => migrated,
+        Err(error) if error.downcast_ref::<UnusableDatabase>().is_some() => {
+            eprintln!("hearth: {error}");
+            return Ok(ExitCode::from(EXIT_UNUSABLE_DATABASE));
+        }
+        Err(error) => return Err(error),
+    };
+    let total: i64 = migrated.rows.iter().map(|(_, n)| n).sum();
+    let tables: Vec<String> = migrated.rows.iter().map(|(table, n)| format!("{table} {n}")).collect();
+    println!("migrate-db: {total} rows copied in {} ms: {}", migrated.copy_time.as_millis(), tables.join(", "));
+    if migrated.differences.is_empty() {
+        println!(
+            "migrate-db: row counts equal, exports equal ({} communities); the target is ready",
+            migrated.communities.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for difference in &migrated.differences {
+            eprintln!("hearth: migrate-db: {difference}");
+        }
+        eprintln!("hearth: migrate-db: the copy differs from the source; do not use the target");
+        Ok(ExitCode::from(EXIT_MIGRATION_DIFFERS))
+    }
 }
 
 /// The database for a read-only tool, or exit 2 with the reason when it is

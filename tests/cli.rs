@@ -500,3 +500,62 @@ fn run_refuses_a_shard_range_that_is_not_first_last_of_total() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The same console sessions on SQLite and on PostgreSQL, as an outside
+/// script drives them: the two exports are the same bytes, JSON and CSV.
+#[test]
+fn console_sessions_on_postgres_export_exactly_what_sqlite_exports() {
+    let Some(cluster) = postgres_or_skip() else { return };
+    let dir = scratch("cli-postgres");
+    let sqlite = format!("sqlite://{}", dir.join("same.db").display());
+    let postgres = cluster.create_database().expect("a PostgreSQL database");
+    let sessions = [
+        ("2026-03-02T08:00:00Z", "@alice /checkin\n@bob /checkin\n/topic add What made you smile?\n"),
+        ("2026-03-03T08:00:00Z", "@alice /checkin\n@bob /give @alice 3 thanks\n@ada /award @bob 50 talk\n"),
+        ("2026-03-04T08:00:00Z", "@alice /checkin\n@bob /checkin\n@alice /forgetme\n@bob /top\n"),
+    ];
+    for db in [&sqlite, &postgres] {
+        for (clock, script) in sessions {
+            let console = hearth(&["console", "--config", BERLIN, "--db", db, "--clock", clock], script);
+            assert!(console.status.success(), "{db}: {}", String::from_utf8_lossy(&console.stderr));
+        }
+    }
+    for format in ["json", "csv"] {
+        let (from_sqlite, from_postgres) = (export_as(&sqlite, format), export_as(&postgres, format));
+        assert!(from_postgres.status.success(), "{}", String::from_utf8_lossy(&from_postgres.stderr));
+        assert!(!from_sqlite.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&from_sqlite.stdout),
+            String::from_utf8_lossy(&from_postgres.stdout),
+            "{format} exports differ"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn export_of_a_postgres_database_that_does_not_exist_exits_2_and_creates_nothing() {
+    let Some(cluster) = postgres_or_skip() else { return };
+    let missing = cluster.url("hearth_typo");
+    let export = export_as(&missing, "json");
+    assert_eq!(export.status.code(), Some(2), "{}", String::from_utf8_lossy(&export.stderr));
+    let stderr = String::from_utf8_lossy(&export.stderr);
+    assert!(stderr.contains("\"hearth_typo\" does not exist (check --db)"), "{stderr}");
+    assert!(!stderr.contains("postgres://"), "the URL (which may hold a password) is not echoed: {stderr}");
+    let databases = cluster
+        .psql(&cluster.url("postgres"), "SELECT datname FROM pg_database WHERE datname = 'hearth_typo'")
+        .expect("list databases");
+    assert!(databases.trim().is_empty(), "nothing created: {databases}");
+}
+
+/// A throwaway PostgreSQL cluster, or `None` (printing why) where none is installed.
+fn postgres_or_skip() -> Option<hearth_testkit::PgCluster> {
+    match hearth_testkit::PgCluster::start(hearth_testkit::PgOptions::for_tests()) {
+        Ok(Some(cluster)) => Some(cluster),
+        Ok(None) => {
+            println!("skipped: no PostgreSQL");
+            None
+        }
+        Err(error) => panic!("starting PostgreSQL: {error:#}"),
+    }
+}

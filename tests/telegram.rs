@@ -441,3 +441,51 @@ fn three_groups_talk_at_once(api: &StandIn, dir: &Path, mode: &str) {
         assert_eq!(balances.get("Bob"), Some(&10), "{mode}, {community}: {balances:?}");
     }
 }
+
+/// Two `hearth run` processes on one PostgreSQL, polling Telegram: one polls
+/// and answers; when it is killed (-9), the other takes the polling over
+/// within 30 s and answers the next update once. `/healthz` says when the
+/// database stops answering.
+#[test]
+fn on_postgres_one_of_two_processes_polls_and_the_other_takes_over_when_it_dies() {
+    let cluster = match hearth_testkit::PgCluster::start(hearth_testkit::PgOptions::for_tests()) {
+        Ok(Some(cluster)) => cluster,
+        Ok(None) => return println!("skipped: no PostgreSQL"),
+        Err(error) => panic!("starting PostgreSQL: {error:#}"),
+    };
+    let database = cluster.create_database().expect("a database");
+    let dir = scratch("telegram-two-processes");
+    std::fs::write(dir.join("hearth.toml"), CONFIG).expect("config");
+    let api = StandIn::start();
+    let (first_port, second_port) = (free_port(), free_port());
+    let env =
+        |port: u16| [("HEARTH_DATABASE_URL", database.clone()), ("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}"))];
+    let mut first = start_hearth(&api, &dir, &env(first_port));
+    wait_until_ready(&api);
+    wait_for("the first process polls", || log_of(&dir).contains("this process polls Telegram"));
+    let second_dir = scratch("telegram-two-processes-second");
+    std::fs::write(second_dir.join("hearth.toml"), CONFIG).expect("config");
+    let _second = start_hearth(&api, &second_dir, &env(second_port));
+    wait_for("the second process waits its turn", || log_of(&second_dir).contains("another process polls Telegram"));
+
+    let alice = Member { id: 1001, first_name: "Alice", username: Some("alice") };
+    assert!(text(&api.ask(&alice, GROUP, "/checkin")).contains("Alice checked in"));
+    assert_eq!(http(second_port, "GET", "/healthz", &[], ""), (200, "ok".to_string()));
+
+    let _ = first.0.kill();
+    let _ = first.0.wait();
+    let killed = Instant::now();
+    let bob = Member { id: 1002, first_name: "Bob", username: Some("bob") };
+    assert!(text(&api.ask(&bob, GROUP, "/checkin")).contains("Bob checked in"), "the second process answers");
+    assert!(killed.elapsed() < Duration::from_secs(30), "taken over in {:?}", killed.elapsed());
+    assert!(log_of(&second_dir).contains("this process polls Telegram"));
+    // Alice's update was applied once, by the first process: asked again, she is told so.
+    assert!(text(&api.ask(&alice, GROUP, "/checkin")).contains("already"), "one check-in a day across processes");
+
+    drop(cluster);
+    wait_for("/healthz to report the database", || {
+        http(second_port, "GET", "/healthz", &[], "") == (503, "database unreachable".to_string())
+    });
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(second_dir);
+}

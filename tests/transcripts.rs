@@ -156,7 +156,6 @@ fn console_transcripts_match() {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     hearth_testkit::conformance::run_this_binary_on_postgres(&[]);
 }

@@ -491,3 +491,82 @@ fn a_stop_refuses_new_updates_finishes_what_it_can_and_the_next_start_the_rest()
     assert_eq!(count("SELECT count(*) FROM inbox"), 30, "the refused update was never recorded");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Two `hearth run` processes on one PostgreSQL behind one webhook URL: a
+/// load balancer may hand an update to either, and Telegram may deliver it
+/// again to the other. Every update, POSTed to both processes at once, is
+/// applied once and answered once, and both processes accept the POSTs
+/// (one secret, derived from the token).
+#[test]
+fn on_postgres_an_update_delivered_to_two_processes_is_applied_and_answered_once() {
+    let cluster = match hearth_testkit::PgCluster::start(hearth_testkit::PgOptions::for_tests()) {
+        Ok(Some(cluster)) => cluster,
+        Ok(None) => return println!("skipped: no PostgreSQL"),
+        Err(error) => panic!("starting PostgreSQL: {error:#}"),
+    };
+    let database = cluster.create_database().expect("a database");
+    let api = StandIn::start();
+    let mut processes = Vec::new();
+    for name in ["webhook-pg-first", "webhook-pg-second"] {
+        let dir = scratch(name);
+        std::fs::write(dir.join("hearth.toml"), config()).expect("config");
+        let port = free_port();
+        let registered = api.log()["setWebhook"].as_array().map_or(0, Vec::len);
+        let hearth = start_hearth(
+            &api,
+            &dir,
+            &[
+                ("HEARTH_DATABASE_URL", database.clone()),
+                ("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")),
+                ("TELEGRAM_WEBHOOK_URL", format!("http://127.0.0.1:{port}/telegram/webhook")),
+                ("HEARTH_TELEGRAM_THROTTLE", "off".to_string()),
+            ],
+        );
+        wait_for("setWebhook", || api.log()["setWebhook"].as_array().map_or(0, Vec::len) > registered);
+        let secret = api.log()["setWebhook"][registered]["secret_token"].as_str().expect("a secret").to_string();
+        wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
+        processes.push((hearth, port, secret, dir));
+    }
+    assert_eq!(processes[0].2, processes[1].2, "both processes registered the same secret");
+
+    const UPDATES: i64 = 40;
+    let senders: Vec<_> = processes
+        .iter()
+        .map(|(_, port, secret, _)| {
+            let (port, secret) = (*port, secret.clone());
+            std::thread::spawn(move || {
+                (1..=UPDATES)
+                    .map(|id| deliver(port, &secret, &update(id, (id % 4) as usize, false)))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for sender in senders {
+        let statuses = sender.join().expect("sender");
+        assert!(statuses.iter().all(|status| *status == Some(200)), "{statuses:?}");
+    }
+    let mut answered: BTreeMap<String, usize> = BTreeMap::new();
+    let deadline = Instant::now() + WAIT;
+    while answered.values().sum::<usize>() < UPDATES as usize && Instant::now() < deadline {
+        for chat in CHATS {
+            for message in sent_to(&api, chat) {
+                let text = message["text"].as_str().unwrap_or_default().to_string();
+                *answered.entry(text).or_default() += 1;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A moment more: a second answer to any update would come now.
+    std::thread::sleep(Duration::from_secs(1));
+    for chat in CHATS {
+        for message in sent_to(&api, chat) {
+            *answered.entry(message["text"].as_str().unwrap_or_default().to_string()).or_default() += 1;
+        }
+    }
+    assert_eq!(answered.values().sum::<usize>(), UPDATES as usize, "one answer per update: {answered:#?}");
+    assert!(answered.keys().all(|text| text.contains("checked in")), "{answered:#?}");
+    assert!(answered.values().all(|n| *n == 1), "no answer twice: {answered:#?}");
+    for (_, _, _, dir) in processes {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

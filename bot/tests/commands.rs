@@ -283,7 +283,6 @@ async fn counts_of_one_read_in_the_singular() {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);
 }

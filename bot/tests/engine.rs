@@ -331,7 +331,6 @@ async fn post_of_an_unknown_schedule_names_the_schedules_or_says_there_are_none(
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);
 }

@@ -296,7 +296,6 @@ async fn the_next_member_does_not_inherit_a_forgotten_members_id_or_keys() {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);
 }

@@ -54,7 +54,6 @@ async fn a_slot_caught_up_two_hours_late_records_its_lateness() {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);
 }

@@ -182,7 +182,6 @@ async fn two_engines_on_one_database_deliver_each_post_once() {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     hearth_testkit::conformance::run_this_binary_on_postgres(&[]);
 }

@@ -59,7 +59,6 @@ proptest! {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);
 }

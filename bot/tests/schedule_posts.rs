@@ -240,7 +240,6 @@ async fn the_example_configs_digest_names_the_challenge_that_closed_that_week() 
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);
 }

@@ -237,7 +237,6 @@ async fn a_schedule_edited_while_hearth_was_down_starts_at_the_next_start() {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     hearth_testkit::conformance::run_this_binary_on_postgres(&[]);
 }

@@ -93,7 +93,6 @@ fn fresh_database() -> String {
 }
 
 #[test]
-#[ignore = "the PostgreSQL port is in progress: run with --ignored"]
 fn postgres_conformance() {
     hearth_testkit::conformance::run_this_binary_on_postgres(&[]);
 }

@@ -30,7 +30,10 @@ const LONGEST_RETRY: Duration = Duration::hours(1);
 /// How long taken posts stay with the process that took them: others on the
 /// same database pass them over meanwhile, and after it (the taker died
 /// before recording them) they are due again.
-const DELIVERY_LEASE: Duration = Duration::seconds(60);
+const DELIVERY_LEASE: Duration = Duration::minutes(2);
+/// Posts taken at once: at Telegram's 20 messages a minute in a group, a
+/// batch is sent well within its lease, so no other process takes its tail.
+const DELIVERY_BATCH: i64 = 10;
 /// The longest the scheduler sleeps without looking again (clock jumps, no schedules).
 const IDLE_WAKE: std::time::Duration = std::time::Duration::from_secs(300);
 
@@ -377,8 +380,9 @@ impl Engine {
     pub async fn pending_posts(&self, target: Platform, community: &str) -> anyhow::Result<Vec<PendingPost>> {
         let now = self.now();
         let store = &self.inner.store;
-        let rows =
-            store.lease_pending_posts(target.as_str(), community, now, now + DELIVERY_LEASE, deliverer(), 100).await?;
+        let rows = store
+            .lease_pending_posts(target.as_str(), community, now, now + DELIVERY_LEASE, deliverer(), DELIVERY_BATCH)
+            .await?;
         let mut posts = Vec::with_capacity(rows.len());
         for row in rows {
             match serde_json::from_str::<Reply>(&row.body) {

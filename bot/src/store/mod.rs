@@ -13,6 +13,7 @@
 
 mod challenges;
 mod checkins;
+pub mod copy;
 mod directory;
 mod export;
 mod inbox;

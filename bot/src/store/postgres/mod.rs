@@ -10,6 +10,7 @@
 
 mod challenges;
 mod checkins;
+pub(crate) mod copy;
 mod directory;
 mod export;
 mod inbox;
@@ -248,9 +249,4 @@ impl TxPort for PgTx<'_> {
         self.plain("ROLLBACK TO SAVEPOINT command").await?;
         self.plain("RELEASE SAVEPOINT command").await
     }
-}
-
-/// What a method not yet written for PostgreSQL answers.
-fn not_yet(method: &str) -> anyhow::Error {
-    anyhow::anyhow!("{method} is not implemented on PostgreSQL yet")
 }

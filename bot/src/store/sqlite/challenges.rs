@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 #[async_trait::async_trait]
 impl ChallengesTx for SqliteTx<'_> {
-    /// The challenge that is open or voting, if any.
     async fn running_challenge(&mut self, community_id: i64) -> anyhow::Result<Option<ChallengeRow>> {
         let row: Option<(i64, String, String)> =
             sqlx::query_as("SELECT id, theme, phase FROM challenges WHERE community_id = ? AND phase != 'closed'")
@@ -50,7 +49,6 @@ impl ChallengesTx for SqliteTx<'_> {
         Ok(())
     }
 
-    /// Records or replaces a member's entry; true when it replaced an earlier one.
     async fn submit_entry(
         &mut self,
         challenge_id: i64,
@@ -82,7 +80,6 @@ impl ChallengesTx for SqliteTx<'_> {
         Ok(replaced)
     }
 
-    /// Entries in number order, with their votes.
     async fn entries(&mut self, challenge_id: i64) -> anyhow::Result<Vec<EntryRow>> {
         let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
             "SELECT e.id, e.member_id, m.name, e.text, \
@@ -108,7 +105,6 @@ impl ChallengesTx for SqliteTx<'_> {
             .collect())
     }
 
-    /// Records or changes a vote; true when it changed an earlier vote.
     async fn cast_vote(
         &mut self,
         challenge_id: i64,
@@ -147,8 +143,6 @@ impl ChallengesTx for SqliteTx<'_> {
         Ok(())
     }
 
-    /// How many challenges each of `members` won (placed first); members
-    /// who never won are absent.
     async fn challenge_wins(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
         self.per_member(
             "SELECT json_group_array(json_array(member_id, n)) FROM (SELECT member_id, COUNT(*) AS n \
@@ -160,8 +154,6 @@ impl ChallengesTx for SqliteTx<'_> {
         .await
     }
 
-    /// The theme for the next challenge: a queued one, else the configured
-    /// themes in turn. `None` when there is neither.
     async fn take_next_theme(&mut self, community_id: i64, themes: &[String]) -> anyhow::Result<Option<String>> {
         let row: Option<(i64, Option<String>)> =
             sqlx::query_as("SELECT next_index, queued_theme FROM challenge_themes WHERE community_id = ?")
@@ -194,7 +186,6 @@ impl ChallengesTx for SqliteTx<'_> {
         Ok(Some(theme))
     }
 
-    /// Queues `theme` for the next challenge.
     async fn queue_theme(&mut self, community_id: i64, theme: &str) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO challenge_themes (community_id, queued_theme) VALUES (?, ?) \
@@ -208,7 +199,6 @@ impl ChallengesTx for SqliteTx<'_> {
         Ok(())
     }
 
-    /// The last `limit` closed challenges, newest first, with their winners.
     async fn past_challenges(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<PastChallenge>> {
         let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT c.theme, c.closed_at, \

@@ -22,9 +22,6 @@ impl SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl CheckinsTx for SqliteTx<'_> {
-    /// Records check-ins on local `day`; returns the members whose check-in
-    /// is new (a member who already has one that day, or appears twice, is
-    /// recorded once).
     async fn insert_checkins(
         &mut self,
         checkins: &[NewCheckin<'_>],
@@ -61,7 +58,6 @@ impl CheckinsTx for SqliteTx<'_> {
         Ok(rows.into_iter().map(|(member, _)| member).collect())
     }
 
-    /// How many check-ins each of `members` has; members with none are absent.
     async fn checkin_counts(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
         self.per_member(
             "SELECT json_group_array(json_array(member_id, n)) FROM (SELECT member_id, COUNT(*) AS n \

@@ -58,8 +58,6 @@ impl DirectoryStore for SqliteStore {
         Ok(())
     }
 
-    /// Whether the bot is in a chat (`Some(true)`), was removed from it
-    /// (`Some(false)`), or has never been seen there (`None`).
     async fn chat_membership(&self, platform: &str, chat_id: &str) -> anyhow::Result<Option<bool>> {
         let row: Option<(bool,)> = sqlx::query_as("SELECT active FROM chats WHERE platform = ? AND chat_id = ?")
             .bind(platform)
@@ -70,7 +68,6 @@ impl DirectoryStore for SqliteStore {
         Ok(row.map(|(active,)| active))
     }
 
-    /// A value the bot stored about itself (`bot_state`).
     async fn bot_state(&self, key: &str) -> anyhow::Result<Option<String>> {
         let row: Option<(String,)> = sqlx::query_as("SELECT value FROM bot_state WHERE key = ?")
             .bind(key)

@@ -94,8 +94,6 @@ async fn read_export(conn: &mut SqliteConnection, slug: &str) -> anyhow::Result<
 
 #[async_trait::async_trait]
 impl ExportStore for SqliteStore {
-    /// Reads a community's members and whole ledger in one read transaction,
-    /// so balances and ledger rows are from the same instant.
     async fn export(&self, slug: &str) -> anyhow::Result<Option<ExportRows>> {
         read_export(&mut *self.read().await?, slug).await
     }

@@ -10,8 +10,6 @@ const KEEP_DONE: chrono::Duration = chrono::Duration::hours(48);
 
 #[async_trait::async_trait]
 impl InboxTx for SqliteTx<'_> {
-    /// Records every entry not recorded before; for each, in order, whether
-    /// it is new (false: a redelivery, already accepted).
     async fn inbox_accept(&mut self, entries: &[NewInboxEntry], now: DateTime<Utc>) -> anyhow::Result<Vec<bool>> {
         if entries.is_empty() {
             return Ok(Vec::new());
@@ -45,7 +43,6 @@ impl InboxTx for SqliteTx<'_> {
         Ok(entries.iter().map(|e| new.remove(&(e.key.platform.to_string(), e.key.update_id))).collect())
     }
 
-    /// Marks updates finished (their effect is in this transaction).
     async fn inbox_done(&mut self, keys: &[InboxKey], now: DateTime<Utc>) -> anyhow::Result<()> {
         if keys.is_empty() {
             return Ok(());
@@ -66,7 +63,6 @@ impl InboxTx for SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl InboxStore for SqliteStore {
-    /// The platform's unfinished updates in the order they came.
     async fn inbox_unfinished(&self, platform: &str) -> anyhow::Result<Vec<InboxEntry>> {
         let mut reader = self.read().await?;
         let (rows,): (String,) = sqlx::query_as(

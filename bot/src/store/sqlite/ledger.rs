@@ -93,7 +93,6 @@ impl LedgerTx for SqliteTx<'_> {
         Ok(from_json_rows::<(i64, i64)>(&balances)?.into_iter().collect())
     }
 
-    /// The balance of each of `members`; members who never had points are absent.
     async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
         self.per_member(
             "SELECT json_group_array(json_array(member_id, balance)) FROM totals \
@@ -104,8 +103,6 @@ impl LedgerTx for SqliteTx<'_> {
         .await
     }
 
-    /// How many ledger rows of `kind` each of `members` has (badge counters);
-    /// members with none are absent.
     async fn ledger_counts(&mut self, members: &[i64], kind: LedgerKind) -> anyhow::Result<HashMap<i64, i64>> {
         self.per_member(
             "SELECT json_group_array(json_array(member_id, n)) FROM (SELECT member_id, COUNT(*) AS n FROM ledger \
@@ -116,7 +113,6 @@ impl LedgerTx for SqliteTx<'_> {
         .await
     }
 
-    /// Peer awards `giver` has made since `since`.
     async fn gives_since(&mut self, giver: i64, since: DateTime<Utc>) -> anyhow::Result<i64> {
         let (n,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM ledger WHERE actor_member_id = ? AND kind = 'peer_award' AND at >= ?")

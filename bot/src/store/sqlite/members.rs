@@ -22,8 +22,6 @@ fn member_from(row: MemberTuple) -> anyhow::Result<MemberRow> {
 
 #[async_trait::async_trait]
 impl MembersTx for SqliteTx<'_> {
-    /// The members behind `identities` in one community, in one statement;
-    /// identities nobody has used yet are absent.
     async fn members_by_identities(
         &mut self,
         community_id: i64,
@@ -111,7 +109,6 @@ impl MembersTx for SqliteTx<'_> {
         Ok(())
     }
 
-    /// Stores the streak state of many members in one statement.
     async fn save_streaks(&mut self, streaks: &[SavedStreak]) -> anyhow::Result<()> {
         let rows: Vec<_> = streaks
             .iter()
@@ -128,8 +125,6 @@ impl MembersTx for SqliteTx<'_> {
         Ok(())
     }
 
-    /// Badge ids each of `members` holds, oldest first; members without
-    /// badges are absent.
     async fn badges_held(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, Vec<String>>> {
         let (rows,): (String,) = sqlx::query_as(
             "SELECT json_group_array(json_array(member_id, badge_id) ORDER BY awarded_at, badge_id) \
@@ -146,7 +141,6 @@ impl MembersTx for SqliteTx<'_> {
         Ok(held)
     }
 
-    /// Records badges the members do not hold yet (`badges_held` says which).
     async fn award_badges(&mut self, awards: &[(i64, &str)], now: DateTime<Utc>) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO badges_awarded (member_id, badge_id, awarded_at) \
@@ -160,14 +154,6 @@ impl MembersTx for SqliteTx<'_> {
         Ok(())
     }
 
-    /// Deletes the member with everything that is theirs: identities,
-    /// check-ins, ledger rows, totals and badges (by cascade), and the
-    /// platform handles that pointed at them (unless another community still
-    /// knows that account). Rows they caused in other members' ledgers stay,
-    /// with their delta, and lose their actor: `forget.named_reasons` are the
-    /// reasons that named them (the default give wording), replaced by
-    /// `forget.anonymous_reason`. Posts in the outbox that name them are
-    /// handed back through `forget.rewrite_post` and stored as it returns them.
     async fn forget_member(&mut self, member_id: i64, forget: &Forget<'_>) -> anyhow::Result<()> {
         // First, the one change a ledger row allows (migration 0010): the
         // actor is forgotten. The cascade would only null the column and keep
@@ -235,8 +221,6 @@ impl MembersTx for SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl MembersStore for SqliteStore {
-    /// Every `table.column` whose text holds `needle` somewhere, for tests
-    /// that prove a forgotten member left no trace.
     async fn columns_containing(&self, needle: &str) -> anyhow::Result<Vec<String>> {
         let mut conn = self.read().await?;
         let tables: Vec<(String,)> =

@@ -9,6 +9,7 @@ mod backup;
 mod challenges;
 mod checkins;
 mod checkpoint;
+pub(crate) mod copy;
 mod directory;
 mod export;
 mod inbox;
@@ -155,7 +156,6 @@ impl StorePort for SqliteStore {
         Ok(Box::new(self.writer.lock().await?))
     }
 
-    /// Creates a row for each community slug that has none; returns every slug's id.
     async fn register_communities(&self, slugs: &[&str], now: DateTime<Utc>) -> anyhow::Result<HashMap<String, i64>> {
         let mut writer = self.writer.lock().await?;
         let mut tx = SqliteTx::begin(&mut writer).await?;
@@ -178,7 +178,6 @@ impl StorePort for SqliteStore {
         Ok(ids)
     }
 
-    /// Closes the connections; commands after this fail.
     async fn close(&self) {
         if let Some(reader) = &self.reader {
             reader.close().await;

@@ -15,8 +15,6 @@ fn standing((member_id, name, points, rank): (i64, String, i64, i64)) -> Standin
 
 #[async_trait::async_trait]
 impl ReportsTx for SqliteTx<'_> {
-    /// Top `limit` by all-time balance (the totals cache). Ranks come from
-    /// `board_counts`: a sum over distinct points values, not over members.
     async fn top_all_time(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<Standing>> {
         let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
             "SELECT t.member_id, m.name, t.balance, 1 + COALESCE((SELECT SUM(c.members) FROM board_counts c \
@@ -47,7 +45,6 @@ impl ReportsTx for SqliteTx<'_> {
         Ok(row.map(standing))
     }
 
-    /// Top `limit` of a maintained window board (`Board`).
     async fn top_of_board(&mut self, community_id: i64, board: &Board, limit: i64) -> anyhow::Result<Vec<Standing>> {
         let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
             "SELECT b.member_id, m.name, b.points, 1 + COALESCE((SELECT SUM(c.members) FROM board_counts c \
@@ -86,7 +83,6 @@ impl ReportsTx for SqliteTx<'_> {
         Ok(row.map(standing))
     }
 
-    /// Top `limit` by points earned in `[from, to)`.
     async fn top_between(
         &mut self,
         community_id: i64,
@@ -111,8 +107,6 @@ impl ReportsTx for SqliteTx<'_> {
         Ok(rows.into_iter().map(standing).collect())
     }
 
-    /// Top `limit` by points whose ledger rows fall on the local days
-    /// `[first, last]` (each row carries its community's local day).
     async fn top_on_days(
         &mut self,
         community_id: i64,
@@ -160,7 +154,6 @@ impl ReportsTx for SqliteTx<'_> {
         Ok(row.map(standing))
     }
 
-    /// Every human member with their streak and latest activity.
     async fn member_activity(&mut self, community_id: i64) -> anyhow::Result<Vec<MemberActivity>> {
         let rows: Vec<ActivityTuple> = sqlx::query_as(
             "SELECT m.id, m.name, m.streak, m.freezes, m.last_checkin_day, m.joined_at, \
@@ -188,7 +181,6 @@ impl ReportsTx for SqliteTx<'_> {
             .collect()
     }
 
-    /// Check-ins per member on local days in `[from, to]` (inclusive, 'YYYY-MM-DD').
     async fn checkins_per_member(
         &mut self,
         community_id: i64,
@@ -208,8 +200,6 @@ impl ReportsTx for SqliteTx<'_> {
         Ok(rows)
     }
 
-    /// Members with any check-in, ledger row (received or given), challenge
-    /// entry or vote in `[from, to)`.
     async fn active_members_between(
         &mut self,
         community_id: i64,
@@ -236,10 +226,6 @@ impl ReportsTx for SqliteTx<'_> {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// Members active on the local days `days` (inclusive): check-ins and
-    /// ledger rows (received or given) by their local day; challenge entries
-    /// and votes, which carry none, by instant within `span` (`[from, to)`,
-    /// the same days' bounds).
     async fn active_members_on_days(
         &mut self,
         community_id: i64,
@@ -271,7 +257,6 @@ impl ReportsTx for SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl ReportsStore for SqliteStore {
-    /// Compares the totals cache with the ledger; empty when they agree.
     async fn check_totals(&self) -> anyhow::Result<Vec<TotalsMismatch>> {
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT m.id, COALESCE(t.balance, 0), COALESCE((SELECT SUM(delta) FROM ledger l WHERE l.member_id = m.id), 0) \
@@ -287,7 +272,6 @@ impl ReportsStore for SqliteStore {
             .collect())
     }
 
-    /// Recomputes the totals cache from the ledger.
     async fn rebuild_totals(&self) -> anyhow::Result<()> {
         let mut writer = self.writer.lock().await?;
         let mut tx = SqliteTx::begin(&mut writer).await?;

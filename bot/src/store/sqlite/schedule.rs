@@ -23,7 +23,6 @@ impl SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl ScheduleTx for SqliteTx<'_> {
-    /// Until when a schedule has been looked at; `None` for a schedule never seen.
     async fn schedule_cursor(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
         let row: Option<(String,)> =
             sqlx::query_as("SELECT checked_until FROM schedule_cursors WHERE community_id = ? AND schedule_id = ?")
@@ -57,9 +56,6 @@ impl ScheduleTx for SqliteTx<'_> {
         Ok(())
     }
 
-    /// Gives each schedule without a cursor one at `at` (first sight: slots
-    /// before it never fire); a cursor that exists only records its timing
-    /// if it had none.
     async fn start_schedule_cursors(&mut self, schedules: &[CursorKey<'_>], at: DateTime<Utc>) -> anyhow::Result<()> {
         // `WHERE true` keeps SQLite from reading ON CONFLICT as a join clause.
         self.write_schedule_cursors(
@@ -74,8 +70,6 @@ impl ScheduleTx for SqliteTx<'_> {
         .context("starting schedule cursors")
     }
 
-    /// Moves the cursors of `schedules` to `at`, creating missing ones: a
-    /// schedule whose times changed starts over, like a new one.
     async fn restart_schedule_cursors(&mut self, schedules: &[CursorKey<'_>], at: DateTime<Utc>) -> anyhow::Result<()> {
         self.write_schedule_cursors(
             "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) \
@@ -89,7 +83,6 @@ impl ScheduleTx for SqliteTx<'_> {
         .context("restarting schedule cursors")
     }
 
-    /// Claims a slot; false if it was claimed before (it must not fire again).
     async fn claim_slot(
         &mut self,
         community_id: i64,
@@ -113,8 +106,6 @@ impl ScheduleTx for SqliteTx<'_> {
         Ok(done.rows_affected() == 1)
     }
 
-    /// How many slots of a schedule were claimed by `/post` (slot keys
-    /// beginning `manual:`): the next manual slot's number comes from it.
     async fn manual_claims(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<i64> {
         let (count,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM schedule_claims WHERE community_id = ? AND schedule_id = ? AND slot LIKE 'manual:%'",
@@ -127,7 +118,6 @@ impl ScheduleTx for SqliteTx<'_> {
         Ok(count)
     }
 
-    /// Queues a post for one delivery target.
     async fn enqueue_post(
         &mut self,
         community_id: i64,
@@ -154,7 +144,6 @@ impl ScheduleTx for SqliteTx<'_> {
         Ok(())
     }
 
-    /// Check-ins on local day `day` and members in the community (reminders).
     async fn checkins_on(&mut self, community_id: i64, day: &str) -> anyhow::Result<(i64, i64)> {
         let (checked_in, members): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM checkins c JOIN members m ON m.id = c.member_id \
@@ -172,8 +161,6 @@ impl ScheduleTx for SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl ScheduleStore for SqliteStore {
-    /// Every schedule's cursor in one statement, outside a transaction: a
-    /// wake-up decides in memory which schedules have a slot due.
     async fn schedule_cursors(&self) -> anyhow::Result<ScheduleCursors> {
         let (rows,): (String,) = sqlx::query_as(
             "SELECT json_group_array(json_array(community_id, schedule_id, checked_until, timing)) \

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 
 #[async_trait::async_trait]
 impl TopicsTx for SqliteTx<'_> {
-    /// Adds a topic (`pending` for a member's suggestion, `active` for an admin's).
     async fn add_topic(
         &mut self,
         community_id: i64,
@@ -40,7 +39,6 @@ impl TopicsTx for SqliteTx<'_> {
         Ok(TopicAdded::New(id))
     }
 
-    /// Approves a pending suggestion; the topic's text, or `None` if there is no such suggestion.
     async fn approve_topic(&mut self, community_id: i64, topic_id: i64) -> anyhow::Result<Option<String>> {
         let row: Option<(String,)> = sqlx::query_as(
             "UPDATE topics SET status = 'active' WHERE community_id = ? AND id = ? AND status = 'pending' RETURNING text",
@@ -53,8 +51,6 @@ impl TopicsTx for SqliteTx<'_> {
         Ok(row.map(|(text,)| text))
     }
 
-    /// The active topics not drawn in the current round of the bag (all of
-    /// them once every topic has been drawn), and that round's number.
     async fn topics_left_in_bag(&mut self, community_id: i64) -> anyhow::Result<(Vec<TopicRow>, i64)> {
         let rows: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT id, text, drawn_round FROM topics WHERE community_id = ? AND status = 'active' \
@@ -70,7 +66,6 @@ impl TopicsTx for SqliteTx<'_> {
         Ok((rows.into_iter().map(|(id, text, _)| TopicRow { id, text }).collect(), round))
     }
 
-    /// Takes `topic_id` out of the bag and records it as the current topic.
     async fn record_topic_post(
         &mut self,
         community_id: i64,
@@ -115,7 +110,6 @@ impl TopicsTx for SqliteTx<'_> {
         .transpose()
     }
 
-    /// The topic post an outbox post delivered as `message_id` on `target` stands for.
     async fn topic_post_for_message(
         &mut self,
         community_id: i64,
@@ -139,7 +133,6 @@ impl TopicsTx for SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl TopicsStore for SqliteStore {
-    /// Makes the config's topics active and retires config topics that left the config.
     async fn sync_config_topics(&self, community_id: i64, texts: &[String], now: DateTime<Utc>) -> anyhow::Result<()> {
         let mut writer = self.writer.lock().await?;
         let mut tx = SqliteTx::begin(&mut writer).await?;
