@@ -1,12 +1,8 @@
 use super::{SqliteReadOnly, SqliteStore};
-use crate::store::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows, ExportStore, streak_state};
+use crate::store::export::{LedgerExportTuple, MemberExportTuple};
+use crate::store::{ExportRows, ExportStore};
 use anyhow::Context;
 use sqlx::SqliteConnection;
-use std::collections::HashMap;
-
-type MemberExportTuple = (i64, String, i64, i64, i64, i64, Option<String>);
-
-type LedgerExportTuple = (i64, i64, i64, String, String, String, Option<i64>);
 
 impl SqliteReadOnly {
     /// `Store::export`, on a database opened read-only.
@@ -57,39 +53,7 @@ async fn read_export(conn: &mut SqliteConnection, slug: &str) -> anyhow::Result<
     .await
     .context("reading ledger for export")?;
 
-    let mut badges_by_member: HashMap<i64, Vec<String>> = HashMap::new();
-    for (member_id, badge) in badges {
-        badges_by_member.entry(member_id).or_default().push(badge);
-    }
-    let mut identities_by_member: HashMap<i64, Vec<ExportIdentity>> = HashMap::new();
-    for (member_id, platform, user_id) in identities {
-        identities_by_member.entry(member_id).or_default().push(ExportIdentity { platform, user_id });
-    }
-    let mut out = ExportRows::default();
-    for (id, name, balance, streak, best, freezes, last_day) in members {
-        out.members.push(ExportMember {
-            id,
-            name,
-            balance,
-            streak: streak_state(streak, freezes, last_day.as_deref())?,
-            best_streak: u32::try_from(best).unwrap_or(0),
-            badges: badges_by_member.remove(&id).unwrap_or_default(),
-            identities: identities_by_member.remove(&id).unwrap_or_default(),
-        });
-    }
-    out.ledger = ledger
-        .into_iter()
-        .map(|(id, member_id, delta, kind, reason, at, actor_member_id)| ExportLedgerRow {
-            id,
-            member_id,
-            delta,
-            kind,
-            reason,
-            at,
-            actor_member_id,
-        })
-        .collect();
-    Ok(Some(out))
+    Ok(Some(ExportRows::from_rows(members, identities, badges, ledger)?))
 }
 
 #[async_trait::async_trait]
