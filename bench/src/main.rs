@@ -74,6 +74,9 @@ enum Bench {
         /// 2,000 communities instead of 10,000 (the per-10k figures are scaled).
         #[arg(long)]
         quick: bool,
+        /// The database the engine fires into.
+        #[arg(long, value_enum, default_value_t = Backend::Sqlite)]
+        backend: Backend,
     },
     /// `hearth run` with the console: spawn until it answers a piped
     /// `/checkin` (against spawning `hearth --version`), idle RSS (against `sleep`).
@@ -132,8 +135,8 @@ fn main() -> ExitCode {
         Bench::ScaleoutWorker { url, first, count, concurrency } => {
             runtime.block_on(scaleout::worker(&url, first, count, concurrency))
         }
-        Bench::Scheduler { quick } => {
-            runtime.block_on(scheduler::run(if quick { scheduler::QUICK } else { scheduler::FULL }))
+        Bench::Scheduler { quick, backend } => {
+            runtime.block_on(scheduler::run(if quick { scheduler::QUICK } else { scheduler::FULL }, backend))
         }
         Bench::Startup { hearth } => runtime.block_on(startup::run(hearth.as_deref())),
         Bench::Discord { quick, hearth } => {

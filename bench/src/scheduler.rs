@@ -15,8 +15,10 @@ use hearth_bot::config::Config;
 use hearth_bot::domain::schedule::next_slot;
 use hearth_bot::store::{Store, connect_options};
 use hearth_bot::{Clock, Engine, Platform};
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::SqlitePoolOptions;
 
+use crate::Backend;
 use crate::checkin::sqlite_url;
 use crate::latency::{Distribution, ms};
 use crate::memory::{Memory, mib, reset_own_peak};
@@ -74,21 +76,31 @@ const WATCH_EVERY: Duration = Duration::from_millis(10);
 /// The longest the drift phase waits for the posts after their slot.
 const DRIFT_TIMEOUT: Duration = Duration::from_secs(120);
 
-pub async fn run(size: Size) -> anyhow::Result<()> {
+pub async fn run(size: Size, backend: Backend) -> anyhow::Result<()> {
     let dir = crate::child::scratch("scheduler")?;
-    let outcome = measure(&dir, size).await;
+    let outcome = match backend {
+        Backend::Sqlite => measure(&dir, size, &sqlite_url(&dir.join("scheduler.db"))).await,
+        Backend::Postgres => {
+            let cluster = crate::pg::cluster()?;
+            measure(&dir, size, &cluster.url(&cluster.create_database()?)).await
+        }
+    };
     let _ = std::fs::remove_dir_all(&dir);
     outcome
 }
 
-async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
+async fn measure(dir: &Path, size: Size, url: &str) -> anyhow::Result<()> {
     let n = size.communities;
     let started = Instant::now();
     reset_own_peak()?;
     let before = Memory::of_self()?;
     println!(
-        "scheduler: {n} communities × {SCHEDULES_PER_COMMUNITY} schedules, file SQLite in {}; RSS before the config {:.1} MiB",
-        dir.display(),
+        "scheduler: {n} communities × {SCHEDULES_PER_COMMUNITY} schedules on {}; RSS before the config {:.1} MiB",
+        if url.starts_with("postgres") {
+            "PostgreSQL".to_string()
+        } else {
+            format!("file SQLite in {}", dir.display())
+        },
         mib(before.rss_kib)
     );
 
@@ -100,7 +112,7 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
     let clock = ShiftedClock::default();
     clock.set(fire - chrono::Duration::hours(1));
     let opening = Instant::now();
-    let store = Store::connect(&sqlite_url(&dir.join("scheduler.db"))).await?;
+    let store = Store::connect(url).await?;
     let engine = Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await?;
     println!(
         "  config parsed and validated in {:.0} ms; engine opened (a row per community) in {:.0} ms",
@@ -108,6 +120,9 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
         ms(opening.elapsed())
     );
 
+    // The config's parse is a peak of its own; the scheduler's is read apart.
+    let loaded = Memory::of_self()?;
+    reset_own_peak()?;
     let (hearth_next, cron_next) = next_fire(&engine, clock.now(), size.next_fire_calls)?;
     println!(
         "  next fire over all schedules: hearth {:.2} ms, the cron crate directly {:.2} ms (mean of {} calls)",
@@ -131,25 +146,31 @@ async fn measure(dir: &Path, size: Size) -> anyhow::Result<()> {
 
     let due = posts_due_at(&engine, fire);
     let sleep = sleep_drift(due).await?;
-    let drift = scheduler_drift(&engine, &clock, &dir.join("scheduler.db"), fire, due, idle_wake).await?;
+    let drift = scheduler_drift(&engine, &clock, url, fire, due, idle_wake).await?;
     println!("  {due} posts due at one instant, late by: {}", drift.summary());
     println!("  a bare tokio sleep to one instant ({due} sleepers), late by: {}", sleep.summary());
 
     let after = Memory::of_self()?;
+    let peak_kib = after.peak_kib.max(loaded.peak_kib);
     println!(
-        "  peak RSS {:.1} MiB ({:.1} MiB before the config; {:.1} KiB more per community)",
-        mib(after.peak_kib),
+        "  peak RSS {:.1} MiB ({:.1} MiB before the config; {:.1} KiB more per community): \
+         {:.1} MiB loading the config and opening, {:.1} MiB after that; scheduling and firing peaked at {:.1} MiB",
+        mib(peak_kib),
         mib(before.rss_kib),
-        after.peak_kib.saturating_sub(before.rss_kib) as f64 / n as f64
+        peak_kib.saturating_sub(before.rss_kib) as f64 / n as f64,
+        mib(loaded.peak_kib),
+        mib(loaded.rss_kib),
+        mib(after.peak_kib)
     );
     let per_10k = 10_000.0 / n as f64;
     println!(
-        "scheduler: next_fire_ms_per_10k={:.2} hearth/cron={:.2} wake_ms_per_10k={:.0} drift_p99_ms={:.0} sleep_p99_ms={:.2} peak_rss_mib={:.1}",
+        "scheduler: next_fire_ms_per_10k={:.2} hearth/cron={:.2} wake_ms_per_10k={:.0} drift_p99_ms={:.0} sleep_p99_ms={:.2} peak_rss_mib={:.1} firing_peak_rss_mib={:.1}",
         ms(hearth_next) * per_10k,
         hearth_next.as_secs_f64() / cron_next.as_secs_f64(),
         ms(idle_wake) * per_10k,
         ms(drift.quantile(0.99)),
         ms(sleep.quantile(0.99)),
+        mib(peak_kib),
         mib(after.peak_kib)
     );
     eprintln!("(the run took {:.0} s)", started.elapsed().as_secs_f64());
@@ -177,16 +198,22 @@ fn next_fire(engine: &Engine, now: DateTime<Utc>, calls: usize) -> anyhow::Resul
         hearth = std::hint::black_box(engine.next_due_after(now));
     }
     let hearth_time = started.elapsed() / calls.max(1) as u32;
+    // hearth keeps no `cron::Schedule`; the crate's are parsed before timing.
+    let crate_schedules = served
+        .config
+        .communities
+        .iter()
+        .flat_map(|c| c.schedules.iter().map(move |s| (c.timezone, s.cron.cron_schedule())))
+        .map(|(zone, schedule)| Ok((zone, schedule?)))
+        .collect::<Result<Vec<_>, hearth_bot::config::cron::CronError>>()
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
     let started = Instant::now();
     let mut direct = None;
     for _ in 0..calls {
         direct = std::hint::black_box(
-            served
-                .config
-                .communities
+            crate_schedules
                 .iter()
-                .flat_map(|c| c.schedules.iter().map(move |s| (c, s)))
-                .filter_map(|(c, s)| s.cron.schedule().after(&now.with_timezone(&c.timezone)).next())
+                .filter_map(|(zone, schedule)| schedule.after(&now.with_timezone(zone)).next())
                 .map(|at| at.with_timezone(&Utc))
                 .min(),
         );
@@ -237,16 +264,12 @@ async fn sleep_drift(sleepers: usize) -> anyhow::Result<Distribution> {
 async fn scheduler_drift(
     engine: &Engine,
     clock: &ShiftedClock,
-    db: &Path,
+    url: &str,
     fire: DateTime<Utc>,
     expected: usize,
     wake: Duration,
 ) -> anyhow::Result<Distribution> {
-    let watcher = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(connect_options(&sqlite_url(db))?.read_only(true))
-        .await
-        .context("opening the outbox watcher")?;
+    let watcher = OutboxWatcher::open(url).await?;
     let lead = wake * 2 + Duration::from_secs(1);
     clock.set(fire - chrono::Duration::from_std(lead)?);
     let fire_instant = Instant::now() + lead;
@@ -256,13 +279,9 @@ async fn scheduler_drift(
     let deadline = fire_instant + DRIFT_TIMEOUT;
     while drifts.len() < expected && Instant::now() < deadline {
         tokio::time::sleep(WATCH_EVERY).await;
-        let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM outbox WHERE id > ? ORDER BY id")
-            .bind(last_seen)
-            .fetch_all(&watcher)
-            .await
-            .context("watching the outbox")?;
+        let ids = watcher.ids_after(last_seen).await?;
         let seen = Instant::now();
-        for (id,) in ids {
+        for id in ids {
             last_seen = id;
             drifts.push(seen.saturating_duration_since(fire_instant));
         }
@@ -276,6 +295,50 @@ async fn scheduler_drift(
         DRIFT_TIMEOUT.as_secs()
     );
     Ok(Distribution::new(drifts))
+}
+
+/// A read-only connection of its own that sees posts as they are committed.
+enum OutboxWatcher {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl OutboxWatcher {
+    async fn open(url: &str) -> anyhow::Result<OutboxWatcher> {
+        Ok(if url.starts_with("postgres") {
+            OutboxWatcher::Postgres(
+                PgPoolOptions::new().max_connections(1).connect(url).await.context("opening the outbox watcher")?,
+            )
+        } else {
+            OutboxWatcher::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(connect_options(url)?.read_only(true))
+                    .await
+                    .context("opening the outbox watcher")?,
+            )
+        })
+    }
+
+    async fn ids_after(&self, last_seen: i64) -> anyhow::Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = match self {
+            OutboxWatcher::Sqlite(pool) => {
+                sqlx::query_as("SELECT id FROM outbox WHERE id > ? ORDER BY id").bind(last_seen).fetch_all(pool).await
+            }
+            OutboxWatcher::Postgres(pool) => {
+                sqlx::query_as("SELECT id FROM outbox WHERE id > $1 ORDER BY id").bind(last_seen).fetch_all(pool).await
+            }
+        }
+        .context("watching the outbox")?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn close(self) {
+        match self {
+            OutboxWatcher::Sqlite(pool) => pool.close().await,
+            OutboxWatcher::Postgres(pool) => pool.close().await,
+        }
+    }
 }
 
 /// The wall clock shifted by an offset that can be changed, so the real

@@ -7,11 +7,15 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::cron_table::CronTable;
+
 /// A validated schedule expression.
 #[derive(Clone)]
 pub struct CronSpec {
     source: String,
-    schedule: cron::Schedule,
+    /// Compiled once; the `cron` crate's own `Schedule` is dropped after
+    /// parsing (it costs kilobytes per schedule, times every community).
+    table: CronTable,
 }
 
 impl fmt::Debug for CronSpec {
@@ -70,27 +74,7 @@ const FIELDS: [Field; 5] = [
 
 impl CronSpec {
     pub fn parse(expr: &str) -> Result<CronSpec, CronError> {
-        let fields = split_fields(expr);
-        if fields.len() != 5 {
-            let extra = if fields.len() == 6 { "; hearth's cron has no seconds or year field" } else { "" };
-            return Err(CronError::whole(format!(
-                "expected 5 cron fields (minute hour day month weekday), got {}{extra}, like \"0 9 * * MON-FRI\"",
-                fields.len()
-            )));
-        }
-        let mut normalized = Vec::with_capacity(5);
-        for ((at, text), field) in fields.iter().zip(&FIELDS) {
-            normalized.push(check_field(field, text, *at)?);
-        }
-        let weekdays = translate_weekdays(&normalized[4]).map_err(|message| CronError::new(fields[4].0, message))?;
-        let translated =
-            format!("0 {} {} {} {} {}", normalized[0], normalized[1], normalized[2], normalized[3], weekdays);
-        let schedule = cron::Schedule::from_str(&translated).map_err(|_| {
-            CronError::whole(format!(
-                "cron {expr:?} is not understood: write minute hour day month weekday, like \"0 9 * * MON-FRI\""
-            ))
-        })?;
-        Ok(CronSpec { source: expr.to_string(), schedule })
+        Ok(CronSpec { source: expr.to_string(), table: CronTable::of(&crate_schedule(expr)?) })
     }
 
     /// The expression as written in the config.
@@ -98,15 +82,43 @@ impl CronSpec {
         &self.source
     }
 
-    pub fn schedule(&self) -> &cron::Schedule {
-        &self.schedule
+    pub fn table(&self) -> &CronTable {
+        &self.table
+    }
+
+    /// The expression as the `cron` crate reads it, parsed anew (for
+    /// comparisons against the crate; hearth itself searches its table).
+    pub fn cron_schedule(&self) -> Result<cron::Schedule, CronError> {
+        crate_schedule(&self.source)
     }
 
     /// Whether any date matches, like `0 0 30 2 *` (30 February) does not.
     pub fn ever_fires(&self) -> bool {
-        let from = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
-        self.schedule.after(&from).next().is_some()
+        self.table.next_after(chrono::DateTime::UNIX_EPOCH.naive_utc()).is_some()
     }
+}
+
+/// Checks a standard expression and has the `cron` crate parse its translation.
+fn crate_schedule(expr: &str) -> Result<cron::Schedule, CronError> {
+    let fields = split_fields(expr);
+    if fields.len() != 5 {
+        let extra = if fields.len() == 6 { "; hearth's cron has no seconds or year field" } else { "" };
+        return Err(CronError::whole(format!(
+            "expected 5 cron fields (minute hour day month weekday), got {}{extra}, like \"0 9 * * MON-FRI\"",
+            fields.len()
+        )));
+    }
+    let mut normalized = Vec::with_capacity(5);
+    for ((at, text), field) in fields.iter().zip(&FIELDS) {
+        normalized.push(check_field(field, text, *at)?);
+    }
+    let weekdays = translate_weekdays(&normalized[4]).map_err(|message| CronError::new(fields[4].0, message))?;
+    let translated = format!("0 {} {} {} {} {}", normalized[0], normalized[1], normalized[2], normalized[3], weekdays);
+    cron::Schedule::from_str(&translated).map_err(|_| {
+        CronError::whole(format!(
+            "cron {expr:?} is not understood: write minute hour day month weekday, like \"0 9 * * MON-FRI\""
+        ))
+    })
 }
 
 /// The whitespace-separated fields with the byte offset of each.
@@ -265,7 +277,8 @@ mod tests {
     use chrono::{Datelike, TimeZone, Timelike, Utc, Weekday};
 
     fn next_after(expr: &str, after: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
-        CronSpec::parse(expr).expect("valid").schedule().after(&after).next().expect("a next fire")
+        let spec = CronSpec::parse(expr).expect("valid");
+        spec.table().next_after(after.naive_utc()).expect("a next fire").and_utc()
     }
 
     #[test]

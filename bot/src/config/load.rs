@@ -85,21 +85,23 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// The validated config and its warnings, or every error (sorted by position).
 pub fn parse(text: &str, origin: &str, base_dir: &Path) -> Result<(Config, Vec<ConfigError>), ConfigErrors> {
     let mut check = Check { origin, text, errors: Vec::new(), warnings: Vec::new() };
-    let document = match toml_edit::Document::parse(text) {
-        Ok(document) => document,
+    // The document is dropped before the second parse: at thousands of
+    // communities both trees at once were most of the process's peak memory.
+    let shape = match toml_edit::Document::parse(text) {
+        Ok(document) => shape::check(document.as_table(), schema::json_schema()),
         Err(e) => {
             let at = e.span().map_or(0, |span| span.start);
             let message = syntax_message(text, e.message(), e.span());
             return Err(ConfigErrors(vec![check.at(at, message)]));
         }
     };
-    let shape = shape::check(document.as_table(), schema::json_schema());
     for (at, message) in &shape.errors {
         let error = check.at(*at, message.clone());
         check.errors.push(error);
     }
-    let readable = if shape.errors.is_empty() { Some(text.to_string()) } else { blank(text, &shape) };
-    let raw = match readable.map(|t| toml::from_str::<RawConfig>(&t)) {
+    let blanked = if shape.errors.is_empty() { None } else { blank(text, &shape) };
+    let readable = if shape.errors.is_empty() { Some(text) } else { blanked.as_deref() };
+    let raw = match readable.map(toml::from_str::<RawConfig>) {
         Some(Ok(raw)) => raw,
         Some(Err(e)) if shape.errors.is_empty() => {
             let at = e.span().map_or(0, |span| span.start);

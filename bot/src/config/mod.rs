@@ -2,6 +2,7 @@
 
 pub mod badge_rule;
 pub mod cron;
+pub mod cron_table;
 mod load;
 mod raw;
 pub mod schema;

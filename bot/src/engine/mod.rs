@@ -1,6 +1,7 @@
 //! The engine: the one service every adapter calls. Adapters parse a platform
 //! event into a `Request`, call `Engine::handle`, and render the `Reply`.
 
+mod agenda;
 mod badges;
 mod challenges;
 mod checkin;
@@ -116,6 +117,8 @@ struct Inner {
     posts_queued: watch::Sender<u64>,
     /// Commands for the writer task (group commit, see `writer`).
     jobs: mpsc::Sender<writer::Job>,
+    /// Each schedule's next due instant, planned at the first wake-up.
+    agenda: tokio::sync::Mutex<Option<agenda::Agenda>>,
 }
 
 /// A config in force, with the database id of each of its communities.
@@ -180,6 +183,7 @@ impl Engine {
             reloaded: Notify::new(),
             posts_queued: watch::Sender::new(0),
             jobs,
+            agenda: tokio::sync::Mutex::new(None),
         });
         // The writer holds the engine weakly: it stops when the last clone is
         // dropped. It gets a thread of its own rather than a task: as a task

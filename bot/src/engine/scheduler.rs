@@ -5,6 +5,9 @@
 use chrono::{DateTime, Duration, Utc};
 use tokio::sync::watch;
 
+use std::sync::Arc;
+
+use super::agenda::{Agenda, Entry};
 use super::{CommandError, Ctx, Engine, Platform, Scope, Served, posts};
 use crate::config::{CommunityConfig, Misfire, ScheduleConfig};
 use crate::domain::schedule::{next_slot, slots_between};
@@ -34,6 +37,8 @@ const DELIVERY_LEASE: Duration = Duration::minutes(2);
 /// Posts taken at once: at Telegram's 20 messages a minute in a group, a
 /// batch is sent well within its lease, so no other process takes its tail.
 const DELIVERY_BATCH: i64 = 10;
+/// When a schedule whose firing failed is looked at again.
+const RETRY_FIRING: Duration = Duration::seconds(30);
 /// The longest the scheduler sleeps without looking again (clock jumps, no schedules).
 const IDLE_WAKE: std::time::Duration = std::time::Duration::from_secs(300);
 
@@ -91,93 +96,193 @@ impl Engine {
     async fn fire_due_among(&self, which: Communities<'_>) -> anyhow::Result<usize> {
         let now = self.now();
         let served = self.served();
-        let cursors = self.inner.store.schedule_cursors().await?;
-        // First sight (or a cursor older than timings): starts or records;
-        // times changed since the cursor was counted: starts over.
-        let mut first_sight: Vec<CursorKey> = Vec::new();
-        let mut changed: Vec<CursorKey> = Vec::new();
+        let mut agenda = self.inner.agenda.lock().await;
+        let agenda = match &mut *agenda {
+            Some(planned) if planned.plans(&served, which.only()) => planned,
+            stale => stale.insert(self.plan_agenda(served.clone(), which, now).await?),
+        };
         let mut due = Vec::new();
-        for community in served.config.communities.iter().filter(|c| which.includes(c)) {
-            let community_id = served.community_id(community)?;
-            for schedule in &community.schedules {
-                let key = || (community_id, schedule.id.as_str(), timing_of(community, schedule));
-                match cursors.get(&(community_id, schedule.id.clone())) {
-                    None => first_sight.push(key()),
-                    Some(cursor)
-                        if cursor.timing.as_deref().is_some_and(|was| !same_timing(was, community, schedule)) =>
-                    {
-                        changed.push(key())
-                    }
-                    Some(cursor) => {
-                        if let Some(latest) = latest_due_slot(community, schedule, cursor.checked_until, now) {
-                            due.push(DueSchedule { latest, community, schedule });
-                        }
-                        if cursor.timing.is_none() {
-                            first_sight.push(key());
-                        }
-                    }
-                }
+        for entry in agenda.take_due(now) {
+            let Some((community, schedule)) = agenda.schedule_at(entry.community, entry.schedule) else { continue };
+            match latest_due_slot(community, schedule, entry.cursor, now) {
+                Some(latest) => due.push(DueSchedule { latest, entry }),
+                // Nothing due after all: queued at its next slot.
+                None => agenda.queue(entry.community, entry.schedule, now),
             }
         }
         // Catching up after downtime, posts go out in the order of their slots.
         due.sort_by_key(|d| d.latest);
+        let served = agenda.served().clone();
         let mut queued = 0;
         for chunk in due.chunks(FIRE_CHUNK) {
             match self.fire_chunk(&served, chunk, now).await {
-                Ok(posted) => {
-                    queued += posted;
-                    if posted > 0 {
+                Ok(fired) => {
+                    queued += fired.posts;
+                    if fired.posts > 0 {
                         // Delivery starts on this chunk while later ones are written.
                         self.announce_posts();
                     }
+                    for (d, ok) in chunk.iter().zip(fired.ok) {
+                        match ok {
+                            true => agenda.queue(d.entry.community, d.entry.schedule, now),
+                            false => agenda.retry_at(d.entry, now + RETRY_FIRING),
+                        }
+                    }
                 }
                 Err(error) => {
-                    tracing::error!(schedules = chunk.len(), error = ?error, "firing a chunk of schedules failed")
+                    tracing::error!(schedules = chunk.len(), error = ?error, "firing a chunk of schedules failed");
+                    for d in chunk {
+                        agenda.retry_at(d.entry, now + RETRY_FIRING);
+                    }
                 }
             }
         }
+        Ok(queued)
+    }
+
+    /// Plans the agenda of `which` from the stored cursors. A schedule seen
+    /// for the first time (or a cursor older than timings) starts or is
+    /// recorded; one whose times changed since its cursor was counted starts
+    /// over: earlier slots, or the new times' slots from before the change (a
+    /// reload, or an edit while hearth was down), never fire.
+    async fn plan_agenda(
+        &self,
+        served: Arc<Served>,
+        which: Communities<'_>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Agenda> {
+        let cursors = self.inner.store.schedule_cursors().await?;
+        let mut agenda = Agenda::new(served.clone(), which.only());
+        let mut first_sight: Vec<CursorKey> = Vec::new();
+        let mut changed: Vec<CursorKey> = Vec::new();
+        for (c, community) in served.config.communities.iter().enumerate().filter(|(_, c)| which.includes(c)) {
+            let community_id = served.community_id(community)?;
+            for (s, schedule) in community.schedules.iter().enumerate() {
+                let key = || (community_id, schedule.id.as_str(), timing_of(community, schedule));
+                let cursor = match cursors.get(&(community_id, schedule.id.clone())) {
+                    None => {
+                        first_sight.push(key());
+                        now
+                    }
+                    Some(cursor)
+                        if cursor.timing.as_deref().is_some_and(|was| !same_timing(was, community, schedule)) =>
+                    {
+                        changed.push(key());
+                        now
+                    }
+                    Some(cursor) => {
+                        if cursor.timing.is_none() {
+                            first_sight.push(key());
+                        }
+                        cursor.checked_until
+                    }
+                };
+                agenda.queue(c, s, cursor);
+            }
+        }
         if !first_sight.is_empty() || !changed.is_empty() {
-            // The schedule starts now; earlier slots, or the new times' slots
-            // from before the change (a reload, or an edit while hearth was
-            // down), never fire.
             let mut writer = self.inner.store.writer().await?;
             let mut tx = WriteTx::begin(&mut writer).await?;
             tx.start_schedule_cursors(&first_sight, now).await?;
             tx.restart_schedule_cursors(&changed, now).await?;
             tx.commit().await?;
         }
-        Ok(queued)
+        Ok(agenda)
     }
 
-    /// Fires `chunk` in one transaction, each schedule under a savepoint so
-    /// a failing one rolls back alone and the others still post.
-    async fn fire_chunk(
+    /// `fire_due` on a thread of its own, like the writer: a busy instant is
+    /// hundreds of statements, each a hand-off to the database's thread and
+    /// back, and as a task each answer waited in the run queue first.
+    async fn fire_due_on_own_thread(&self) -> anyhow::Result<usize> {
+        let engine = self.clone();
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || runtime.block_on(engine.fire_due()))
+            .await
+            .map_err(|error| anyhow::anyhow!("the firing thread failed: {error}"))?
+    }
+
+    /// The next instant a schedule is due, from the agenda when it is
+    /// planned for the config in force (else by looking at every schedule).
+    async fn next_due_on_agenda(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let served = self.served();
+        match &*self.inner.agenda.lock().await {
+            Some(agenda) if agenda.plans(&served, None) => agenda.next_due(),
+            _ => self.next_due_after(after),
+        }
+    }
+
+    /// Fires `chunk` in one transaction. Optimistically without a savepoint
+    /// per schedule (two statements each saved); should one schedule fail,
+    /// the transaction is rolled back and the chunk fired again with a
+    /// savepoint each, so the failing one rolls back alone and the others
+    /// still post.
+    async fn fire_chunk(&self, served: &Served, chunk: &[DueSchedule], now: DateTime<Utc>) -> anyhow::Result<Fired> {
+        match self.fire_chunk_in(served, chunk, now, Isolation::Together).await {
+            Ok(fired) => Ok(fired),
+            Err(error) => {
+                tracing::warn!(schedules = chunk.len(), error = ?error, "firing a chunk failed; firing it schedule by schedule");
+                self.fire_chunk_in(served, chunk, now, Isolation::EachAlone).await
+            }
+        }
+    }
+
+    async fn fire_chunk_in(
         &self,
         served: &Served,
-        chunk: &[DueSchedule<'_>],
+        chunk: &[DueSchedule],
         now: DateTime<Utc>,
-    ) -> anyhow::Result<usize> {
+        isolation: Isolation,
+    ) -> anyhow::Result<Fired> {
+        let mut found = Vec::with_capacity(chunk.len());
+        for due in chunk {
+            let community = served.config.communities.get(due.entry.community);
+            let schedule = community.and_then(|c| c.schedules.get(due.entry.schedule));
+            found.push(match (community, schedule) {
+                (Some(community), Some(schedule)) => Some((community, schedule, served.community_id(community)?)),
+                _ => None,
+            });
+        }
+        let keys: Vec<(i64, &str)> = found.iter().flatten().map(|(_, s, id)| (*id, s.id.as_str())).collect();
         let mut writer = self.inner.store.writer().await?;
         let mut tx = WriteTx::begin(&mut writer).await?;
-        let mut queued = 0;
-        for due in chunk {
-            tx.savepoint().await?;
-            match self.fire_schedule(&mut tx, served, due.community, due.schedule, now).await {
+        // Read in the transaction: a slot another wake-up fired is seen.
+        let cursors = tx.schedule_cursors_of(&keys).await?;
+        let mut fired = Fired { posts: 0, ok: Vec::with_capacity(chunk.len()) };
+        let mut looked_at: Vec<CursorKey> = Vec::with_capacity(chunk.len());
+        for found in &found {
+            let Some((community, schedule, community_id)) = *found else {
+                fired.ok.push(false);
+                continue;
+            };
+            let cursor = cursors.get(&(community_id, schedule.id.clone())).copied();
+            if isolation == Isolation::EachAlone {
+                tx.savepoint().await?;
+            }
+            match self.fire_schedule(&mut tx, community, community_id, schedule, cursor, now).await {
                 Ok(posted) => {
-                    tx.release_savepoint().await?;
-                    queued += posted;
+                    if isolation == Isolation::EachAlone {
+                        tx.release_savepoint().await?;
+                    }
+                    fired.posts += posted;
+                    fired.ok.push(true);
+                    looked_at.push((community_id, schedule.id.as_str(), timing_of(community, schedule)));
                 }
-                Err(error) => {
+                Err(error) if isolation == Isolation::EachAlone => {
                     tx.rollback_to_savepoint().await?;
+                    fired.ok.push(false);
                     tracing::error!(
-                        community = %due.community.id, schedule = %due.schedule.id, error = ?error,
+                        community = %community.id, schedule = %schedule.id, error = ?error,
                         "firing a schedule failed"
                     );
                 }
+                // Dropped uncommitted, the transaction rolls back whole.
+                Err(error) => return Err(error),
             }
         }
+        // Every schedule looked at has seen its slots up to now.
+        tx.restart_schedule_cursors(&looked_at, now).await?;
         tx.commit().await?;
-        Ok(queued)
+        Ok(fired)
     }
 
     /// Fires due slots for as long as the process runs, sleeping until the
@@ -185,10 +290,10 @@ impl Engine {
     /// an adapter's connect handler, so reconnects cannot start a second one.
     pub async fn run_scheduler(self) {
         loop {
-            if let Err(error) = self.fire_due().await {
+            if let Err(error) = self.fire_due_on_own_thread().await {
                 tracing::error!(error = ?error, "firing due schedules failed");
             }
-            let next = self.next_due_after(self.now());
+            let next = self.next_due_on_agenda(self.now()).await;
             // The wait is taken after the search, which itself takes tens of
             // milliseconds at many schedules; a slot it overran is due at once.
             let wait = next
@@ -231,25 +336,21 @@ impl Engine {
     }
 
     /// Fires the slots of one schedule in `(cursor, now]` under its misfire
-    /// policy and moves its cursor to `now`. The cursor is read again inside
-    /// the transaction, so a concurrent wake-up that fired first is seen.
+    /// policy (`cursor` as read in this transaction); the caller then moves
+    /// the cursor to `now`.
     async fn fire_schedule(
         &self,
         tx: &mut WriteTx<'_>,
-        served: &Served,
         community: &CommunityConfig,
+        community_id: i64,
         schedule: &ScheduleConfig,
+        cursor: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<usize> {
-        let community_id = served.community_id(community)?;
         let catalog = Catalog::new(community.locale);
         let scope = Scope::new(community, community_id, &catalog, now);
-        let timing = timing_of(community, schedule);
-        let Some(cursor) = tx.schedule_cursor(community_id, &schedule.id).await? else {
-            // First sight of this schedule: it starts now; earlier slots never fire.
-            tx.set_schedule_cursor(community_id, &schedule.id, now, &timing).await?;
-            return Ok(0);
-        };
+        // First sight of this schedule: it starts now; earlier slots never fire.
+        let Some(cursor) = cursor else { return Ok(0) };
         let allowed = allowed_lateness(schedule);
         let from = scan_from(cursor, now, allowed);
         let slots = slots_between(&schedule.cron, community.timezone, from, now, SLOT_SCAN_LIMIT);
@@ -283,7 +384,6 @@ impl Engine {
                 );
             }
         }
-        tx.set_schedule_cursor(community_id, &schedule.id, now, &timing).await?;
         Ok(queued)
     }
 
@@ -455,6 +555,13 @@ enum Communities<'a> {
 }
 
 impl Communities<'_> {
+    fn only(&self) -> Option<&str> {
+        match self {
+            Communities::All => None,
+            Communities::Only(id) => Some(id),
+        }
+    }
+
     fn includes(&self, community: &CommunityConfig) -> bool {
         match self {
             Communities::All => true,
@@ -483,12 +590,24 @@ enum SlotOutcome {
     NothingToPost,
 }
 
+/// Whether the schedules of a chunk share one fate or each has a savepoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Isolation {
+    Together,
+    EachAlone,
+}
+
+/// What firing a chunk came to: posts queued, and whether each schedule fired.
+struct Fired {
+    posts: usize,
+    ok: Vec<bool>,
+}
+
 /// A schedule with a slot in `(cursor, now]`, found by a wake-up.
-struct DueSchedule<'a> {
+struct DueSchedule {
     /// Its latest such slot that a wake-up looks at; the firing order.
     latest: DateTime<Utc>,
-    community: &'a CommunityConfig,
-    schedule: &'a ScheduleConfig,
+    entry: Entry,
 }
 
 /// How late a slot may fire under the schedule's misfire policy.

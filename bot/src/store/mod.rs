@@ -43,7 +43,7 @@ pub use ledger::{LedgerKind, LedgerTx, NewLedgerEntry};
 pub use members::{Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak};
 pub use read_only::{ReadOnlyStore, UnusableDatabase};
 pub use reports::{Board, MemberActivity, ReportsStore, ReportsTx, Standing, TotalsMismatch};
-pub use schedule::{CursorKey, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx};
+pub use schedule::{CursorKey, CursorsOf, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx};
 pub use sqlite::{BackupReport, connect_options};
 pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsStore, TopicsTx};
 

@@ -16,6 +16,9 @@ pub struct ScheduleCursor {
 /// A schedule named for a cursor write: (community id, schedule id, timing).
 pub type CursorKey<'a> = (i64, &'a str, String);
 
+/// Cursors by (community id, schedule id): until when each was looked at.
+pub type CursorsOf = std::collections::HashMap<(i64, String), DateTime<Utc>>;
+
 /// A post waiting in the outbox for one delivery target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxPost {
@@ -29,16 +32,9 @@ pub struct OutboxPost {
 
 #[async_trait::async_trait]
 pub trait ScheduleTx: Send + Sync {
-    /// Until when a schedule has been looked at; `None` for a schedule never seen.
-    async fn schedule_cursor(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<Option<DateTime<Utc>>>;
-
-    async fn set_schedule_cursor(
-        &mut self,
-        community_id: i64,
-        schedule_id: &str,
-        until: DateTime<Utc>,
-        timing: &str,
-    ) -> anyhow::Result<()>;
+    /// Until when each of `schedules` (community id, schedule id) has been
+    /// looked at, in one statement; a schedule never seen is missing.
+    async fn schedule_cursors_of(&mut self, schedules: &[(i64, &str)]) -> anyhow::Result<CursorsOf>;
 
     /// Gives each schedule without a cursor one at `at` (first sight: slots
     /// before it never fire); a cursor that exists only records its timing

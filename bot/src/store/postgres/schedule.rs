@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{PgStore, PgTx};
 use crate::store::{
-    CursorKey, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx, fmt_time, parse_time,
+    CursorKey, CursorsOf, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx, fmt_time, parse_time,
 };
 
 /// Which of several writes of one cursor in a batch counts.
@@ -61,37 +61,25 @@ impl PgTx<'_> {
 
 #[async_trait::async_trait]
 impl ScheduleTx for PgTx<'_> {
-    async fn schedule_cursor(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT checked_until FROM schedule_cursors WHERE community_id = $1 AND schedule_id = $2")
-                .bind(community_id)
-                .bind(schedule_id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .context("reading schedule cursor")?;
-        row.map(|(t,)| parse_time(&t)).transpose()
-    }
-
-    async fn set_schedule_cursor(
-        &mut self,
-        community_id: i64,
-        schedule_id: &str,
-        until: DateTime<Utc>,
-        timing: &str,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until, \
-             timing = excluded.timing",
+    async fn schedule_cursors_of(&mut self, schedules: &[(i64, &str)]) -> anyhow::Result<CursorsOf> {
+        if schedules.is_empty() {
+            return Ok(CursorsOf::new());
+        }
+        let communities: Vec<i64> = schedules.iter().map(|key| key.0).collect();
+        let schedule_ids: Vec<&str> = schedules.iter().map(|key| key.1).collect();
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT c.community_id, c.schedule_id, c.checked_until \
+             FROM UNNEST($1::bigint[], $2::text[]) AS k(community_id, schedule_id) JOIN schedule_cursors c \
+             ON c.community_id = k.community_id AND c.schedule_id = k.schedule_id",
         )
-        .bind(community_id)
-        .bind(schedule_id)
-        .bind(fmt_time(until))
-        .bind(timing)
-        .execute(&mut *self.tx)
+        .bind(communities)
+        .bind(schedule_ids)
+        .fetch_all(&mut *self.tx)
         .await
-        .context("saving schedule cursor")?;
-        Ok(())
+        .context("reading schedule cursors")?;
+        rows.into_iter()
+            .map(|(community_id, schedule_id, until)| Ok(((community_id, schedule_id), parse_time(&until)?)))
+            .collect()
     }
 
     async fn start_schedule_cursors(&mut self, schedules: &[CursorKey<'_>], at: DateTime<Utc>) -> anyhow::Result<()> {

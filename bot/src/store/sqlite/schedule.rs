@@ -1,6 +1,6 @@
 use super::{SqliteStore, SqliteTx, from_json_rows, json_rows};
 use crate::store::{
-    CursorKey, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx, fmt_time, parse_time,
+    CursorKey, CursorsOf, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx, fmt_time, parse_time,
 };
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -23,37 +23,23 @@ impl SqliteTx<'_> {
 
 #[async_trait::async_trait]
 impl ScheduleTx for SqliteTx<'_> {
-    async fn schedule_cursor(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT checked_until FROM schedule_cursors WHERE community_id = ? AND schedule_id = ?")
-                .bind(community_id)
-                .bind(schedule_id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .context("reading schedule cursor")?;
-        row.map(|(t,)| parse_time(&t)).transpose()
-    }
-
-    async fn set_schedule_cursor(
-        &mut self,
-        community_id: i64,
-        schedule_id: &str,
-        until: DateTime<Utc>,
-        timing: &str,
-    ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO schedule_cursors (community_id, schedule_id, checked_until, timing) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (community_id, schedule_id) DO UPDATE SET checked_until = excluded.checked_until, \
-             timing = excluded.timing",
+    async fn schedule_cursors_of(&mut self, schedules: &[(i64, &str)]) -> anyhow::Result<CursorsOf> {
+        if schedules.is_empty() {
+            return Ok(CursorsOf::new());
+        }
+        let (rows,): (String,) = sqlx::query_as(
+            "SELECT json_group_array(json_array(c.community_id, c.schedule_id, c.checked_until)) \
+             FROM json_each(?) AS k JOIN schedule_cursors c \
+             ON c.community_id = k.value ->> 0 AND c.schedule_id = k.value ->> 1",
         )
-        .bind(community_id)
-        .bind(schedule_id)
-        .bind(fmt_time(until))
-        .bind(timing)
-        .execute(&mut *self.tx)
+        .bind(json_rows(schedules)?)
+        .fetch_one(&mut *self.tx)
         .await
-        .context("saving schedule cursor")?;
-        Ok(())
+        .context("reading schedule cursors")?;
+        from_json_rows::<(i64, String, String)>(&rows)?
+            .into_iter()
+            .map(|(community_id, schedule_id, until)| Ok(((community_id, schedule_id), parse_time(&until)?)))
+            .collect()
     }
 
     async fn start_schedule_cursors(&mut self, schedules: &[CursorKey<'_>], at: DateTime<Utc>) -> anyhow::Result<()> {
