@@ -90,7 +90,7 @@ async fn measure(url: &str, members: usize, baseline: Distribution) -> anyhow::R
         .map_err(|errors| anyhow::anyhow!("the benchmark's config: {errors}"))?;
     let store = Store::connect(url).await?;
     let clock = SimulatedClock::starting_at(NOW.parse().context("instant")?);
-    let engine = Engine::open(store.clone(), config, Arc::new(clock), vec![Platform::Console]).await?;
+    let engine = Engine::open(store.clone(), config, Arc::new(clock.clone()), vec![Platform::Console]).await?;
     for window in [Window::All, Window::Week, Window::Month] {
         let mut latencies = Vec::with_capacity(SAMPLES);
         for i in 0..SAMPLES {
@@ -112,22 +112,27 @@ async fn measure(url: &str, members: usize, baseline: Distribution) -> anyhow::R
         let (top, rank) = store_reads(&store, members, window).await?;
         println!("  store, {window:?}: top 10 alone {}; one member's rank alone {}", top.summary(), rank.summary());
     }
-    under_checkin_load(&engine, members).await?;
+    under_checkin_load(&engine, &clock, members).await?;
     store.close().await;
     Ok(())
 }
 
 /// Check-ins kept in flight while asking the all-time `/leaderboard` one at
 /// a time: `LOADING` members check in, each taking the next member who has
-/// not (a refusal would be cheaper than the real thing).
+/// not; once all have, the clock moves on a day and they start over (a
+/// refusal would be cheaper than the real thing).
 const LOADING: usize = 64;
+/// `/leaderboard`s asked under that load, per path.
+const LOADED_SAMPLES: usize = 300;
 
 /// `/leaderboard` while check-ins keep the writer busy, answered through the
 /// writer's batch (the baseline: every command was a job of the group
 /// commit) and from the read model, in the same run on the same database.
-async fn under_checkin_load(engine: &Engine, members: usize) -> anyhow::Result<()> {
+async fn under_checkin_load(engine: &Engine, clock: &SimulatedClock, members: usize) -> anyhow::Result<()> {
     let next_member = Arc::new(AtomicUsize::new(0));
     for on_writer in [true, false] {
+        clock.advance(chrono::Duration::days(1));
+        next_member.store(0, Ordering::Relaxed);
         engine.answer_reads_on_writer(on_writer);
         let stop = Arc::new(AtomicBool::new(false));
         let checked_in = Arc::new(AtomicUsize::new(0));
@@ -135,9 +140,14 @@ async fn under_checkin_load(engine: &Engine, members: usize) -> anyhow::Result<(
         for _ in 0..LOADING {
             let (engine, next, stop, checked_in) =
                 (engine.clone(), next_member.clone(), stop.clone(), checked_in.clone());
+            let clock = clock.clone();
             load.spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
-                    let member = next.fetch_add(1, Ordering::Relaxed) % members;
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n > 0 && n % members == 0 {
+                        clock.advance(chrono::Duration::days(1));
+                    }
+                    let member = n % members;
                     let reply = engine.handle(request(member, Command::Checkin { note: None })).await;
                     checked_in.fetch_add(usize::from(!reply.ephemeral), Ordering::Relaxed);
                 }
@@ -149,8 +159,8 @@ async fn under_checkin_load(engine: &Engine, members: usize) -> anyhow::Result<(
         }
         let started = Instant::now();
         let counted_before = checked_in.load(Ordering::Relaxed);
-        let mut latencies = Vec::with_capacity(SAMPLES);
-        for i in 0..SAMPLES {
+        let mut latencies = Vec::with_capacity(LOADED_SAMPLES);
+        for i in 0..LOADED_SAMPLES {
             let asker = (i * 7919) % members;
             let asked = Instant::now();
             let reply = engine.handle(request(asker, Command::Leaderboard { window: Window::All })).await;

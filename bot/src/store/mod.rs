@@ -3,13 +3,15 @@
 //! statement of hearth lives in those two modules.
 //!
 //! The engine holds a [`Store`] (a handle to one backend, chosen by the
-//! database URL) and writes through a [`WriteTx`] (one transaction on the
-//! backend's writer). Both are trait objects: the engine and the adapters are
+//! database URL), writes through a [`WriteTx`] (one transaction on the
+//! backend's writer) and answers read-only commands from a [`ReadView`]
+//! (one read transaction on a reader connection, `read_model.rs`). Both are trait objects: the engine and the adapters are
 //! written once, with no type parameter, and the compiler checks that each
 //! backend implements every method (ARCHITECTURE.md, "Storage port").
 //!
-//! The per-area traits (`LedgerTx`, `ScheduleStore`, …) sit beside the rows
-//! they carry; [`TxPort`] and [`StorePort`] gather them.
+//! The per-area traits (`LedgerRead`, `LedgerTx`, `ScheduleStore`, …) sit
+//! beside the rows they carry; [`ReadModel`], [`TxPort`] and [`StorePort`]
+//! gather them.
 
 mod challenges;
 mod checkins;
