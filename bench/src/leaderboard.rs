@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -14,6 +15,7 @@ use hearth_bot::store::{Board, Store, WriteTx, connect_options};
 use hearth_bot::{Engine, Platform, SimulatedClock};
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use tokio::task::JoinSet;
 
 use crate::Backend;
 use crate::checkin::{BATCH_ROWS, request, sqlite_url};
@@ -88,7 +90,7 @@ async fn measure(url: &str, members: usize, baseline: Distribution) -> anyhow::R
         .map_err(|errors| anyhow::anyhow!("the benchmark's config: {errors}"))?;
     let store = Store::connect(url).await?;
     let clock = SimulatedClock::starting_at(NOW.parse().context("instant")?);
-    let engine = Engine::open(store.clone(), config, Arc::new(clock), vec![Platform::Console]).await?;
+    let engine = Engine::open(store.clone(), config, Arc::new(clock.clone()), vec![Platform::Console]).await?;
     for window in [Window::All, Window::Week, Window::Month] {
         let mut latencies = Vec::with_capacity(SAMPLES);
         for i in 0..SAMPLES {
@@ -110,7 +112,74 @@ async fn measure(url: &str, members: usize, baseline: Distribution) -> anyhow::R
         let (top, rank) = store_reads(&store, members, window).await?;
         println!("  store, {window:?}: top 10 alone {}; one member's rank alone {}", top.summary(), rank.summary());
     }
+    under_checkin_load(&engine, &clock, members).await?;
     store.close().await;
+    Ok(())
+}
+
+/// Check-ins kept in flight while asking the all-time `/leaderboard` one at
+/// a time: `LOADING` members check in, each taking the next member who has
+/// not; once all have, the clock moves on a day and they start over (a
+/// refusal would be cheaper than the real thing).
+const LOADING: usize = 64;
+/// `/leaderboard`s asked under that load, per path.
+const LOADED_SAMPLES: usize = 300;
+
+/// `/leaderboard` while check-ins keep the writer busy, answered through the
+/// writer's batch (the baseline: every command was a job of the group
+/// commit) and from the read model, in the same run on the same database.
+async fn under_checkin_load(engine: &Engine, clock: &SimulatedClock, members: usize) -> anyhow::Result<()> {
+    let next_member = Arc::new(AtomicUsize::new(0));
+    for on_writer in [true, false] {
+        clock.advance(chrono::Duration::days(1));
+        next_member.store(0, Ordering::Relaxed);
+        engine.answer_reads_on_writer(on_writer);
+        let stop = Arc::new(AtomicBool::new(false));
+        let checked_in = Arc::new(AtomicUsize::new(0));
+        let mut load = JoinSet::new();
+        for _ in 0..LOADING {
+            let (engine, next, stop, checked_in) =
+                (engine.clone(), next_member.clone(), stop.clone(), checked_in.clone());
+            let clock = clock.clone();
+            load.spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n > 0 && n % members == 0 {
+                        clock.advance(chrono::Duration::days(1));
+                    }
+                    let member = n % members;
+                    let reply = engine.handle(request(member, Command::Checkin { note: None })).await;
+                    checked_in.fetch_add(usize::from(!reply.ephemeral), Ordering::Relaxed);
+                }
+            });
+        }
+        // Let the writer's batches grow to their size under this load first.
+        while checked_in.load(Ordering::Relaxed) < 2 * LOADING {
+            tokio::task::yield_now().await;
+        }
+        let started = Instant::now();
+        let counted_before = checked_in.load(Ordering::Relaxed);
+        let mut latencies = Vec::with_capacity(LOADED_SAMPLES);
+        for i in 0..LOADED_SAMPLES {
+            let asker = (i * 7919) % members;
+            let asked = Instant::now();
+            let reply = engine.handle(request(asker, Command::Leaderboard { window: Window::All })).await;
+            latencies.push(asked.elapsed());
+            anyhow::ensure!(reply.lines.len() > 1, "an empty leaderboard answer under load");
+        }
+        let per_second = (checked_in.load(Ordering::Relaxed) - counted_before) as f64 / started.elapsed().as_secs_f64();
+        stop.store(true, Ordering::Relaxed);
+        while let Some(done) = load.join_next().await {
+            done.context("a check-in task panicked")?;
+        }
+        let board = Distribution::new(latencies);
+        let path = if on_writer { "through the writer (baseline)" } else { "from the read model" };
+        println!(
+            "  /leaderboard All under {LOADING} check-ins in flight ({per_second:.0} check-ins/s meanwhile), {path}: {}",
+            board.summary()
+        );
+    }
+    engine.answer_reads_on_writer(false);
     Ok(())
 }
 

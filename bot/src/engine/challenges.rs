@@ -5,7 +5,7 @@ use crate::config::ScheduleAction;
 use crate::domain::schedule::next_slot;
 use crate::i18n::Arg;
 use crate::reply::{Button, Line, Reply, Span};
-use crate::store::{ChallengePhase, ChallengeRow, EntryRow, LedgerKind, NewLedgerEntry, WriteTx};
+use crate::store::{ChallengePhase, ChallengeRow, EntryRow, LedgerKind, NewLedgerEntry, ReadModel, WriteTx};
 
 use super::{CommandError, Ctx, Scope, badges};
 
@@ -14,12 +14,12 @@ const HISTORY: i64 = 5;
 const MEDALS: [&str; 3] = ["🥇", "🥈", "🥉"];
 
 /// `/challenge`: theme, phase, deadline and entry count.
-pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
+pub async fn show(ctx: &Ctx<'_>, reads: &mut dyn ReadModel) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
-    let Some(challenge) = tx.running_challenge(ctx.community_id).await? else {
+    let Some(challenge) = reads.running_challenge(ctx.community_id).await? else {
         return Ok(Reply::ephemeral().text(cat.text("challenge-none")));
     };
-    let entries = tx.entries(challenge.id).await?.len();
+    let entries = reads.entries(challenge.id).await?.len();
     let (key, next) = match challenge.phase {
         ChallengePhase::Open => ("challenge-show-open", ScheduleAction::ChallengeVoting),
         _ => ("challenge-show-voting", ScheduleAction::ChallengeClose),
@@ -60,9 +60,9 @@ pub async fn close(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, Command
 }
 
 /// `/challenge history`: the last five challenges and their winners.
-pub async fn history(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
+pub async fn history(ctx: &Ctx<'_>, reads: &mut dyn ReadModel) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
-    let past = tx.past_challenges(ctx.community_id, HISTORY).await?;
+    let past = reads.past_challenges(ctx.community_id, HISTORY).await?;
     if past.is_empty() {
         return Ok(Reply::ephemeral().text(cat.text("challenge-history-none")));
     }

@@ -12,7 +12,7 @@ use crate::config::CommunityConfig;
 use crate::domain::day::DayBoundary;
 use crate::domain::streak::FreezeRules;
 use crate::i18n::Catalog;
-use crate::store::{IdentityKey, MemberRow, NewMember, WriteTx};
+use crate::store::{IdentityKey, MemberRow, NewMember, ReadModel, WriteTx};
 
 /// A community at one instant.
 pub struct Scope<'a> {
@@ -78,6 +78,25 @@ impl<'a> Ctx<'a> {
         Ok(Ctx { scope, actor, member, is_admin, event_id: request.event_id.as_deref() })
     }
 
+    /// The asker's context without writing: `None` when their member row is
+    /// missing or carries another name, which only the writer may fix.
+    pub async fn existing(
+        reads: &mut dyn ReadModel,
+        scope: Scope<'a>,
+        request: &'a Request,
+    ) -> anyhow::Result<Option<Ctx<'a>>> {
+        let actor = &request.actor;
+        let identity = identity_of(actor);
+        let Some(member) = reads.member_by_identity(scope.community_id, &identity).await? else {
+            return Ok(None);
+        };
+        if member.name != actor.display_name {
+            return Ok(None);
+        }
+        let is_admin = is_admin(scope.community, actor);
+        Ok(Some(Ctx { scope, actor, member, is_admin, event_id: request.event_id.as_deref() }))
+    }
+
     pub fn platform(&self) -> Platform {
         self.actor.platform
     }
@@ -86,10 +105,7 @@ impl<'a> Ctx<'a> {
 /// The member row of each actor, in order, looked up in one statement; a
 /// first-time actor gets a row, a renamed one's name is updated.
 pub async fn members_of(tx: &mut WriteTx<'_>, scope: &Scope<'_>, actors: &[&Actor]) -> anyhow::Result<Vec<MemberRow>> {
-    let identities: Vec<IdentityKey> = actors
-        .iter()
-        .map(|actor| IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() })
-        .collect();
+    let identities: Vec<IdentityKey> = actors.iter().map(|actor| identity_of(actor)).collect();
     let mut known = tx.members_by_identities(scope.community_id, &identities).await?;
     let mut members = Vec::with_capacity(actors.len());
     for (actor, identity) in actors.iter().zip(identities) {
@@ -114,6 +130,10 @@ pub async fn members_of(tx: &mut WriteTx<'_>, scope: &Scope<'_>, actors: &[&Acto
         members.push(member);
     }
     Ok(members)
+}
+
+fn identity_of(actor: &Actor) -> IdentityKey {
+    IdentityKey { platform: actor.platform.as_str().to_string(), user_id: actor.user_id.clone() }
 }
 
 /// Whether `actor` administers `community`: the platform says so, or the

@@ -54,11 +54,19 @@ impl Engine {
         self.update_done(InboxKey { platform: platform.as_str(), update_id }).await;
     }
 
-    pub(super) async fn update_done(&self, key: InboxKey) {
+    /// Marks an update done in the writer's next batch: whether it was
+    /// still open (not done by another process or an earlier run), or
+    /// `None` when that failed (logged).
+    pub(super) async fn update_done(&self, key: InboxKey) -> Option<bool> {
         let (answer, answered) = oneshot::channel();
-        if self.inner.jobs.send(writer::Job::Done { key, answer }).await.is_err() || answered.await.is_err() {
+        let was_open = match self.inner.jobs.send(writer::Job::Done { key, answer }).await {
+            Ok(()) => answered.await.ok(),
+            Err(_) => None,
+        };
+        if was_open.is_none() {
             tracing::error!(update = key.update_id, platform = key.platform, "marking an update done failed");
         }
+        was_open
     }
 
     /// Updates accepted but not finished (a crash or a stop came between),

@@ -4,47 +4,66 @@ use crate::command::MemberRef;
 use crate::config::Locale;
 use crate::i18n::Catalog;
 use crate::reply::{Reply, Span};
-use crate::store::{Forget, IdentityKey, MemberRow, NewMember, WriteTx};
+use crate::store::{Forget, IdentityKey, MemberRow, NewMember, ReadModel, WriteTx};
 
 use super::{CommandError, Ctx, Platform};
+
+/// The member a command names, as far as reading can tell.
+pub enum Named {
+    Member(MemberRow),
+    /// An identity the platform resolved that has no member here yet.
+    New {
+        identity: IdentityKey,
+        name: String,
+        is_bot: bool,
+    },
+}
 
 /// The member a command names. `@name` must be someone the bot has seen on
 /// the asker's platform; an identity the platform resolved is created on first use.
 pub async fn resolve(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, target: &MemberRef) -> Result<MemberRow, CommandError> {
+    match find(ctx, tx.reads(), target).await? {
+        Named::Member(member) => Ok(member),
+        Named::New { identity, name, is_bot } => Ok(tx
+            .create_member(NewMember {
+                community_id: ctx.community_id,
+                identity: &identity,
+                name: &name,
+                is_bot,
+                now: ctx.now,
+            })
+            .await?),
+    }
+}
+
+/// `resolve` without writing: a named identity seen for the first time is
+/// `Named::New` (only the writer may create its member).
+pub async fn find(ctx: &Ctx<'_>, reads: &mut dyn ReadModel, target: &MemberRef) -> Result<Named, CommandError> {
     match target {
         MemberRef::Handle(name) if ctx.platform() == Platform::Console => {
             let identity = IdentityKey { platform: ctx.platform().as_str().to_string(), user_id: name.clone() };
-            tx.member_by_identity(ctx.community_id, &identity)
-                .await?
-                .ok_or_else(|| CommandError::UnknownMember(name.clone()))
+            let member = reads.member_by_identity(ctx.community_id, &identity).await?;
+            Ok(Named::Member(member.ok_or_else(|| CommandError::UnknownMember(name.clone()))?))
         }
         // Elsewhere a handle is an @username the adapter has seen on a user.
         MemberRef::Handle(name) => {
             let platform = ctx.platform().as_str();
             let owner =
-                tx.handle_owner(platform, name).await?.ok_or_else(|| CommandError::UnknownMember(name.clone()))?;
+                reads.handle_owner(platform, name).await?.ok_or_else(|| CommandError::UnknownMember(name.clone()))?;
             let identity = MemberRef::Identity {
                 platform: platform.to_string(),
                 user_id: owner.user_id,
                 display_name: owner.display_name,
                 is_bot: owner.is_bot,
             };
-            Box::pin(resolve(ctx, tx, &identity)).await
+            Box::pin(find(ctx, reads, &identity)).await
         }
         MemberRef::Identity { platform, user_id, display_name, is_bot } => {
             let identity = IdentityKey { platform: platform.clone(), user_id: user_id.clone() };
-            if let Some(member) = tx.member_by_identity(ctx.community_id, &identity).await? {
-                return Ok(member);
-            }
-            Ok(tx
-                .create_member(NewMember {
-                    community_id: ctx.community_id,
-                    identity: &identity,
-                    name: display_name,
-                    is_bot: *is_bot,
-                    now: ctx.now,
-                })
-                .await?)
+            Ok(match reads.member_by_identity(ctx.community_id, &identity).await? {
+                Some(member) => Named::Member(member),
+                None => Named::New { identity, name: display_name.clone(), is_bot: *is_bot },
+            })
         }
     }
 }

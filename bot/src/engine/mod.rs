@@ -16,12 +16,14 @@ mod members;
 mod points;
 mod posts;
 mod profile;
+mod read_only;
 mod scheduler;
 mod stats;
 mod topics;
 mod writer;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -119,6 +121,9 @@ struct Inner {
     jobs: mpsc::Sender<writer::Job>,
     /// Each schedule's next due instant, planned at the first wake-up.
     agenda: tokio::sync::Mutex<Option<agenda::Agenda>>,
+    /// Read-only commands join the writer's batch too (`read_only` is
+    /// skipped): the baseline `hearth-bench` compares the read model with.
+    reads_on_writer: AtomicBool,
 }
 
 /// A config in force, with the database id of each of its communities.
@@ -184,6 +189,7 @@ impl Engine {
             posts_queued: watch::Sender::new(0),
             jobs,
             agenda: tokio::sync::Mutex::new(None),
+            reads_on_writer: AtomicBool::new(false),
         });
         // The writer holds the engine weakly: it stops when the last clone is
         // dropped. It gets a thread of its own rather than a task: as a task
@@ -214,6 +220,13 @@ impl Engine {
     /// The config in force now.
     pub fn served(&self) -> Arc<Served> {
         self.inner.served.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Sends read-only commands through the writer like every other command
+    /// (`true`) instead of answering them from the read model: only for
+    /// measuring the one against the other.
+    pub fn answer_reads_on_writer(&self, on_writer: bool) {
+        self.inner.reads_on_writer.store(on_writer, Ordering::Relaxed);
     }
 
     pub fn store(&self) -> &Store {
@@ -248,8 +261,10 @@ impl Engine {
         self.served().community_for(chat).is_some_and(|community| context::listed_admin(community, actor))
     }
 
-    /// Runs one command and says how it went. The command joins the
-    /// writer's next transaction; the answer comes after that commits.
+    /// Runs one command and says how it went. A read-only command is
+    /// answered from the read model (`read_only`) when it needs no write;
+    /// every other joins the writer's next transaction, and the answer
+    /// comes after that commits.
     pub async fn handle(&self, request: Request) -> Reply {
         self.submit(request, None).await
     }
@@ -268,6 +283,13 @@ impl Engine {
             return error::unlinked_chat_reply(&Catalog::new(crate::config::Locale::En), &request.chat);
         };
         let catalog = Catalog::new(community.locale);
+        if read_only::is_read_only(&request.command)
+            && !self.inner.reads_on_writer.load(Ordering::Relaxed)
+            && let Some((reply, outcome)) = self.answer_read_only(&served, community, &catalog, &request, inbox).await
+        {
+            crate::metrics::commands(command, outcome, 1);
+            return reply;
+        }
         let (answer, answered) = oneshot::channel();
         let job = writer::Job::Command(Box::new(writer::CommandJob { request, served: served.clone(), inbox, answer }));
         if self.inner.jobs.send(job).await.is_err() {
@@ -313,23 +335,29 @@ impl Engine {
                 let mut answers = checkin::checkin_all(&ctx, tx, &[checkin]).await?;
                 answers.pop().map(|answer| answer.render(&ctx)).unwrap_or_default()
             }
-            Command::Streak => profile::streak(&mut ctx, tx).await?,
-            Command::Profile { member } => profile::profile(&mut ctx, tx, member.as_ref()).await?,
-            Command::Leaderboard { window } => profile::leaderboard(&mut ctx, tx, *window).await?,
+            Command::Streak => profile::streak(&ctx),
+            Command::Profile { member } => {
+                let member = match member {
+                    Some(target) => members::resolve(&ctx, tx, target).await?,
+                    None => ctx.member.clone(),
+                };
+                profile::profile(&ctx, tx.reads(), member).await?
+            }
+            Command::Leaderboard { window } => profile::leaderboard(&ctx, tx.reads(), *window).await?,
             Command::Give { member, amount, reason } => {
                 points::give(&mut ctx, tx, member, *amount, reason.as_deref()).await?
             }
             Command::Award { member, amount, reason } => points::award(&mut ctx, tx, member, *amount, reason).await?,
             Command::Help => help::help(&ctx),
             Command::ForgetMe { confirm } => members::forget_me(&mut ctx, tx, *confirm).await?,
-            Command::Stats => stats::stats(&mut ctx, tx).await?,
+            Command::Stats => stats::stats(&ctx, tx.reads()).await?,
             Command::Post { schedule } => self.post_now(&ctx, tx, schedule).await?,
-            Command::Topic => topics::show(&ctx, tx).await?,
+            Command::Topic => topics::show(&ctx, tx.reads()).await?,
             Command::TopicSuggest { text } => topics::add(&ctx, tx, text, false).await?,
             Command::TopicAdd { text } => topics::add(&ctx, tx, text, true).await?,
             Command::TopicApprove { id } => topics::approve(&ctx, tx, *id).await?,
-            Command::Challenge => challenges::show(&ctx, tx).await?,
-            Command::ChallengeHistory => challenges::history(&ctx, tx).await?,
+            Command::Challenge => challenges::show(&ctx, tx.reads()).await?,
+            Command::ChallengeHistory => challenges::history(&ctx, tx.reads()).await?,
             Command::ChallengeStart { theme } => challenges::start(&ctx, tx, theme).await?,
             Command::ChallengeVoting => challenges::voting(&ctx, tx).await?,
             Command::ChallengeClose => challenges::close(&ctx, tx).await?,

@@ -21,7 +21,7 @@ pub async fn build(
 ) -> Result<Option<Reply>, CommandError> {
     Ok(match schedule.action {
         ScheduleAction::CheckinReminder => Some(checkin_reminder(scope, tx).await?),
-        ScheduleAction::Leaderboard => match profile::board(scope, tx, schedule.window).await {
+        ScheduleAction::Leaderboard => match profile::board(scope, tx.reads(), schedule.window).await {
             // A season board between seasons has nothing to show.
             Err(CommandError::NoSeason) => None,
             board => Some(board?),

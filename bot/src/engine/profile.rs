@@ -3,17 +3,17 @@
 use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::command::{MemberRef, Window};
+use crate::command::Window;
 use crate::domain::day::DayBoundary;
 use crate::domain::level::level_for;
 use crate::reply::{Line, Reply, Span};
-use crate::store::{Board, Standing, WriteTx};
+use crate::store::{Board, MemberRow, ReadModel, Standing};
 
-use super::{CommandError, Ctx, Scope, badges, members};
+use super::{CommandError, Ctx, Scope, badges};
 
 const TOP: i64 = 10;
 
-pub async fn streak(ctx: &mut Ctx<'_>, _tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
+pub fn streak(ctx: &Ctx<'_>) -> Reply {
     let cat = ctx.catalog;
     let state = ctx.member.streak;
     let current = state.current(ctx.today);
@@ -38,23 +38,16 @@ pub async fn streak(ctx: &mut Ctx<'_>, _tx: &mut WriteTx<'_>) -> Result<Reply, C
         _ => cat.text("streak-open"),
     };
     reply.push(Line::plain(status));
-    Ok(reply)
+    reply
 }
 
-pub async fn profile(
-    ctx: &mut Ctx<'_>,
-    tx: &mut WriteTx<'_>,
-    target: Option<&MemberRef>,
-) -> Result<Reply, CommandError> {
+/// `/profile` of `member` (the asker, or the member they named).
+pub async fn profile(ctx: &Ctx<'_>, reads: &mut dyn ReadModel, member: MemberRow) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
-    let member = match target {
-        Some(target) => members::resolve(ctx, tx, target).await?,
-        None => ctx.member.clone(),
-    };
-    let balance = tx.balance(member.id).await?;
+    let balance = reads.balance(member.id).await?;
     let level = level_for(balance, &ctx.community.points.levels);
-    let held = tx.badges_of(member.id).await?;
-    let rank = tx.rank_all_time(ctx.community_id, member.id).await?;
+    let held = reads.badges_of(member.id).await?;
+    let rank = reads.rank_all_time(ctx.community_id, member.id).await?;
     let streak = member.streak.current(ctx.today);
 
     let mut reply = Reply::ephemeral().line(Line(vec![Span::Bold(
@@ -89,18 +82,18 @@ pub async fn profile(
     Ok(reply)
 }
 
-pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx<'_>, window: Window) -> Result<Reply, CommandError> {
+pub async fn leaderboard(ctx: &Ctx<'_>, reads: &mut dyn ReadModel, window: Window) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
-    let mut reply = board(ctx, tx, window).await?;
+    let mut reply = board(ctx, reads, window).await?;
     let mine = match window {
-        Window::All => tx.rank_all_time(ctx.community_id, ctx.member.id).await?,
+        Window::All => reads.rank_all_time(ctx.community_id, ctx.member.id).await?,
         Window::Week | Window::Month => {
             let board = maintained_board(ctx, window).context("week and month boards are maintained")?;
-            tx.rank_on_board(ctx.community_id, ctx.member.id, &board).await?
+            reads.rank_on_board(ctx.community_id, ctx.member.id, &board).await?
         }
         Window::Season => {
             let (_, from, to) = window_bounds(ctx, window)?;
-            tx.rank_between(ctx.community_id, ctx.member.id, from, to).await?
+            reads.rank_between(ctx.community_id, ctx.member.id, from, to).await?
         }
     };
     let me_listed = reply.lines.iter().any(|line| {
@@ -116,19 +109,19 @@ pub async fn leaderboard(ctx: &mut Ctx<'_>, tx: &mut WriteTx<'_>, window: Window
 }
 
 /// The top 10 of `window` as a public post (also the `leaderboard` schedule's post).
-pub async fn board(scope: &Scope<'_>, tx: &mut WriteTx<'_>, window: Window) -> Result<Reply, CommandError> {
+pub async fn board(scope: &Scope<'_>, reads: &mut dyn ReadModel, window: Window) -> Result<Reply, CommandError> {
     let cat = scope.catalog;
     let (title, top) = match window {
-        Window::All => (cat.text("leaderboard-all"), tx.top_all_time(scope.community_id, TOP).await?),
+        Window::All => (cat.text("leaderboard-all"), reads.top_all_time(scope.community_id, TOP).await?),
         Window::Week | Window::Month => {
             let (title, _, _) = window_bounds(scope, window)?;
             let board = maintained_board(scope, window).context("week and month boards are maintained")?;
-            (title, tx.top_of_board(scope.community_id, &board, TOP).await?)
+            (title, reads.top_of_board(scope.community_id, &board, TOP).await?)
         }
         // Seasons are arbitrary date ranges from the config: summed from the ledger.
         Window::Season => {
             let (title, from, to) = window_bounds(scope, window)?;
-            (title, tx.top_between(scope.community_id, from, to, TOP).await?)
+            (title, reads.top_between(scope.community_id, from, to, TOP).await?)
         }
     };
     let mut reply = Reply::public().line(Line(vec![Span::Bold(title)]));

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::Duration;
 
 use crate::reply::{Line, Reply, Span};
-use crate::store::{MemberActivity, WriteTx};
+use crate::store::{MemberActivity, ReadModel};
 
 use super::{CommandError, Ctx, Scope};
 
@@ -16,25 +16,25 @@ const DORMANT_DAYS: i64 = 14;
 /// Streak distribution buckets: (lowest, highest) inclusive.
 const STREAK_BUCKETS: [(u32, u32); 5] = [(0, 0), (1, 2), (3, 6), (7, 29), (30, u32::MAX)];
 
-pub async fn stats(ctx: &mut Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
+pub async fn stats(ctx: &Ctx<'_>, reads: &mut dyn ReadModel) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
-    let members = tx.member_activity(ctx.community_id).await?;
+    let members = reads.member_activity(ctx.community_id).await?;
     let total = members.len() as i64;
     let week_ago = ctx.now - Duration::days(7);
-    let active: HashSet<i64> = tx
+    let active: HashSet<i64> = reads
         .active_members_between(ctx.community_id, week_ago, ctx.now + Duration::seconds(1))
         .await?
         .into_iter()
         .collect();
-    let active_before: HashSet<i64> = tx
+    let active_before: HashSet<i64> = reads
         .active_members_between(ctx.community_id, ctx.now - Duration::days(14), week_ago)
         .await?
         .into_iter()
         .collect();
     let first_of_week = ctx.today - Duration::days(6);
     let per_member: HashMap<i64, i64> =
-        tx.checkins_per_member(ctx.community_id, first_of_week, ctx.today).await?.into_iter().collect();
-    let today: i64 = tx.checkins_per_member(ctx.community_id, ctx.today, ctx.today).await?.len() as i64;
+        reads.checkins_per_member(ctx.community_id, first_of_week, ctx.today).await?.into_iter().collect();
+    let today: i64 = reads.checkins_per_member(ctx.community_id, ctx.today, ctx.today).await?.len() as i64;
     let week_checkins: i64 = per_member.values().sum();
 
     let mut buckets = [0i64; STREAK_BUCKETS.len()];

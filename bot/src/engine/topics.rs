@@ -3,14 +3,14 @@
 
 use crate::i18n::Arg;
 use crate::reply::{Line, Reply, Span};
-use crate::store::{LedgerKind, NewLedgerEntry, TopicAdded, WriteTx};
+use crate::store::{LedgerKind, NewLedgerEntry, ReadModel, TopicAdded, WriteTx};
 
 use super::{CommandError, Ctx, Scope};
 
 /// `/topic`: the current topic and when it was posted.
-pub async fn show(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
+pub async fn show(ctx: &Ctx<'_>, reads: &mut dyn ReadModel) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
-    Ok(match tx.current_topic(ctx.community_id).await? {
+    Ok(match reads.current_topic(ctx.community_id).await? {
         Some(topic) => Reply::ephemeral()
             .line(Line(vec![Span::Bold(cat.text("topic-current-title"))]))
             .text(topic.text)

@@ -37,10 +37,12 @@ pub enum Job {
         entry: NewInboxEntry,
         answer: oneshot::Sender<bool>,
     },
-    /// Mark an update finished that had no command to carry it.
+    /// Mark an update finished that had no command to carry it (or a
+    /// read-only one, answered beside the writer); answers whether it was
+    /// still open.
     Done {
         key: InboxKey,
-        answer: oneshot::Sender<()>,
+        answer: oneshot::Sender<bool>,
     },
 }
 
@@ -60,6 +62,19 @@ pub enum Answer {
     Checkin { answer: CheckinAnswer, at: DateTime<Utc> },
 }
 
+/// What a committed batch hands back.
+struct Committed {
+    /// The replies and how each command ended, in `work` order.
+    replies: Vec<Answer>,
+    outcomes: Vec<Outcome>,
+    /// Whether a post was queued.
+    posted: bool,
+    /// Which accepted updates were new.
+    new: Vec<bool>,
+    /// Whether each `Job::Done` row was still open.
+    was_open: Vec<bool>,
+}
+
 /// A command of a batch with the config it was accepted under.
 type Work = (Request, Arc<Served>);
 
@@ -71,6 +86,8 @@ struct InboxWork<'a> {
     done: &'a [InboxKey],
     /// Each command's inbox row, in `work` order.
     of_command: &'a [Option<InboxKey>],
+    /// The rows of `Job::Done`, in order: each is told whether it was open.
+    finished: &'a [InboxKey],
 }
 
 /// The writer task: runs until every `Engine` clone is gone.
@@ -95,7 +112,8 @@ impl Engine {
         let mut entries: Vec<NewInboxEntry> = Vec::new();
         let mut accepted: Vec<oneshot::Sender<bool>> = Vec::new();
         let mut done: Vec<InboxKey> = Vec::new();
-        let mut done_answers: Vec<oneshot::Sender<()>> = Vec::new();
+        let mut finished: Vec<InboxKey> = Vec::new();
+        let mut done_answers: Vec<oneshot::Sender<bool>> = Vec::new();
         let mut of_command: Vec<Option<InboxKey>> = Vec::new();
         for job in jobs {
             match job {
@@ -112,14 +130,15 @@ impl Engine {
                 }
                 Job::Done { key, answer } => {
                     done.push(key);
+                    finished.push(key);
                     done_answers.push(answer);
                 }
             }
         }
         let now = self.now();
-        let inbox = InboxWork { accept: &entries, done: &done, of_command: &of_command };
+        let inbox = InboxWork { accept: &entries, done: &done, of_command: &of_command, finished: &finished };
         let replies = match self.run_in_one_transaction(&work, inbox, now).await {
-            Ok((replies, outcomes, posted, new)) => {
+            Ok(Committed { replies, outcomes, posted, new, was_open }) => {
                 count_outcomes(&work, &outcomes);
                 if posted {
                     self.announce_posts();
@@ -127,8 +146,8 @@ impl Engine {
                 for (answer, new) in accepted.into_iter().zip(new) {
                     let _ = answer.send(new);
                 }
-                for answer in done_answers {
-                    let _ = answer.send(());
+                for (answer, was_open) in done_answers.into_iter().zip(was_open) {
+                    let _ = answer.send(was_open);
                 }
                 replies
             }
@@ -145,14 +164,13 @@ impl Engine {
         }
     }
 
-    /// Runs the batch; the replies and how each command ended, in order,
-    /// whether a post was queued, and which accepted updates were new.
+    /// Runs the batch and commits it.
     async fn run_in_one_transaction(
         &self,
         work: &[Work],
         inbox: InboxWork<'_>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(Vec<Answer>, Vec<Outcome>, bool, Vec<bool>)> {
+    ) -> anyhow::Result<Committed> {
         let mut writer = self.inner.store.writer().await?;
         let mut tx = WriteTx::begin(&mut writer).await?;
         let new = tx.inbox_accept(inbox.accept, now).await?;
@@ -162,8 +180,9 @@ impl Engine {
 
         // An update another process (or an earlier run) already applied is
         // answered with nothing: its effect and its reply happened there.
-        let keys: Vec<InboxKey> = inbox.of_command.iter().flatten().copied().collect();
+        let keys: Vec<InboxKey> = inbox.of_command.iter().flatten().chain(inbox.finished).copied().collect();
         let open = tx.inbox_open(&keys).await?;
+        let was_open = inbox.finished.iter().map(|key| open.contains(key)).collect();
         let (applied, to_run): (Vec<usize>, Vec<usize>) =
             (0..work.len()).partition(|&i| inbox.of_command[i].is_some_and(|key| !open.contains(&key)));
         for i in applied {
@@ -232,8 +251,8 @@ impl Engine {
         }
         tx.inbox_done(inbox.done, now).await?;
         tx.commit().await?;
-        let answers = replies.into_iter().map(|answer| answer.unwrap_or_else(|| Answer::Reply(Reply::default())));
-        Ok((answers.collect(), outcomes, posted, new))
+        let replies = replies.into_iter().map(|answer| answer.unwrap_or_else(|| Answer::Reply(Reply::default())));
+        Ok(Committed { replies: replies.collect(), outcomes, posted, new, was_open })
     }
 
     /// One command under a savepoint: `Err` carries the refusal to show

@@ -46,10 +46,19 @@ pub struct PastChallenge {
 }
 
 #[async_trait::async_trait]
-pub trait ChallengesTx: Send + Sync {
+pub trait ChallengesRead: Send + Sync {
     /// The challenge that is open or voting, if any.
     async fn running_challenge(&mut self, community_id: i64) -> anyhow::Result<Option<ChallengeRow>>;
 
+    /// Entries in number order, with their votes.
+    async fn entries(&mut self, challenge_id: i64) -> anyhow::Result<Vec<EntryRow>>;
+
+    /// The last `limit` closed challenges, newest first, with their winners.
+    async fn past_challenges(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<PastChallenge>>;
+}
+
+#[async_trait::async_trait]
+pub trait ChallengesTx: ChallengesRead {
     async fn open_challenge(&mut self, community_id: i64, theme: &str, now: DateTime<Utc>) -> anyhow::Result<i64>;
 
     async fn set_challenge_phase(
@@ -67,9 +76,6 @@ pub trait ChallengesTx: Send + Sync {
         text: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool>;
-
-    /// Entries in number order, with their votes.
-    async fn entries(&mut self, challenge_id: i64) -> anyhow::Result<Vec<EntryRow>>;
 
     /// Records or changes a vote; true when it changed an earlier vote.
     async fn cast_vote(
@@ -92,7 +98,4 @@ pub trait ChallengesTx: Send + Sync {
 
     /// Queues `theme` for the next challenge.
     async fn queue_theme(&mut self, community_id: i64, theme: &str) -> anyhow::Result<()>;
-
-    /// The last `limit` closed challenges, newest first, with their winners.
-    async fn past_challenges(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<PastChallenge>>;
 }

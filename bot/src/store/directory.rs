@@ -20,7 +20,7 @@ pub struct SeenHandle<'a> {
 }
 
 #[async_trait::async_trait]
-pub trait DirectoryTx: Send + Sync {
+pub trait DirectoryRead: Send + Sync {
     async fn handle_owner(&mut self, platform: &str, handle: &str) -> anyhow::Result<Option<HandleOwner>>;
 }
 

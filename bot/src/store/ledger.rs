@@ -82,7 +82,17 @@ impl LedgerMoves {
 }
 
 #[async_trait::async_trait]
-pub trait LedgerTx: Send + Sync {
+pub trait LedgerRead: Send + Sync {
+    async fn balance(&mut self, member_id: i64) -> anyhow::Result<i64> {
+        Ok(self.balances(&[member_id]).await?.get(&member_id).copied().unwrap_or(0))
+    }
+
+    /// The balance of each of `members`; members who never had points are absent.
+    async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>>;
+}
+
+#[async_trait::async_trait]
+pub trait LedgerTx: LedgerRead {
     /// Appends a ledger row and moves the member's cached total with it.
     /// Returns false (and changes nothing) if the idempotency key was used before.
     async fn append_ledger(&mut self, entry: NewLedgerEntry<'_>) -> anyhow::Result<bool> {
@@ -95,13 +105,6 @@ pub trait LedgerTx: Send + Sync {
     /// key was used before (or earlier in `entries`) is skipped. Returns the
     /// new balance of every member whose total moved.
     async fn append_ledger_rows(&mut self, entries: &[NewLedgerEntry<'_>]) -> anyhow::Result<HashMap<i64, i64>>;
-
-    async fn balance(&mut self, member_id: i64) -> anyhow::Result<i64> {
-        Ok(self.balances(&[member_id]).await?.get(&member_id).copied().unwrap_or(0))
-    }
-
-    /// The balance of each of `members`; members who never had points are absent.
-    async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>>;
 
     /// How many ledger rows of `kind` the member has.
     async fn ledger_count(&mut self, member_id: i64, kind: LedgerKind) -> anyhow::Result<i64> {

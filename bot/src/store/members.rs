@@ -46,7 +46,7 @@ pub struct Forget<'a> {
 }
 
 #[async_trait::async_trait]
-pub trait MembersTx: Send + Sync {
+pub trait MembersRead: Send + Sync {
     async fn member_by_identity(
         &mut self,
         community_id: i64,
@@ -65,13 +65,6 @@ pub trait MembersTx: Send + Sync {
 
     async fn member(&mut self, member_id: i64) -> anyhow::Result<Option<MemberRow>>;
 
-    async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow>;
-
-    async fn rename_member(&mut self, member_id: i64, name: &str) -> anyhow::Result<()>;
-
-    /// Stores the streak state of many members in one statement.
-    async fn save_streaks(&mut self, streaks: &[SavedStreak]) -> anyhow::Result<()>;
-
     /// Badge ids the member holds, oldest first.
     async fn badges_of(&mut self, member_id: i64) -> anyhow::Result<Vec<String>> {
         Ok(self.badges_held(&[member_id]).await?.remove(&member_id).unwrap_or_default())
@@ -80,6 +73,16 @@ pub trait MembersTx: Send + Sync {
     /// Badge ids each of `members` holds, oldest first; members without
     /// badges are absent.
     async fn badges_held(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, Vec<String>>>;
+}
+
+#[async_trait::async_trait]
+pub trait MembersTx: MembersRead {
+    async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow>;
+
+    async fn rename_member(&mut self, member_id: i64, name: &str) -> anyhow::Result<()>;
+
+    /// Stores the streak state of many members in one statement.
+    async fn save_streaks(&mut self, streaks: &[SavedStreak]) -> anyhow::Result<()>;
 
     /// Records badges the members do not hold yet (`badges_held` says which).
     async fn award_badges(&mut self, awards: &[(i64, &str)], now: DateTime<Utc>) -> anyhow::Result<()>;

@@ -3,13 +3,15 @@
 //! statement of hearth lives in those two modules.
 //!
 //! The engine holds a [`Store`] (a handle to one backend, chosen by the
-//! database URL) and writes through a [`WriteTx`] (one transaction on the
-//! backend's writer). Both are trait objects: the engine and the adapters are
+//! database URL), writes through a [`WriteTx`] (one transaction on the
+//! backend's writer) and answers read-only commands from a [`ReadView`]
+//! (one read transaction on a reader connection, `read_model.rs`). Both are trait objects: the engine and the adapters are
 //! written once, with no type parameter, and the compiler checks that each
 //! backend implements every method (ARCHITECTURE.md, "Storage port").
 //!
-//! The per-area traits (`LedgerTx`, `ScheduleStore`, …) sit beside the rows
-//! they carry; [`TxPort`] and [`StorePort`] gather them.
+//! The per-area traits (`LedgerRead`, `LedgerTx`, `ScheduleStore`, …) sit
+//! beside the rows they carry; [`ReadModel`], [`TxPort`] and [`StorePort`]
+//! gather them.
 
 mod challenges;
 mod checkins;
@@ -20,6 +22,7 @@ mod inbox;
 mod ledger;
 mod members;
 pub mod postgres;
+mod read_model;
 mod read_only;
 mod reports;
 mod schedule;
@@ -34,34 +37,26 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 
-pub use challenges::{ChallengePhase, ChallengeRow, ChallengesTx, EntryRow, PastChallenge};
+pub use challenges::{ChallengePhase, ChallengeRow, ChallengesRead, ChallengesTx, EntryRow, PastChallenge};
 pub use checkins::{CheckinsTx, NewCheckin};
-pub use directory::{DirectoryStore, DirectoryTx, HandleOwner, SeenHandle};
+pub use directory::{DirectoryRead, DirectoryStore, HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows, ExportStore};
 pub use inbox::{InboxEntry, InboxKey, InboxOpenTx, InboxStore, InboxTx, NewInboxEntry};
-pub use ledger::{LedgerKind, LedgerTx, NewLedgerEntry};
-pub use members::{Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak};
+pub use ledger::{LedgerKind, LedgerRead, LedgerTx, NewLedgerEntry};
+pub use members::{Forget, IdentityKey, MemberRow, MembersRead, MembersStore, MembersTx, NewMember, SavedStreak};
+pub use read_model::{ReadModel, ReadView};
 pub use read_only::{ReadOnlyStore, UnusableDatabase};
-pub use reports::{Board, MemberActivity, ReportsStore, ReportsTx, Standing, TotalsMismatch};
+pub use reports::{Board, MemberActivity, ReportsRead, ReportsStore, Standing, TotalsMismatch};
 pub use schedule::{CursorKey, CursorsOf, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx};
 pub use sqlite::{BackupReport, connect_options};
-pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsStore, TopicsTx};
+pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsRead, TopicsStore, TopicsTx};
 
-/// Everything one write transaction can do. Dropping it without `commit`
-/// rolls back.
+/// Everything one write transaction can do: every read of the read model
+/// (on what this transaction wrote so far) and the writes. Dropping it
+/// without `commit` rolls back.
 #[async_trait::async_trait]
 pub trait TxPort:
-    ChallengesTx
-    + CheckinsTx
-    + DirectoryTx
-    + InboxTx
-    + InboxOpenTx
-    + LedgerTx
-    + MembersTx
-    + ReportsTx
-    + ScheduleTx
-    + TopicsTx
-    + Send
+    ReadModel + ChallengesTx + CheckinsTx + InboxTx + InboxOpenTx + LedgerTx + MembersTx + ScheduleTx + TopicsTx + Send
 {
     async fn commit(self: Box<Self>) -> anyhow::Result<()>;
 
@@ -86,6 +81,12 @@ pub trait StorePort:
 {
     /// The writer, once the transaction before has finished with it.
     async fn writer(&self) -> anyhow::Result<Writer>;
+
+    /// A view of committed data on a reader connection, beside the writer
+    /// (SQLite in WAL: the reader pool; PostgreSQL: a pool connection other
+    /// than the writer's). An in-memory SQLite database has no second
+    /// connection: its view reads through the writer, waiting for it.
+    async fn read_model(&self) -> anyhow::Result<ReadView>;
 
     /// Creates a row for each community slug that has none; returns every slug's id.
     async fn register_communities(&self, slugs: &[&str], now: DateTime<Utc>) -> anyhow::Result<HashMap<String, i64>>;
@@ -182,6 +183,12 @@ impl<'c> WriteTx<'c> {
 
     pub async fn commit(self) -> anyhow::Result<()> {
         self.0.commit().await
+    }
+
+    /// The read model inside this transaction: the reads a read-only
+    /// command makes, seeing what this transaction wrote so far.
+    pub fn reads(&mut self) -> &mut (dyn ReadModel + 'c) {
+        &mut *self.0
     }
 }
 

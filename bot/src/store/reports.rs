@@ -50,7 +50,9 @@ pub struct TotalsMismatch {
 }
 
 #[async_trait::async_trait]
-pub trait ReportsTx: Send + Sync {
+/// Reports and boards: reads only, so they run in the writer's transaction
+/// (scheduled posts) and on a reader connection (`ReadModel`) alike.
+pub trait ReportsRead: Send + Sync {
     /// Top `limit` by all-time balance (the totals cache). Ranks come from
     /// `board_counts`: a sum over distinct points values, not over members.
     async fn top_all_time(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<Standing>>;

@@ -25,7 +25,13 @@ pub enum TopicAdded {
 }
 
 #[async_trait::async_trait]
-pub trait TopicsTx: Send + Sync {
+pub trait TopicsRead: Send + Sync {
+    /// The latest topic post and its topic.
+    async fn current_topic(&mut self, community_id: i64) -> anyhow::Result<Option<CurrentTopic>>;
+}
+
+#[async_trait::async_trait]
+pub trait TopicsTx: TopicsRead {
     /// Adds a topic (`pending` for a member's suggestion, `active` for an admin's).
     async fn add_topic(
         &mut self,
@@ -53,8 +59,6 @@ pub trait TopicsTx: Send + Sync {
         slot: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()>;
-
-    async fn current_topic(&mut self, community_id: i64) -> anyhow::Result<Option<CurrentTopic>>;
 
     /// The topic post an outbox post delivered as `message_id` on `target` stands for.
     async fn topic_post_for_message(

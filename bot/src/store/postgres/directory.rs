@@ -1,11 +1,12 @@
+use super::{OnPostgres, PgConn};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::{PgStore, PgTx};
-use crate::store::{DirectoryStore, DirectoryTx, HandleOwner, SeenHandle, fmt_time};
+use super::PgStore;
+use crate::store::{DirectoryRead, DirectoryStore, HandleOwner, SeenHandle, fmt_time};
 
 #[async_trait::async_trait]
-impl DirectoryTx for PgTx<'_> {
+impl<C: PgConn> DirectoryRead for OnPostgres<C> {
     async fn handle_owner(&mut self, platform: &str, handle: &str) -> anyhow::Result<Option<HandleOwner>> {
         let row: Option<(String, String, bool)> =
             sqlx::query_as("SELECT user_id, display_name, is_bot FROM handles WHERE platform = $1 AND handle = $2")

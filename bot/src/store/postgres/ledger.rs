@@ -1,3 +1,4 @@
+use super::{OnPostgres, PgConn};
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
@@ -5,11 +6,11 @@ use chrono::{DateTime, Utc};
 
 use super::PgTx;
 use crate::store::ledger::LedgerMoves;
-use crate::store::{LedgerKind, LedgerTx, NewLedgerEntry, fmt_day, fmt_time};
+use crate::store::{LedgerKind, LedgerRead, LedgerTx, NewLedgerEntry, fmt_day, fmt_time};
 
 /// `(member_id, n)` rows as a map.
-async fn per_member(
-    tx: &mut PgTx<'_>,
+async fn per_member<C: PgConn>(
+    tx: &mut OnPostgres<C>,
     sql: &'static str,
     members: &[i64],
     kind: Option<&str>,
@@ -20,6 +21,13 @@ async fn per_member(
     }
     let rows = query.fetch_all(&mut *tx.tx).await.with_context(|| format!("running {sql}"))?;
     Ok(rows.into_iter().collect())
+}
+
+#[async_trait::async_trait]
+impl<C: PgConn> LedgerRead for OnPostgres<C> {
+    async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
+        per_member(self, "SELECT member_id, balance FROM totals WHERE member_id = ANY($1)", members, None).await
+    }
 }
 
 #[async_trait::async_trait]
@@ -83,10 +91,6 @@ impl LedgerTx for PgTx<'_> {
         .await
         .context("moving totals and the week and month boards")?;
         Ok(balances.into_iter().collect())
-    }
-
-    async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
-        per_member(self, "SELECT member_id, balance FROM totals WHERE member_id = ANY($1)", members, None).await
     }
 
     async fn ledger_counts(&mut self, members: &[i64], kind: LedgerKind) -> anyhow::Result<HashMap<i64, i64>> {

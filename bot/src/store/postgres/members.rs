@@ -1,3 +1,4 @@
+use super::{OnPostgres, PgConn};
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
@@ -6,7 +7,8 @@ use chrono::{DateTime, Utc};
 use super::{PgStore, PgTx};
 use crate::domain::streak::StreakState;
 use crate::store::{
-    Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak, fmt_day, fmt_time, streak_state,
+    Forget, IdentityKey, MemberRow, MembersRead, MembersStore, MembersTx, NewMember, SavedStreak, fmt_day, fmt_time,
+    streak_state,
 };
 
 type MemberTuple = (i64, String, bool, i64, i64, i64, Option<String>);
@@ -23,7 +25,7 @@ fn member_from(row: MemberTuple) -> anyhow::Result<MemberRow> {
 }
 
 #[async_trait::async_trait]
-impl MembersTx for PgTx<'_> {
+impl<C: PgConn> MembersRead for OnPostgres<C> {
     async fn members_by_identities(
         &mut self,
         community_id: i64,
@@ -62,6 +64,24 @@ impl MembersTx for PgTx<'_> {
         row.map(member_from).transpose()
     }
 
+    async fn badges_held(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, Vec<String>>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT member_id, badge_id FROM badges_awarded WHERE member_id = ANY($1) ORDER BY awarded_at, badge_id",
+        )
+        .bind(members)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading badges")?;
+        let mut held: HashMap<i64, Vec<String>> = HashMap::new();
+        for (member, badge) in rows {
+            held.entry(member).or_default().push(badge);
+        }
+        Ok(held)
+    }
+}
+
+#[async_trait::async_trait]
+impl MembersTx for PgTx<'_> {
     async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow> {
         let (id,): (i64,) = sqlx::query_as(
             // As on SQLite: the largest id ever handed out, plus one; never
@@ -123,21 +143,6 @@ impl MembersTx for PgTx<'_> {
         .await
         .context("saving streaks")?;
         Ok(())
-    }
-
-    async fn badges_held(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, Vec<String>>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT member_id, badge_id FROM badges_awarded WHERE member_id = ANY($1) ORDER BY awarded_at, badge_id",
-        )
-        .bind(members)
-        .fetch_all(&mut *self.tx)
-        .await
-        .context("reading badges")?;
-        let mut held: HashMap<i64, Vec<String>> = HashMap::new();
-        for (member, badge) in rows {
-            held.entry(member).or_default().push(badge);
-        }
-        Ok(held)
     }
 
     async fn award_badges(&mut self, awards: &[(i64, &str)], now: DateTime<Utc>) -> anyhow::Result<()> {

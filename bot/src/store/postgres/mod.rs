@@ -23,6 +23,7 @@ mod schedule;
 mod topics;
 
 use std::collections::HashMap;
+use std::ops::DerefMut;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -56,10 +57,25 @@ pub struct PgStore {
 /// The writer connection, locked: only its holder runs statements on it.
 pub type PgWriterGuard = OwnedMappedMutexGuard<Option<PoolConnection<Postgres>>, PoolConnection<Postgres>>;
 
-/// One write transaction on the locked writer connection.
-pub(crate) struct PgTx<'c> {
-    tx: Transaction<'c, Postgres>,
+/// Statements on one connection `C`. The read-model traits are implemented
+/// once for every `C`, so the same statement serves the writer's
+/// transaction (`PgTx`) and a reader's (`PgReads`).
+pub(crate) struct OnPostgres<C> {
+    tx: C,
 }
+
+/// A connection statements can run on (a transaction derefs to its connection).
+pub(crate) trait PgConn: DerefMut<Target = PgConnection> + Send + Sync {}
+
+impl<C: DerefMut<Target = PgConnection> + Send + Sync> PgConn for C {}
+
+/// One write transaction on the locked writer connection.
+pub(crate) type PgTx<'c> = OnPostgres<Transaction<'c, Postgres>>;
+
+/// A read-only command's view (`StorePort::read_model`): a read-only
+/// REPEATABLE READ transaction on a pool connection other than the writer's,
+/// so every statement sees the same commits and none waits for the write lock.
+type PgReads = OnPostgres<Transaction<'static, Postgres>>;
 
 /// Whether `url` names a PostgreSQL database.
 pub fn is_postgres_url(url: &str) -> bool {
@@ -142,6 +158,15 @@ impl PgStore {
 impl StorePort for PgStore {
     async fn writer(&self) -> anyhow::Result<super::Writer> {
         Ok(Box::new(self.lock_writer().await?))
+    }
+
+    async fn read_model(&self) -> anyhow::Result<super::ReadView> {
+        let tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await
+            .context("beginning a read transaction")?;
+        Ok(Box::new(PgReads { tx }))
     }
 
     async fn register_communities(&self, slugs: &[&str], now: DateTime<Utc>) -> anyhow::Result<HashMap<String, i64>> {

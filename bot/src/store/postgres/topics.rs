@@ -1,8 +1,27 @@
+use super::{OnPostgres, PgConn};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use super::{PgStore, PgTx};
-use crate::store::{CurrentTopic, TopicAdded, TopicRow, TopicsStore, TopicsTx, fmt_time, parse_time};
+use crate::store::{CurrentTopic, TopicAdded, TopicRow, TopicsRead, TopicsStore, TopicsTx, fmt_time, parse_time};
+
+#[async_trait::async_trait]
+impl<C: PgConn> TopicsRead for OnPostgres<C> {
+    async fn current_topic(&mut self, community_id: i64) -> anyhow::Result<Option<CurrentTopic>> {
+        let row: Option<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT p.id, t.id, t.text, p.posted_at FROM topic_posts p JOIN topics t ON t.id = p.topic_id \
+             WHERE p.community_id = $1 ORDER BY p.id DESC LIMIT 1",
+        )
+        .bind(community_id)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .context("reading the current topic")?;
+        row.map(|(post_id, topic_id, text, at)| {
+            Ok(CurrentTopic { post_id, topic_id, text, posted_at: parse_time(&at)? })
+        })
+        .transpose()
+    }
+}
 
 #[async_trait::async_trait]
 impl TopicsTx for PgTx<'_> {
@@ -95,21 +114,6 @@ impl TopicsTx for PgTx<'_> {
         .await
         .context("recording a topic post")?;
         Ok(())
-    }
-
-    async fn current_topic(&mut self, community_id: i64) -> anyhow::Result<Option<CurrentTopic>> {
-        let row: Option<(i64, i64, String, String)> = sqlx::query_as(
-            "SELECT p.id, t.id, t.text, p.posted_at FROM topic_posts p JOIN topics t ON t.id = p.topic_id \
-             WHERE p.community_id = $1 ORDER BY p.id DESC LIMIT 1",
-        )
-        .bind(community_id)
-        .fetch_optional(&mut *self.tx)
-        .await
-        .context("reading the current topic")?;
-        row.map(|(post_id, topic_id, text, at)| {
-            Ok(CurrentTopic { post_id, topic_id, text, posted_at: parse_time(&at)? })
-        })
-        .transpose()
     }
 
     async fn topic_post_for_message(

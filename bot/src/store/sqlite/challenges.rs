@@ -1,11 +1,12 @@
 use super::SqliteTx;
-use crate::store::{ChallengePhase, ChallengeRow, ChallengesTx, EntryRow, PastChallenge, fmt_time};
+use super::{OnSqlite, SqliteConn};
+use crate::store::{ChallengePhase, ChallengeRow, ChallengesRead, ChallengesTx, EntryRow, PastChallenge, fmt_time};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 #[async_trait::async_trait]
-impl ChallengesTx for SqliteTx<'_> {
+impl<C: SqliteConn> ChallengesRead for OnSqlite<C> {
     async fn running_challenge(&mut self, community_id: i64) -> anyhow::Result<Option<ChallengeRow>> {
         let row: Option<(i64, String, String)> =
             sqlx::query_as("SELECT id, theme, phase FROM challenges WHERE community_id = ? AND phase != 'closed'")
@@ -16,6 +17,52 @@ impl ChallengesTx for SqliteTx<'_> {
         row.map(|(id, theme, phase)| Ok(ChallengeRow { id, theme, phase: ChallengePhase::parse(&phase)? })).transpose()
     }
 
+    async fn entries(&mut self, challenge_id: i64) -> anyhow::Result<Vec<EntryRow>> {
+        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+            "SELECT e.id, e.member_id, m.name, e.text, \
+                    (SELECT COUNT(*) FROM challenge_votes v WHERE v.entry_id = e.id) \
+             FROM challenge_entries e JOIN members m ON m.id = e.member_id \
+             WHERE e.challenge_id = ? ORDER BY e.id",
+        )
+        .bind(challenge_id)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading entries")?;
+        Ok(rows
+            .into_iter()
+            .zip(1..)
+            .map(|((id, member_id, member_name, text, votes), number)| EntryRow {
+                id,
+                number,
+                member_id,
+                member_name,
+                text,
+                votes,
+            })
+            .collect())
+    }
+
+    async fn past_challenges(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<PastChallenge>> {
+        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT c.theme, c.closed_at, \
+                    (SELECT m.name FROM challenge_entries e JOIN members m ON m.id = e.member_id \
+                     WHERE e.challenge_id = c.id AND e.place = 1) \
+             FROM challenges c WHERE c.community_id = ? AND c.phase = 'closed' ORDER BY c.id DESC LIMIT ?",
+        )
+        .bind(community_id)
+        .bind(limit)
+        .fetch_all(&mut *self.tx)
+        .await
+        .context("reading past challenges")?;
+        Ok(rows
+            .into_iter()
+            .map(|(theme, closed_at, winner)| PastChallenge { theme, closed_at: closed_at.unwrap_or_default(), winner })
+            .collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl ChallengesTx for SqliteTx<'_> {
     async fn open_challenge(&mut self, community_id: i64, theme: &str, now: DateTime<Utc>) -> anyhow::Result<i64> {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO challenges (community_id, theme, phase, opened_at) VALUES (?, ?, 'open', ?) RETURNING id",
@@ -78,31 +125,6 @@ impl ChallengesTx for SqliteTx<'_> {
             .context("recording an entry")?;
         }
         Ok(replaced)
-    }
-
-    async fn entries(&mut self, challenge_id: i64) -> anyhow::Result<Vec<EntryRow>> {
-        let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
-            "SELECT e.id, e.member_id, m.name, e.text, \
-                    (SELECT COUNT(*) FROM challenge_votes v WHERE v.entry_id = e.id) \
-             FROM challenge_entries e JOIN members m ON m.id = e.member_id \
-             WHERE e.challenge_id = ? ORDER BY e.id",
-        )
-        .bind(challenge_id)
-        .fetch_all(&mut *self.tx)
-        .await
-        .context("reading entries")?;
-        Ok(rows
-            .into_iter()
-            .zip(1..)
-            .map(|((id, member_id, member_name, text, votes), number)| EntryRow {
-                id,
-                number,
-                member_id,
-                member_name,
-                text,
-                votes,
-            })
-            .collect())
     }
 
     async fn cast_vote(
@@ -197,23 +219,5 @@ impl ChallengesTx for SqliteTx<'_> {
         .await
         .context("queueing a theme")?;
         Ok(())
-    }
-
-    async fn past_challenges(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<PastChallenge>> {
-        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT c.theme, c.closed_at, \
-                    (SELECT m.name FROM challenge_entries e JOIN members m ON m.id = e.member_id \
-                     WHERE e.challenge_id = c.id AND e.place = 1) \
-             FROM challenges c WHERE c.community_id = ? AND c.phase = 'closed' ORDER BY c.id DESC LIMIT ?",
-        )
-        .bind(community_id)
-        .bind(limit)
-        .fetch_all(&mut *self.tx)
-        .await
-        .context("reading past challenges")?;
-        Ok(rows
-            .into_iter()
-            .map(|(theme, closed_at, winner)| PastChallenge { theme, closed_at: closed_at.unwrap_or_default(), winner })
-            .collect())
     }
 }

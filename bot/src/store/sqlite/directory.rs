@@ -1,10 +1,11 @@
-use super::{SqliteStore, SqliteTx};
-use crate::store::{DirectoryStore, DirectoryTx, HandleOwner, SeenHandle, fmt_time};
+use super::SqliteStore;
+use super::{OnSqlite, SqliteConn};
+use crate::store::{DirectoryRead, DirectoryStore, HandleOwner, SeenHandle, fmt_time};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 #[async_trait::async_trait]
-impl DirectoryTx for SqliteTx<'_> {
+impl<C: SqliteConn> DirectoryRead for OnSqlite<C> {
     async fn handle_owner(&mut self, platform: &str, handle: &str) -> anyhow::Result<Option<HandleOwner>> {
         let row: Option<(String, String, bool)> =
             sqlx::query_as("SELECT user_id, display_name, is_bot FROM handles WHERE platform = ? AND handle = ?")

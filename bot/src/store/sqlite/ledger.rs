@@ -1,6 +1,7 @@
+use super::{OnSqlite, SqliteConn};
 use super::{SqliteTx, from_json_rows, json_rows, refused_as_duplicate};
 use crate::store::ledger::LedgerMoves;
-use crate::store::{LedgerKind, LedgerTx, NewLedgerEntry, fmt_day, fmt_time};
+use crate::store::{LedgerKind, LedgerRead, LedgerTx, NewLedgerEntry, fmt_day, fmt_time};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
@@ -33,6 +34,19 @@ impl SqliteTx<'_> {
         .execute(&mut *self.tx)
         .await;
         refused_as_duplicate(outcome).context("appending to the ledger")
+    }
+}
+
+#[async_trait::async_trait]
+impl<C: SqliteConn> LedgerRead for OnSqlite<C> {
+    async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
+        self.per_member(
+            "SELECT json_group_array(json_array(member_id, balance)) FROM totals \
+             WHERE member_id IN (SELECT value FROM json_each(?))",
+            members,
+            None,
+        )
+        .await
     }
 }
 
@@ -91,16 +105,6 @@ impl LedgerTx for SqliteTx<'_> {
         .await
         .context("moving totals and the week and month boards")?;
         Ok(from_json_rows::<(i64, i64)>(&balances)?.into_iter().collect())
-    }
-
-    async fn balances(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
-        self.per_member(
-            "SELECT json_group_array(json_array(member_id, balance)) FROM totals \
-             WHERE member_id IN (SELECT value FROM json_each(?))",
-            members,
-            None,
-        )
-        .await
     }
 
     async fn ledger_counts(&mut self, members: &[i64], kind: LedgerKind) -> anyhow::Result<HashMap<i64, i64>> {

@@ -1,7 +1,9 @@
+use super::{OnSqlite, SqliteConn};
 use super::{SqliteStore, SqliteTx, from_json_rows, json_rows};
 use crate::domain::streak::StreakState;
 use crate::store::{
-    Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak, fmt_day, fmt_time, streak_state,
+    Forget, IdentityKey, MemberRow, MembersRead, MembersStore, MembersTx, NewMember, SavedStreak, fmt_day, fmt_time,
+    streak_state,
 };
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -21,7 +23,7 @@ fn member_from(row: MemberTuple) -> anyhow::Result<MemberRow> {
 }
 
 #[async_trait::async_trait]
-impl MembersTx for SqliteTx<'_> {
+impl<C: SqliteConn> MembersRead for OnSqlite<C> {
     async fn members_by_identities(
         &mut self,
         community_id: i64,
@@ -66,6 +68,25 @@ impl MembersTx for SqliteTx<'_> {
         row.map(member_from).transpose()
     }
 
+    async fn badges_held(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, Vec<String>>> {
+        let (rows,): (String,) = sqlx::query_as(
+            "SELECT json_group_array(json_array(member_id, badge_id) ORDER BY awarded_at, badge_id) \
+             FROM badges_awarded WHERE member_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json_rows(members)?)
+        .fetch_one(&mut *self.tx)
+        .await
+        .context("reading badges")?;
+        let mut held: HashMap<i64, Vec<String>> = HashMap::new();
+        for (member, badge) in from_json_rows::<(i64, String)>(&rows)? {
+            held.entry(member).or_default().push(badge);
+        }
+        Ok(held)
+    }
+}
+
+#[async_trait::async_trait]
+impl MembersTx for SqliteTx<'_> {
     async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow> {
         let (id,): (i64,) = sqlx::query_as(
             // Never the id of a forgotten member (see `forget_member`): keys
@@ -123,22 +144,6 @@ impl MembersTx for SqliteTx<'_> {
         .await
         .context("saving streaks")?;
         Ok(())
-    }
-
-    async fn badges_held(&mut self, members: &[i64]) -> anyhow::Result<HashMap<i64, Vec<String>>> {
-        let (rows,): (String,) = sqlx::query_as(
-            "SELECT json_group_array(json_array(member_id, badge_id) ORDER BY awarded_at, badge_id) \
-             FROM badges_awarded WHERE member_id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(json_rows(members)?)
-        .fetch_one(&mut *self.tx)
-        .await
-        .context("reading badges")?;
-        let mut held: HashMap<i64, Vec<String>> = HashMap::new();
-        for (member, badge) in from_json_rows::<(i64, String)>(&rows)? {
-            held.entry(member).or_default().push(badge);
-        }
-        Ok(held)
     }
 
     async fn award_badges(&mut self, awards: &[(i64, &str)], now: DateTime<Utc>) -> anyhow::Result<()> {

@@ -69,10 +69,52 @@ impl Writer {
     }
 }
 
+/// Statements on one connection `C`. The read-model traits are implemented
+/// once for every `C`, so the same statement serves the writer's
+/// transaction (`SqliteTx`) and a reader's (`SqliteReads`).
+pub(crate) struct OnSqlite<C> {
+    tx: C,
+}
+
+/// A connection statements can run on (a transaction derefs to its connection).
+pub(crate) trait SqliteConn: DerefMut<Target = SqliteConnection> + Send + Sync {}
+
+impl<C: DerefMut<Target = SqliteConnection> + Send + Sync> SqliteConn for C {}
+
 /// One command's write transaction on the locked writer connection.
 /// Dropping it without `commit` rolls back.
-pub(crate) struct SqliteTx<'c> {
-    tx: Transaction<'c, Sqlite>,
+pub(crate) type SqliteTx<'c> = OnSqlite<Transaction<'c, Sqlite>>;
+
+/// A read-only command's view (`StorePort::read_model`).
+type SqliteReads = OnSqlite<ReadSnapshot>;
+
+/// What a view reads on: a read transaction on a reader connection, so every
+/// statement sees the same commits (WAL lets it run beside the writer); for
+/// an in-memory database, the locked writer itself (nothing else writes while
+/// it is held).
+pub(crate) enum ReadSnapshot {
+    Pool(Transaction<'static, Sqlite>),
+    Writer(WriterGuard),
+}
+
+impl Deref for ReadSnapshot {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        match self {
+            ReadSnapshot::Pool(tx) => tx,
+            ReadSnapshot::Writer(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for ReadSnapshot {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        match self {
+            ReadSnapshot::Pool(tx) => tx,
+            ReadSnapshot::Writer(conn) => conn,
+        }
+    }
 }
 
 /// A connection to read from: the reader pool's, or, for an in-memory
@@ -156,6 +198,14 @@ impl StorePort for SqliteStore {
         Ok(Box::new(self.writer.lock().await?))
     }
 
+    async fn read_model(&self) -> anyhow::Result<super::ReadView> {
+        let snapshot = match &self.reader {
+            Some(pool) => ReadSnapshot::Pool(pool.begin().await.context("beginning a read transaction")?),
+            None => ReadSnapshot::Writer(self.writer.lock().await?),
+        };
+        Ok(Box::new(SqliteReads { tx: snapshot }))
+    }
+
     async fn register_communities(&self, slugs: &[&str], now: DateTime<Utc>) -> anyhow::Result<HashMap<String, i64>> {
         let mut writer = self.writer.lock().await?;
         let mut tx = SqliteTx::begin(&mut writer).await?;
@@ -237,7 +287,9 @@ impl<'c> SqliteTx<'c> {
         let tx = writer.begin_with("BEGIN IMMEDIATE").await.context("beginning a write transaction")?;
         Ok(SqliteTx { tx })
     }
+}
 
+impl<C: SqliteConn> OnSqlite<C> {
     /// A per-member figure as a map: `sql` selects
     /// `json_group_array(json_array(member_id, value))`, its first parameter
     /// is the JSON list of members, its second (if any) `also`.

@@ -1,6 +1,7 @@
+use super::{OnSqlite, SqliteConn};
 use super::{SqliteStore, SqliteTx};
 use crate::store::{
-    Board, MemberActivity, ReportsStore, ReportsTx, Standing, TotalsMismatch, fmt_day, fmt_time, parse_time,
+    Board, MemberActivity, ReportsRead, ReportsStore, Standing, TotalsMismatch, fmt_day, fmt_time, parse_time,
     streak_state,
 };
 use anyhow::Context;
@@ -14,7 +15,7 @@ fn standing((member_id, name, points, rank): (i64, String, i64, i64)) -> Standin
 }
 
 #[async_trait::async_trait]
-impl ReportsTx for SqliteTx<'_> {
+impl<C: SqliteConn> ReportsRead for OnSqlite<C> {
     async fn top_all_time(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<Standing>> {
         let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
             "SELECT t.member_id, m.name, t.balance, 1 + COALESCE((SELECT SUM(c.members) FROM board_counts c \
