@@ -65,6 +65,8 @@ pub trait MembersTx: Send + Sync {
 
     async fn member(&mut self, member_id: i64) -> anyhow::Result<Option<MemberRow>>;
 
+    /// Creates the member of `new.identity`, or returns the one another
+    /// process created for it since the caller looked (PostgreSQL).
     async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow>;
 
     async fn rename_member(&mut self, member_id: i64, name: &str) -> anyhow::Result<()>;

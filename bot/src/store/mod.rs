@@ -18,6 +18,7 @@ mod directory;
 mod export;
 mod inbox;
 mod ledger;
+mod locks;
 mod members;
 pub mod postgres;
 mod read_only;
@@ -40,6 +41,7 @@ pub use directory::{DirectoryStore, DirectoryTx, HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows, ExportStore};
 pub use inbox::{InboxEntry, InboxKey, InboxOpenTx, InboxStore, InboxTx, NewInboxEntry};
 pub use ledger::{LedgerKind, LedgerTx, NewLedgerEntry};
+pub use locks::{Lock, is_transaction_conflict};
 pub use members::{Forget, IdentityKey, MemberRow, MembersStore, MembersTx, NewMember, SavedStreak};
 pub use read_only::{ReadOnlyStore, UnusableDatabase};
 pub use reports::{Board, MemberActivity, ReportsStore, ReportsTx, Standing, TotalsMismatch};
@@ -70,6 +72,12 @@ pub trait TxPort:
     async fn savepoint(&mut self) -> anyhow::Result<()>;
     async fn release_savepoint(&mut self) -> anyhow::Result<()>;
     async fn rollback_to_savepoint(&mut self) -> anyhow::Result<()>;
+
+    /// Holds `lock` until the transaction ends, against other processes'
+    /// transactions. One writer per database (SQLite) needs none.
+    async fn lock(&mut self, _lock: Lock<'_>) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// The connection (or lock) a process writes through; one transaction at a time.
