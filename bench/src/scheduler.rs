@@ -82,7 +82,7 @@ pub async fn run(size: Size, backend: Backend) -> anyhow::Result<()> {
         Backend::Sqlite => measure(&dir, size, &sqlite_url(&dir.join("scheduler.db"))).await,
         Backend::Postgres => {
             let cluster = crate::pg::cluster()?;
-            measure(&dir, size, &cluster.url(&cluster.create_database()?)).await
+            measure(&dir, size, &cluster.create_database()?).await
         }
     };
     let _ = std::fs::remove_dir_all(&dir);

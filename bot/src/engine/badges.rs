@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::config::BadgeConfig;
 use crate::config::badge_rule::Counter;
-use crate::store::{LedgerKind, MemberRow, WriteTx};
+use crate::store::{LedgerKind, Lock, MemberRow, WriteTx};
 
 use super::Scope;
 
@@ -27,6 +27,12 @@ pub async fn award_new_to(
         return Ok(HashMap::new());
     }
     let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+    // Until the end of the transaction nobody else awards these members a
+    // badge, so what they hold now is what this reads (awarded once).
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    tx.lock(Lock::Members(&sorted)).await?;
     let held = tx.badges_held(&ids).await?;
     let open = |member: &MemberRow| -> Vec<&BadgeConfig> {
         let held = held.get(&member.id);

@@ -5,7 +5,7 @@ use crate::config::ScheduleAction;
 use crate::domain::schedule::next_slot;
 use crate::i18n::Arg;
 use crate::reply::{Button, Line, Reply, Span};
-use crate::store::{ChallengePhase, ChallengeRow, EntryRow, LedgerKind, NewLedgerEntry, ReadModel, WriteTx};
+use crate::store::{ChallengePhase, ChallengeRow, EntryRow, LedgerKind, Lock, NewLedgerEntry, ReadModel, WriteTx};
 
 use super::{CommandError, Ctx, Scope, badges};
 
@@ -32,6 +32,7 @@ pub async fn show(ctx: &Ctx<'_>, reads: &mut dyn ReadModel) -> Result<Reply, Com
 /// `/challenge start <theme>` (admins): opens a challenge now, or queues the
 /// theme for the next one while a challenge is running.
 pub async fn start(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, theme: &str) -> Result<Reply, CommandError> {
+    hold(ctx, tx, PHASE_CHANGE).await?;
     if tx.running_challenge(ctx.community_id).await?.is_some() {
         tx.queue_theme(ctx.community_id, theme).await?;
         return Ok(Reply::ephemeral().text(ctx.catalog.fmt("challenge-queued", &[("theme", theme.into())])));
@@ -43,6 +44,7 @@ pub async fn start(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, theme: &str) -> Result<R
 /// vote on, as a scheduled `challenge_voting` would.
 pub async fn voting(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
+    hold(ctx, tx, PHASE_CHANGE).await?;
     match tx.running_challenge(ctx.community_id).await? {
         Some(challenge) if challenge.phase == ChallengePhase::Open => {}
         Some(_) => return Err(CommandError::Refused(cat.text("error-challenge-already-voting"))),
@@ -53,6 +55,7 @@ pub async fn voting(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, Comman
 
 /// `/challenge close` (admins): ends the running challenge and pays out.
 pub async fn close(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, CommandError> {
+    hold(ctx, tx, PHASE_CHANGE).await?;
     let Some(challenge) = tx.running_challenge(ctx.community_id).await? else {
         return Ok(Reply::ephemeral().text(ctx.catalog.text("challenge-none")));
     };
@@ -79,6 +82,9 @@ pub async fn history(ctx: &Ctx<'_>, reads: &mut dyn ReadModel) -> Result<Reply, 
 /// `/submit <entry>`: one entry per member; a resubmission replaces it.
 pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, text: &str) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
+    hold(ctx, tx, ENTRY_OR_VOTE).await?;
+    // Their entry is looked for, then replaced or added.
+    tx.lock(Lock::Members(&[ctx.member.id])).await?;
     let challenge = match tx.running_challenge(ctx.community_id).await? {
         Some(c) if c.phase == ChallengePhase::Open => c,
         Some(_) => return Err(CommandError::Refused(cat.text("error-challenge-not-open"))),
@@ -94,6 +100,9 @@ pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, text: &str) -> Result<R
 /// `/vote <entry>`: one vote per member, changeable, never for one's own entry.
 pub async fn vote(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, number: i64) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
+    hold(ctx, tx, ENTRY_OR_VOTE).await?;
+    // Their vote is read (to say whether it changed), then cast.
+    tx.lock(Lock::Members(&[ctx.member.id])).await?;
     let challenge = match tx.running_challenge(ctx.community_id).await? {
         Some(c) if c.phase == ChallengePhase::Voting => c,
         Some(_) => return Err(CommandError::Refused(cat.text("error-challenge-not-voting"))),
@@ -115,6 +124,7 @@ pub async fn vote(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, number: i64) -> Result<Re
 
 /// The `challenge_open` post: the next theme, unless a challenge is running.
 pub async fn open_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Option<Reply>, CommandError> {
+    hold(scope, tx, PHASE_CHANGE).await?;
     if tx.running_challenge(scope.community_id).await?.is_some() {
         tracing::warn!(community = %scope.community.id, "challenge_open while a challenge runs: nothing opened");
         return Ok(None);
@@ -129,6 +139,7 @@ pub async fn open_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Option
 /// The `challenge_voting` post: numbered entries and a vote button each.
 pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Option<Reply>, CommandError> {
     let cat = scope.catalog;
+    hold(scope, tx, PHASE_CHANGE).await?;
     let Some(challenge) = tx.running_challenge(scope.community_id).await? else {
         return Ok(None);
     };
@@ -163,10 +174,21 @@ pub async fn voting_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Opti
 
 /// The `challenge_close` post: results, points paid.
 pub async fn close_post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Option<Reply>, CommandError> {
+    hold(scope, tx, PHASE_CHANGE).await?;
     match tx.running_challenge(scope.community_id).await? {
         Some(challenge) => Ok(Some(results(scope, tx, &challenge).await?)),
         None => Ok(None),
     }
+}
+
+/// Phase changes hold the community's challenge alone; entries and votes share it.
+const PHASE_CHANGE: bool = true;
+const ENTRY_OR_VOTE: bool = false;
+
+/// Holds the community's challenge until the transaction ends, before the
+/// running challenge is read (other processes' commands on it wait or share).
+async fn hold(scope: &Scope<'_>, tx: &mut WriteTx<'_>, exclusive: bool) -> anyhow::Result<()> {
+    tx.lock(Lock::Challenge { community_id: scope.community_id, exclusive }).await
 }
 
 async fn open(scope: &Scope<'_>, tx: &mut WriteTx<'_>, theme: &str) -> anyhow::Result<Reply> {

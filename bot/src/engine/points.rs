@@ -3,7 +3,7 @@
 use crate::command::MemberRef;
 use crate::i18n::Arg;
 use crate::reply::{Line, Reply};
-use crate::store::{LedgerKind, NewLedgerEntry, WriteTx, fmt_day};
+use crate::store::{LedgerKind, Lock, NewLedgerEntry, WriteTx, fmt_day};
 
 use super::{CommandError, Ctx, badges, members};
 
@@ -31,6 +31,10 @@ pub async fn give(
         return Err(CommandError::AmountOutOfRange { min: 1, max });
     }
     let allowance = ctx.community.points.give_allowance;
+    // The giver's allowance is read, then spent; the receiver's badges next.
+    let mut both = [ctx.member.id, receiver.id];
+    both.sort_unstable();
+    tx.lock(Lock::Members(&both)).await?;
     let used = tx.gives_since(ctx.member.id, ctx.days.start_of(ctx.today)).await?;
     if used >= i64::from(allowance) {
         return Err(CommandError::AllowanceUsed { allowance, resets_at: ctx.next_day_opens() });
@@ -91,6 +95,8 @@ pub async fn award(
         return Err(CommandError::GiveToBot);
     }
     let kind = if amount > 0 { LedgerKind::AdminAward } else { LedgerKind::AdminRevoke };
+    // The award's sequence number is counted, then used as its key.
+    tx.lock(Lock::Members(&[receiver.id])).await?;
     let key = match ctx.event_id {
         Some(event) => format!("award:{event}"),
         None => {

@@ -3,7 +3,7 @@
 
 use crate::i18n::Arg;
 use crate::reply::{Line, Reply, Span};
-use crate::store::{LedgerKind, NewLedgerEntry, ReadModel, TopicAdded, WriteTx};
+use crate::store::{LedgerKind, Lock, NewLedgerEntry, ReadModel, TopicAdded, WriteTx};
 
 use super::{CommandError, Ctx, Scope};
 
@@ -56,6 +56,8 @@ pub async fn post(
     schedule_id: &str,
     slot: &str,
 ) -> anyhow::Result<Option<Reply>> {
+    // Two draws at once (another process's slot, a /post) would read the same bag.
+    tx.lock(Lock::TopicBag { community_id: scope.community_id }).await?;
     let (mut left, round) = tx.topics_left_in_bag(scope.community_id).await?;
     // A new round of the bag never opens with the topic that closed the last one.
     if left.len() > 1

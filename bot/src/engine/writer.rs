@@ -21,12 +21,15 @@ use crate::config::CommunityConfig;
 use crate::i18n::Catalog;
 use crate::metrics::{self, Outcome};
 use crate::reply::Reply;
-use crate::store::{InboxKey, NewInboxEntry, WriteTx};
+use crate::store::{InboxKey, NewInboxEntry, WriteTx, is_transaction_conflict};
 
 /// The most commands one transaction takes.
 pub const MAX_BATCH: usize = 1_024;
 /// Commands waiting for the writer; further senders wait (back-pressure).
 pub const QUEUE_CAPACITY: usize = 8_192;
+/// How often a batch runs when other processes' transactions keep failing
+/// it (deadlocks on PostgreSQL) before its commands get the generic error.
+const BATCH_ATTEMPTS: u32 = 8;
 
 /// Work waiting for the writer. Inbox work shares the batch's transaction
 /// (and its one fsync) with the commands.
@@ -137,7 +140,7 @@ impl Engine {
         }
         let now = self.now();
         let inbox = InboxWork { accept: &entries, done: &done, of_command: &of_command, finished: &finished };
-        let replies = match self.run_in_one_transaction(&work, inbox, now).await {
+        let replies = match self.run_until_committed(&work, inbox, now).await {
             Ok(Committed { replies, outcomes, posted, new, was_open }) => {
                 count_outcomes(&work, &outcomes);
                 if posted {
@@ -161,6 +164,27 @@ impl Engine {
         for (answer, reply) in answers.into_iter().zip(replies) {
             // The asker may have gone (a cancelled request); the work is done either way.
             let _ = answer.send(reply);
+        }
+    }
+
+    /// Runs the batch, again from the start when the database failed its
+    /// transaction for a conflict with another process's (a deadlock): the
+    /// answers wait for the commit, so nobody sees the failed attempts.
+    async fn run_until_committed(
+        &self,
+        work: &[Work],
+        inbox: InboxWork<'_>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Committed> {
+        let mut attempt = 1;
+        loop {
+            match self.run_in_one_transaction(work, inbox, now).await {
+                Err(error) if attempt < BATCH_ATTEMPTS && is_transaction_conflict(&error) => {
+                    tracing::warn!(attempt, commands = work.len(), error = ?error, "a batch met a concurrent transaction; running it again");
+                    attempt += 1;
+                }
+                result => return result,
+            }
         }
     }
 
@@ -218,6 +242,7 @@ impl Engine {
                         replies[i] = Some(Answer::Checkin { answer, at: now });
                     }
                 }
+                Err(error) if is_transaction_conflict(&error) => return Err(error),
                 Err(error) => {
                     tx.rollback_to_savepoint().await?;
                     tracing::error!(community = %community.id, checkins = group.len(), error = ?error, "check-ins failed");
@@ -242,7 +267,8 @@ impl Engine {
                     replies[i] = Some(Answer::Reply(reply));
                     outcomes[i] = Outcome::Ok;
                 }
-                Err((reply, outcome)) => {
+                Err(Failed::Conflict(error)) => return Err(error),
+                Err(Failed::Refused(reply, outcome)) => {
                     tx.rollback_to_savepoint().await?;
                     replies[i] = Some(Answer::Reply(reply));
                     outcomes[i] = outcome;
@@ -256,7 +282,8 @@ impl Engine {
     }
 
     /// One command under a savepoint: `Err` carries the refusal to show
-    /// after its changes are rolled back, and whether it failed inside.
+    /// after its changes are rolled back and whether it failed inside, or
+    /// a conflict that fails the whole batch's transaction.
     async fn run_one(
         &self,
         tx: &mut WriteTx<'_>,
@@ -264,15 +291,26 @@ impl Engine {
         community: &CommunityConfig,
         request: &Request,
         now: DateTime<Utc>,
-    ) -> Result<Reply, (Reply, Outcome)> {
+    ) -> Result<Reply, Failed> {
         let catalog = Catalog::new(community.locale);
-        self.run(tx, served, community, &catalog, request, now).await.map_err(|error| {
-            super::error::log_unknown(community, &request.command, &error);
-            let outcome =
-                if matches!(error, super::CommandError::Unknown(_)) { Outcome::Error } else { Outcome::Refused };
-            (error.to_reply(&catalog), outcome)
+        self.run(tx, served, community, &catalog, request, now).await.map_err(|error| match error {
+            super::CommandError::Unknown(error) if is_transaction_conflict(&error) => Failed::Conflict(error),
+            error => {
+                super::error::log_unknown(community, &request.command, &error);
+                let outcome =
+                    if matches!(error, super::CommandError::Unknown(_)) { Outcome::Error } else { Outcome::Refused };
+                Failed::Refused(error.to_reply(&catalog), outcome)
+            }
         })
     }
+}
+
+/// How one command of a batch did not succeed.
+enum Failed {
+    /// Refused or failed inside: its reply, once its changes are rolled back.
+    Refused(Reply, Outcome),
+    /// The database failed the transaction for a concurrent one's sake.
+    Conflict(anyhow::Error),
 }
 
 /// Check-in indexes grouped by community (and config in force), in order of

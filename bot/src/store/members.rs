@@ -77,6 +77,8 @@ pub trait MembersRead: Send + Sync {
 
 #[async_trait::async_trait]
 pub trait MembersTx: MembersRead {
+    /// Creates the member of `new.identity`, or returns the one another
+    /// process created for it since the caller looked (PostgreSQL).
     async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow>;
 
     async fn rename_member(&mut self, member_id: i64, name: &str) -> anyhow::Result<()>;

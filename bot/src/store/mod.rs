@@ -20,6 +20,7 @@ mod directory;
 mod export;
 mod inbox;
 mod ledger;
+mod locks;
 mod members;
 pub mod postgres;
 mod read_model;
@@ -43,6 +44,7 @@ pub use directory::{DirectoryRead, DirectoryStore, HandleOwner, SeenHandle};
 pub use export::{ExportIdentity, ExportLedgerRow, ExportMember, ExportRows, ExportStore};
 pub use inbox::{InboxEntry, InboxKey, InboxOpenTx, InboxStore, InboxTx, NewInboxEntry};
 pub use ledger::{LedgerKind, LedgerRead, LedgerTx, NewLedgerEntry};
+pub use locks::{Lock, is_transaction_conflict};
 pub use members::{Forget, IdentityKey, MemberRow, MembersRead, MembersStore, MembersTx, NewMember, SavedStreak};
 pub use read_model::{ReadModel, ReadView};
 pub use read_only::{ReadOnlyStore, UnusableDatabase};
@@ -65,6 +67,12 @@ pub trait TxPort:
     async fn savepoint(&mut self) -> anyhow::Result<()>;
     async fn release_savepoint(&mut self) -> anyhow::Result<()>;
     async fn rollback_to_savepoint(&mut self) -> anyhow::Result<()>;
+
+    /// Holds `lock` until the transaction ends, against other processes'
+    /// transactions. One writer per database (SQLite) needs none.
+    async fn lock(&mut self, _lock: Lock<'_>) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// The connection (or lock) a process writes through; one transaction at a time.

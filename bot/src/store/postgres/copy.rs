@@ -8,7 +8,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, Postgres, Row};
 
-use super::{PgStore, PgWriterGuard, WRITE_LOCK};
+use super::{PgStore, PgWriterGuard};
 use crate::store::copy::{Cell, Column, ColumnKind, CopySource, CopyTarget, TableRows, column_list, key_order, quoted};
 use crate::store::{StorePort, TABLES, UnusableDatabase};
 
@@ -212,11 +212,13 @@ impl PgTarget {
 impl CopyTarget for PgTarget {
     async fn begin(&mut self) -> anyhow::Result<()> {
         self.plain("BEGIN").await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(WRITE_LOCK)
+        // No hearth process writes while the copy fills the tables (readers may read).
+        let tables: Vec<String> = TABLES.iter().map(|table| quoted(table)).collect();
+        let lock = format!("LOCK TABLE {} IN EXCLUSIVE MODE", tables.join(", "));
+        sqlx::query(sqlx::AssertSqlSafe(lock))
             .execute(self.conn()?)
             .await
-            .context("taking the write lock")?;
+            .context("locking the tables to copy into")?;
         // No user triggers and no foreign key checks until COMMIT: the board
         // tables are copied as rows, and counting the copied totals and
         // boards again would double them. Needs a superuser (or, from

@@ -15,10 +15,13 @@ impl InboxOpenTx for PgTx<'_> {
         }
         let platforms: Vec<String> = keys.iter().map(|k| k.platform.to_string()).collect();
         let ids: Vec<i64> = keys.iter().map(|k| k.update_id).collect();
+        // Locked until this transaction marks them done: another process
+        // holding the same update waits, then finds it done and skips it.
         let open: Vec<(String, i64)> = sqlx::query_as(
             "SELECT i.platform, i.update_id FROM inbox i \
              JOIN UNNEST($1::text[], $2::bigint[]) AS k(platform, update_id) \
-             ON i.platform = k.platform AND i.update_id = k.update_id WHERE i.done_at IS NULL",
+             ON i.platform = k.platform AND i.update_id = k.update_id WHERE i.done_at IS NULL \
+             ORDER BY i.platform, i.update_id FOR UPDATE OF i",
         )
         .bind(&platforms)
         .bind(&ids)

@@ -38,6 +38,7 @@ impl LedgerTx for PgTx<'_> {
         if fresh.is_empty() {
             return Ok(HashMap::new());
         }
+        self.lock_boards(fresh.iter().map(|e| e.community_id).collect()).await?;
         // A used key skips its row without aborting the transaction; the
         // rows go in in `entries` order, so ids ascend as on SQLite.
         let inserted: Vec<(String,)> = sqlx::query_as(

@@ -83,6 +83,14 @@ impl<C: PgConn> MembersRead for OnPostgres<C> {
 #[async_trait::async_trait]
 impl MembersTx for PgTx<'_> {
     async fn create_member(&mut self, new: NewMember<'_>) -> anyhow::Result<MemberRow> {
+        // One process at a time hands out ids (the largest plus one), and
+        // under that lock a statement sees every member committed before:
+        // the same new actor arriving at two processes becomes one member.
+        self.advisory(super::locks::MEMBER_IDS, false).await?;
+        let identity = std::slice::from_ref(new.identity);
+        if let Some(member) = self.members_by_identities(new.community_id, identity).await?.remove(new.identity) {
+            return Ok(member);
+        }
         let (id,): (i64,) = sqlx::query_as(
             // As on SQLite: the largest id ever handed out, plus one; never
             // the id of a forgotten member (see `forget_member`).

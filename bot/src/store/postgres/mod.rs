@@ -1,12 +1,11 @@
 //! PostgreSQL, for operators who outgrow one machine: several hearth
 //! processes may share one database.
 //!
-//! Each process group-commits on one writer connection, as on SQLite. Every
-//! write transaction first takes one transaction-level advisory lock
-//! (`WRITE_LOCK`), so the writes of all processes on the database run one
-//! transaction at a time, as SQLite's do: the engine's read-then-write rules
-//! (one check-in a day, allowances, one vote) hold across processes without
-//! per-rule locking. Reads outside a command use the reader pool.
+//! Each process group-commits on one writer connection, as on SQLite, and
+//! the processes' transactions run side by side: each rule the engine
+//! checks by reading then writing holds by a unique key or by the lock its
+//! command takes (`locks.rs`; ARCHITECTURE.md, "What holds each rule on
+//! PostgreSQL"). Reads outside a command use the reader pool.
 
 mod challenges;
 mod checkins;
@@ -17,6 +16,7 @@ mod inbox;
 mod inbox_open;
 mod lead;
 mod ledger;
+mod locks;
 mod members;
 mod reports;
 mod schedule;
@@ -39,12 +39,9 @@ use tokio::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 use super::read_only::{UnusableDatabase, schema_differs};
 use super::{BackupReport, StorePort, TxPort, WriteTx, WriterPort, fmt_time};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+pub(crate) use locks::is_transaction_conflict;
 
-/// The advisory lock every write transaction holds until it ends
-/// (`pg_advisory_xact_lock`): any number, shared by every hearth process.
-/// Spells "hearth" in ASCII.
-const WRITE_LOCK: i64 = 0x6865_6172_7468;
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 #[derive(Debug)]
 pub struct PgStore {
@@ -52,6 +49,25 @@ pub struct PgStore {
     pool: PgPool,
     /// For connections of their own, outside the pool (`try_lead`).
     options: PgConnectOptions,
+    /// Benchmarks only: every write transaction first takes one lock for
+    /// the whole database, as before issue 16 (`WHOLE_DATABASE_LOCK_VAR`).
+    whole_database_lock: bool,
+}
+
+/// Set to 1, a process serialises its write transactions with every other
+/// such process's on one advisory lock: the behaviour before issue 16, kept
+/// so `hearth-bench scaleout` can measure before and after in one session.
+pub const WHOLE_DATABASE_LOCK_VAR: &str = "HEARTH_BENCH_PG_WHOLE_DATABASE_LOCK";
+const WHOLE_DATABASE_LOCK: i64 = 0x6865_6172_7468;
+
+/// The writer connection with how its transactions begin.
+struct PgWriter {
+    guard: PgWriterGuard,
+    whole_database_lock: bool,
+}
+
+fn whole_database_lock_from_env() -> bool {
+    std::env::var(WHOLE_DATABASE_LOCK_VAR).is_ok_and(|v| v == "1")
 }
 
 /// The writer connection, locked: only its holder runs statements on it.
@@ -96,7 +112,8 @@ impl PgStore {
             .context("connecting to PostgreSQL")?;
         MIGRATOR.run(&pool).await.context("applying database migrations")?;
         let writer = pool.acquire().await.context("opening the writer connection")?;
-        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool, options })
+        let whole_database_lock = whole_database_lock_from_env();
+        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool, options, whole_database_lock })
     }
 
     /// Opens an existing hearth database for reading tools: never created,
@@ -140,7 +157,7 @@ impl PgStore {
             return Err(unusable(format!("{database}: {why}")));
         }
         let writer = pool.acquire().await.context("opening a connection")?;
-        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool, options })
+        Ok(PgStore { writer: Arc::new(Mutex::new(Some(writer))), pool, options, whole_database_lock: false })
     }
 
     async fn lock_writer(&self) -> anyhow::Result<PgWriterGuard> {
@@ -157,7 +174,7 @@ impl PgStore {
 #[async_trait::async_trait]
 impl StorePort for PgStore {
     async fn writer(&self) -> anyhow::Result<super::Writer> {
-        Ok(Box::new(self.lock_writer().await?))
+        Ok(Box::new(PgWriter { guard: self.lock_writer().await?, whole_database_lock: self.whole_database_lock }))
     }
 
     async fn read_model(&self) -> anyhow::Result<super::ReadView> {
@@ -232,21 +249,19 @@ impl StorePort for PgStore {
 }
 
 #[async_trait::async_trait]
-impl WriterPort for PgWriterGuard {
+impl WriterPort for PgWriter {
     async fn begin(&mut self) -> anyhow::Result<WriteTx<'_>> {
-        Ok(WriteTx::new(Box::new(PgTx::begin(self).await?)))
+        let mut tx = PgTx::begin(&mut self.guard).await?;
+        if self.whole_database_lock {
+            tx.advisory(WHOLE_DATABASE_LOCK, false).await?;
+        }
+        Ok(WriteTx::new(Box::new(tx)))
     }
 }
 
 impl<'c> PgTx<'c> {
-    /// Begins a write transaction and waits for the database-wide write lock.
     async fn begin(writer: &'c mut PgConnection) -> anyhow::Result<PgTx<'c>> {
-        let mut tx = writer.begin().await.context("beginning a write transaction")?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(WRITE_LOCK)
-            .execute(&mut *tx)
-            .await
-            .context("taking the write lock")?;
+        let tx = writer.begin().await.context("beginning a write transaction")?;
         Ok(PgTx { tx })
     }
 
@@ -273,5 +288,9 @@ impl TxPort for PgTx<'_> {
     async fn rollback_to_savepoint(&mut self) -> anyhow::Result<()> {
         self.plain("ROLLBACK TO SAVEPOINT command").await?;
         self.plain("RELEASE SAVEPOINT command").await
+    }
+
+    async fn lock(&mut self, lock: crate::store::Lock<'_>) -> anyhow::Result<()> {
+        self.take_lock(lock).await
     }
 }

@@ -286,6 +286,9 @@ impl ReportsStore for PgStore {
     async fn rebuild_totals(&self) -> anyhow::Result<()> {
         let mut writer = self.lock_writer().await?;
         let mut tx = PgTx::begin(&mut writer).await?;
+        // Waits for every transaction that appended to the ledger and keeps
+        // new appends out until the rebuilt totals are committed.
+        sqlx::query("LOCK TABLE ledger IN SHARE MODE").execute(&mut *tx.tx).await.context("locking the ledger")?;
         sqlx::query("DELETE FROM totals").execute(&mut *tx.tx).await.context("clearing totals")?;
         sqlx::query(
             "INSERT INTO totals (member_id, community_id, balance) \

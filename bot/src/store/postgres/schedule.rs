@@ -137,6 +137,9 @@ impl ScheduleTx for PgTx<'_> {
     }
 
     async fn manual_claims(&mut self, community_id: i64, schedule_id: &str) -> anyhow::Result<i64> {
+        // The count names the next manual slot: two /posts at once in two
+        // processes must not both name the same one.
+        self.advisory(super::locks::manual_posts_key(community_id), false).await?;
         let (count,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM schedule_claims \
              WHERE community_id = $1 AND schedule_id = $2 AND slot LIKE 'manual:%'",

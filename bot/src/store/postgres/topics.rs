@@ -33,6 +33,8 @@ impl TopicsTx for PgTx<'_> {
         pending: bool,
         now: DateTime<Utc>,
     ) -> anyhow::Result<TopicAdded> {
+        // The same text from two processes at once: the second finds the first's.
+        self.take_lock(crate::store::Lock::TopicBag { community_id }).await?;
         let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM topics WHERE community_id = $1 AND text = $2")
             .bind(community_id)
             .bind(text)
@@ -146,6 +148,8 @@ impl TopicsStore for PgStore {
     async fn sync_config_topics(&self, community_id: i64, texts: &[String], now: DateTime<Utc>) -> anyhow::Result<()> {
         let mut writer = self.lock_writer().await?;
         let mut tx = PgTx::begin(&mut writer).await?;
+        // Processes started together sync the same texts: one at a time.
+        tx.take_lock(crate::store::Lock::TopicBag { community_id }).await?;
         sqlx::query("UPDATE topics SET status = 'retired' WHERE community_id = $1 AND source = 'config'")
             .bind(community_id)
             .execute(&mut *tx.tx)
