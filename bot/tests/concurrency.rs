@@ -113,6 +113,56 @@ async fn two_processes_on_one_database_keep_every_rule() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Three processes on one database (three engines, each with its own
+/// store), 10,000 gives at once, spread over them by turns: 100 members each
+/// try 100 gives; exactly the allowance of each gets through, whichever
+/// processes took them, and the totals equal the ledger sums.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_processes_share_ten_thousand_gives_and_no_allowance_overruns() {
+    const MEMBERS: usize = 100;
+    const GIVES_EACH: usize = 100;
+    const ALLOWANCE: usize = 2;
+    let (dir, url) = database("three-processes");
+    let mut processes = Vec::new();
+    for _ in 0..3 {
+        processes.push(Chat::start_on(BERLIN, MONDAY_9AM, &url).await);
+    }
+    let names: Vec<String> = (0..MEMBERS).map(|i| format!("m{i:03}")).collect();
+    for name in &names {
+        processes[0].say(name, "/checkin").await;
+    }
+    let mut tasks = Vec::with_capacity(MEMBERS * GIVES_EACH);
+    for round in 0..GIVES_EACH {
+        for (i, giver) in names.iter().enumerate() {
+            let chat = &processes[(round + i) % processes.len()];
+            let receiver = &names[(i + 1 + round % (MEMBERS - 1)) % MEMBERS];
+            let (engine, actor, room) = (chat.engine.clone(), chat.actor(giver), chat.chat());
+            let line = format!("/give @{receiver} 1");
+            let giver = giver.clone();
+            tasks.push(tokio::spawn(async move { (giver, engine.handle_text(actor, room, &line).await) }));
+        }
+    }
+    let mut given: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for task in tasks {
+        let (giver, reply) = task.await.expect("task");
+        let reply = reply.expect("a reply").to_plain_text();
+        if reply.contains(" gave ") {
+            *given.entry(giver).or_default() += 1;
+        } else {
+            assert!(reply.contains("used all 2 gives"), "a give is made or refused for the allowance: {reply}");
+        }
+    }
+    let overruns: Vec<_> = given.iter().filter(|(_, n)| **n != ALLOWANCE).collect();
+    assert!(overruns.is_empty() && given.len() == MEMBERS, "each member gives exactly the allowance: {overruns:?}");
+    let ledger = processes[2].ledger().await;
+    let gives = ledger.iter().filter(|(_, _, kind)| kind == "peer_award").count();
+    assert_eq!(gives, MEMBERS * ALLOWANCE, "one ledger row per give answered as made");
+    for process in &processes {
+        process.assert_totals_match_ledger().await;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// A burst mixes check-ins with refused and accepted commands, so they share
 /// transactions (group commit): each refusal rolls back alone, every
 /// check-in, bonus and badge lands exactly once.
