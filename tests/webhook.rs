@@ -396,6 +396,8 @@ fn interrupted_bursts(dir: &Path, database: Option<&str>, processes: usize, tria
     }
     let url = fleet.url();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    // The pools below close on drop, which needs the runtime.
+    let _context = runtime.enter();
     let database = runtime.block_on(Database::connect(&url));
     let count = |sql: &'static str| -> i64 { runtime.block_on(database.count(sql)) };
     wait_for("the inbox to empty", || count("SELECT count(*) FROM inbox WHERE done_at IS NULL") == 0);
