@@ -6,17 +6,22 @@
 //!   across several chats; every update that was not answered 200 is
 //!   delivered again (and some that were, as Telegram may): every update is
 //!   applied exactly once and no update is answered twice;
+//! - the same with two and three processes on one PostgreSQL behind one
+//!   URL, the updates spread across them, one killed -9 per burst and the
+//!   retries going to a survivor;
 //! - one chat flooded: another chat's /checkin is answered at once.
 //!
-//! `HEARTH_WEBHOOK_TRIALS=500 cargo test --workspace --test webhook` is the long mode.
+//! `HEARTH_WEBHOOK_TRIALS=500 cargo test --workspace --test webhook` is the long mode (the
+//! PostgreSQL trials run 5 by default, the SQLite one 50).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::SqlitePoolOptions;
 
 mod common;
@@ -85,17 +90,22 @@ fn update(id: i64, chat_index: usize, give: bool) -> Value {
 /// hearth in webhook mode on `port`; returns once the new secret is
 /// registered and the listener is up, with that secret.
 fn start(api: &StandIn, dir: &Path, port: u16, throttled: bool) -> (Running, String) {
+    start_on(api, dir, port, throttled, None)
+}
+
+/// `start` on `database` (a URL) instead of the SQLite file in `dir`.
+fn start_on(api: &StandIn, dir: &Path, port: u16, throttled: bool, database: Option<&str>) -> (Running, String) {
     let registered = api.log()["setWebhook"].as_array().map_or(0, Vec::len);
-    let hearth = start_hearth(
-        api,
-        dir,
-        &[
-            ("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")),
-            ("TELEGRAM_WEBHOOK_URL", format!("http://127.0.0.1:{port}/telegram/webhook")),
-            ("HEARTH_TELEGRAM_THROTTLE", if throttled { "on" } else { "off" }.to_string()),
-            ("RUST_LOG", "warn".to_string()),
-        ],
-    );
+    let mut env = vec![
+        ("HEARTH_HTTP_ADDR", format!("127.0.0.1:{port}")),
+        ("TELEGRAM_WEBHOOK_URL", format!("http://127.0.0.1:{port}/telegram/webhook")),
+        ("HEARTH_TELEGRAM_THROTTLE", if throttled { "on" } else { "off" }.to_string()),
+        ("RUST_LOG", "warn".to_string()),
+    ];
+    if let Some(url) = database {
+        env.push(("HEARTH_DATABASE_URL", url.to_string()));
+    }
+    let hearth = start_hearth(api, dir, &env);
     wait_for("setWebhook", || api.log()["setWebhook"].as_array().map_or(0, Vec::len) > registered);
     let secret = api.log()["setWebhook"][registered]["secret_token"].as_str().expect("a secret").to_string();
     wait_for("the HTTP listener", || TcpStream::connect(("127.0.0.1", port)).is_ok());
@@ -163,12 +173,123 @@ fn wait_exit(hearth: &mut Running, limit: Duration) -> bool {
 
 #[test]
 fn acknowledged_updates_survive_kill_9_and_sigterm_and_apply_once() {
-    let trials: u64 = std::env::var("HEARTH_WEBHOOK_TRIALS").ok().and_then(|s| s.parse().ok()).unwrap_or(50);
+    let trials = trials_from_env(50);
     let dir = scratch("webhook-crash");
-    std::fs::write(dir.join("hearth.toml"), config()).expect("config");
+    let outcome = interrupted_bursts(&dir, None, 1, trials);
+    eprintln!("webhook crash on SQLite: {outcome}");
+    assert!(outcome.kills > 0 && outcome.terms > 0);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Several `hearth run` processes on one PostgreSQL behind one webhook URL:
+/// a load balancer hands each update to any of them; one is killed (-9)
+/// mid-burst; Telegram delivers what got no 200 to a survivor, and now and
+/// then an update that did get one; the killed process comes back.
+fn processes_on_postgres_survive_kill_9(processes: usize) {
+    let cluster = match hearth_testkit::PgCluster::start(hearth_testkit::PgOptions::for_tests()) {
+        Ok(Some(cluster)) => cluster,
+        Ok(None) => return println!("skipped: no PostgreSQL"),
+        Err(error) => panic!("starting PostgreSQL: {error:#}"),
+    };
+    let database = cluster.create_database().expect("a database");
+    let dir = scratch(&format!("webhook-pg-kill-{processes}"));
+    let outcome = interrupted_bursts(&dir, Some(&database), processes, trials_from_env(5));
+    eprintln!("webhook kill -9 on PostgreSQL, {processes} processes: {outcome}");
+    assert!(outcome.kills > 0);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn on_postgres_two_processes_killed_mid_burst_lose_and_double_nothing() {
+    processes_on_postgres_survive_kill_9(2);
+}
+
+#[test]
+fn on_postgres_three_processes_killed_mid_burst_lose_and_double_nothing() {
+    processes_on_postgres_survive_kill_9(3);
+}
+
+/// `HEARTH_WEBHOOK_TRIALS`, else `default`.
+fn trials_from_env(default: u64) -> u64 {
+    std::env::var("HEARTH_WEBHOOK_TRIALS").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+/// What a run of interrupted bursts did; every check passed.
+struct Outcome {
+    trials: u64,
+    kills: usize,
+    terms: usize,
+    updates: usize,
+    gives: usize,
+    checkins: usize,
+    answered: usize,
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} trials ({} kill -9, {} SIGTERM), {} updates ({} gives, {} check-ins), {} answered, 0 lost, 0 doubled",
+            self.trials, self.kills, self.terms, self.updates, self.gives, self.checkins, self.answered
+        )
+    }
+}
+
+/// `processes` webhook processes behind one URL, each on its port, all on
+/// one database: `database`, or with one process the SQLite file in `dir`.
+struct Fleet<'a> {
+    api: &'a StandIn,
+    database: Option<&'a str>,
+    /// Per process: its directory (config and log), port, and the running child.
+    dirs: Vec<PathBuf>,
+    ports: Vec<u16>,
+    running: Vec<Option<Running>>,
+}
+
+impl<'a> Fleet<'a> {
+    fn new(api: &'a StandIn, dir: &Path, database: Option<&'a str>, processes: usize) -> Self {
+        let dirs: Vec<PathBuf> = (0..processes)
+            .map(|i| {
+                let own = if processes == 1 { dir.to_path_buf() } else { dir.join(format!("p{i}")) };
+                std::fs::create_dir_all(&own).expect("process dir");
+                std::fs::write(own.join("hearth.toml"), config()).expect("config");
+                own
+            })
+            .collect();
+        let ports = (0..processes).map(|_| free_port()).collect();
+        Fleet { api, database, dirs, ports, running: (0..processes).map(|_| None).collect() }
+    }
+
+    /// Starts process `i`; the webhook secret (one per bot token, so the same for all).
+    fn start(&mut self, i: usize) -> String {
+        let (running, secret) = start_on(self.api, &self.dirs[i], self.ports[i], false, self.database);
+        self.running[i] = Some(running);
+        secret
+    }
+
+    fn running(&self) -> Vec<usize> {
+        (0..self.running.len()).filter(|i| self.running[*i].is_some()).collect()
+    }
+
+    fn url(&self) -> String {
+        match self.database {
+            Some(url) => url.to_string(),
+            None => format!("sqlite://{}", self.dirs[0].join("hearth.db").display()),
+        }
+    }
+}
+
+/// Bursts of /checkin and /give across the chats, spread over the
+/// processes; each burst ends with one process killed -9 (or, with
+/// `processes == 1`, now and then stopped with SIGTERM) at a random point.
+/// Every update that got no 200 is delivered again (to a survivor when
+/// there is one), and now and then one that did, as Telegram may. At the
+/// end: every update applied exactly once, none answered twice, totals
+/// equal the ledger sums.
+fn interrupted_bursts(dir: &Path, database: Option<&str>, processes: usize, trials: u64) -> Outcome {
     let api = StandIn::start();
-    let port = free_port();
-    let mut random = Lcg(15);
+    let mut fleet = Fleet::new(&api, dir, database, processes);
+    let mut random = Lcg(15 + processes as u64);
     let mut next_id: i64 = 1;
     // Every update made, and the ones Telegram still has to deliver (no 200 yet).
     let mut updates: BTreeMap<i64, Value> = BTreeMap::new();
@@ -176,57 +297,56 @@ fn acknowledged_updates_survive_kill_9_and_sigterm_and_apply_once() {
     let mut replies: BTreeMap<i64, usize> = BTreeMap::new();
     let (mut kills, mut terms, mut unclean_terms) = (0, 0, 0);
 
+    let secret = fleet.start(0);
+    for i in 1..processes {
+        assert_eq!(fleet.start(i), secret, "every process registers the same secret");
+    }
     // The receivers check in first, so gives can name them.
-    let (first_run, secret) = start(&api, &dir, port, false);
-    let mut first_run = Some(first_run);
     for chat_index in 0..CHATS.len() {
         let mut first = update(next_id, chat_index, false);
         first["message"]["from"] = user(receiver(chat_index));
-        assert_eq!(deliver(port, &secret, &first), Some(200));
+        assert_eq!(deliver(fleet.ports[0], &secret, &first), Some(200));
         updates.insert(next_id, first);
         next_id += 1;
     }
 
-    for trial in 0..trials {
-        let mut hearth = match first_run.take() {
-            Some(running) => running,
-            None => start(&api, &dir, port, false).0,
-        };
-        let _ = trial;
-        let secret = api.log()["setWebhook"].as_array().and_then(|calls| calls.last().cloned()).expect("registered")
-            ["secret_token"]
-            .as_str()
-            .expect("secret")
-            .to_string();
+    for _ in 0..trials {
+        for i in 0..processes {
+            if fleet.running[i].is_none() {
+                fleet.start(i);
+            }
+        }
         // Telegram delivers again what got no 200, and now and then one that did.
         let mut burst: Vec<i64> = undelivered.iter().copied().collect();
-        if next_id > 1 {
-            burst.push(1 + random.below(next_id as u64 - 1) as i64);
-        }
-        for _ in 0..12 {
+        burst.push(1 + random.below(next_id as u64 - 1) as i64);
+        for _ in 0..12 * processes {
             let chat_index = random.below(CHATS.len() as u64) as usize;
             updates.insert(next_id, update(next_id, chat_index, random.below(2) == 0));
             undelivered.insert(next_id);
             burst.push(next_id);
             next_id += 1;
         }
-        // One sender per chat, in order, as Telegram does; chats side by side.
-        let mut per_chat: BTreeMap<i64, Vec<(i64, Value)>> = BTreeMap::new();
+        // One sender per chat, in order, as Telegram does; chats side by
+        // side; each update to whichever process the balancer picks.
+        let mut per_chat: BTreeMap<i64, Vec<(i64, Value, u16)>> = BTreeMap::new();
         for id in burst {
             let body = updates[&id].clone();
-            per_chat.entry(body["message"]["chat"]["id"].as_i64().expect("chat")).or_default().push((id, body));
+            let port = fleet.ports[random.below(processes as u64) as usize];
+            per_chat.entry(body["message"]["chat"]["id"].as_i64().expect("chat")).or_default().push((id, body, port));
         }
         let senders: Vec<_> = per_chat
             .into_values()
             .map(|queue| {
                 let secret = secret.clone();
                 std::thread::spawn(move || {
-                    queue.into_iter().map(|(id, body)| (id, deliver(port, &secret, &body))).collect::<Vec<_>>()
+                    queue.into_iter().map(|(id, body, port)| (id, deliver(port, &secret, &body))).collect::<Vec<_>>()
                 })
             })
             .collect();
         std::thread::sleep(Duration::from_millis(random.below(120)));
-        if random.below(2) == 0 {
+        let victim = random.below(processes as u64) as usize;
+        let mut hearth = fleet.running[victim].take().expect("running");
+        if processes > 1 || random.below(2) == 0 {
             hearth.0.kill().expect("kill -9");
             let _ = hearth.0.wait();
             kills += 1;
@@ -245,25 +365,41 @@ fn acknowledged_updates_survive_kill_9_and_sigterm_and_apply_once() {
             }
         }
         drop(hearth);
+        // With the victim down, Telegram's retries reach a survivor.
+        let survivors = fleet.running();
+        if !survivors.is_empty() {
+            let mut retries: Vec<i64> = undelivered.iter().copied().collect();
+            retries.push(1 + random.below(next_id as u64 - 1) as i64);
+            for id in retries {
+                let port = fleet.ports[survivors[random.below(survivors.len() as u64) as usize]];
+                if deliver(port, &secret, &updates[&id]) == Some(200) {
+                    undelivered.remove(&id);
+                }
+            }
+        }
         count_replies(&api, &mut replies);
     }
 
-    // A last run without interruptions: Telegram delivers the rest.
-    let (_hearth, secret) = start(&api, &dir, port, false);
+    // Every process back, without interruptions: Telegram delivers the rest.
+    for i in 0..processes {
+        if fleet.running[i].is_none() {
+            fleet.start(i);
+        }
+    }
     let deadline = Instant::now() + WAIT;
     while let Some(&id) = undelivered.iter().next() {
         assert!(Instant::now() < deadline, "updates still refused: {undelivered:?}");
+        let port = fleet.ports[random.below(processes as u64) as usize];
         if deliver(port, &secret, &updates[&id]) == Some(200) {
             undelivered.remove(&id);
         }
     }
-    let url = format!("sqlite://{}", dir.join("hearth.db").display());
+    let url = fleet.url();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let pool = runtime.block_on(SqlitePoolOptions::new().connect(&url)).expect("database");
-    let count = |sql: &'static str| -> i64 {
-        let (n,): (i64,) = runtime.block_on(sqlx::query_as(sql).fetch_one(&pool)).expect(sql);
-        n
-    };
+    // The pools below close on drop, which needs the runtime.
+    let _context = runtime.enter();
+    let database = runtime.block_on(Database::connect(&url));
+    let count = |sql: &'static str| -> i64 { runtime.block_on(database.count(sql)) };
     wait_for("the inbox to empty", || count("SELECT count(*) FROM inbox WHERE done_at IS NULL") == 0);
     std::thread::sleep(Duration::from_millis(300));
     count_replies(&api, &mut replies);
@@ -274,11 +410,9 @@ fn acknowledged_updates_survive_kill_9_and_sigterm_and_apply_once() {
         .map(|(id, _)| *id)
         .collect();
     let checkins = updates.len() - gives.len();
-    let keys: Vec<(String,)> = runtime
-        .block_on(sqlx::query_as("SELECT idempotency_key FROM ledger WHERE kind = 'peer_award'").fetch_all(&pool))
-        .expect("gives");
+    let keys = runtime.block_on(database.texts("SELECT idempotency_key FROM ledger WHERE kind = 'peer_award'"));
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
-    for (key,) in keys {
+    for key in keys {
         *applied.entry(key).or_default() += 1;
     }
     for id in &gives {
@@ -292,16 +426,42 @@ fn acknowledged_updates_survive_kill_9_and_sigterm_and_apply_once() {
     assert!(twice.is_empty(), "updates answered more than once: {twice:?}");
     let store = runtime.block_on(hearth_bot::store::Store::connect(&url)).expect("store");
     assert!(runtime.block_on(store.check_totals()).expect("totals").is_empty(), "totals equal the ledger sums");
-    eprintln!(
-        "webhook crash: {trials} trials ({kills} kill -9, {terms} SIGTERM, {unclean_terms} not stopped in time), \
-         {} updates ({} gives, {checkins} check-ins), {} answered, 0 lost, 0 doubled",
-        updates.len(),
-        gives.len(),
-        replies.len()
-    );
-    assert!(kills > 0 && terms > 0);
     assert_eq!(unclean_terms, 0, "a SIGTERM stop took longer than its bound");
-    let _ = std::fs::remove_dir_all(dir);
+    Outcome { trials, kills, terms, updates: updates.len(), gives: gives.len(), checkins, answered: replies.len() }
+}
+
+/// The test's own connection to the processes' database, for counting.
+enum Database {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Database {
+    async fn connect(url: &str) -> Database {
+        if url.starts_with("sqlite:") {
+            Database::Sqlite(SqlitePoolOptions::new().connect(url).await.expect("SQLite"))
+        } else {
+            Database::Postgres(PgPoolOptions::new().max_connections(2).connect(url).await.expect("PostgreSQL"))
+        }
+    }
+
+    async fn count(&self, sql: &'static str) -> i64 {
+        let (n,): (i64,) = match self {
+            Database::Sqlite(pool) => sqlx::query_as(sql).fetch_one(pool).await,
+            Database::Postgres(pool) => sqlx::query_as(sql).fetch_one(pool).await,
+        }
+        .expect(sql);
+        n
+    }
+
+    async fn texts(&self, sql: &'static str) -> Vec<String> {
+        let rows: Vec<(String,)> = match self {
+            Database::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+            Database::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+        }
+        .expect(sql);
+        rows.into_iter().map(|(text,)| text).collect()
+    }
 }
 
 #[test]

@@ -17,6 +17,10 @@
 //! Keep a cluster where it drops (a local, an `Arc` the test holds): a `static` is never dropped, so its
 //! server would outlive the test process and its files would stay in `/tmp`.
 //!
+//! A test process killed before `Drop` (kill -9, a CI timeout) leaves its cluster running. Each cluster's
+//! directory records its owner (pid and start time, from `/proc`), and [`PgCluster::start`] first stops and
+//! removes every `hearth-pg-*` cluster whose owner is gone, so the next run cleans up after the killed one.
+//!
 //! Why each setting:
 //! - `initdb -U postgres --auth=trust`: the superuser is always `postgres` (URLs do not depend on who ran
 //!   the tests) and no password exists to leak into logs. Trust is safe because nothing listens on TCP.
@@ -110,6 +114,9 @@ impl PgCluster {
             .prefix("hearth-pg-")
             .tempdir_in(&base)
             .with_context(|| format!("creating a temp dir in {}", base.display()))?;
+        reap_stale_clusters(&base, &bin_dir, server_user);
+        std::fs::write(dir.path().join(OWNER_FILE), owner_record(std::process::id()).unwrap_or_default())
+            .context("recording the cluster's owner")?;
         let cluster = PgCluster { bin_dir, server_user, dir, port: random_port(), next_database: AtomicU64::new(1) };
         std::fs::create_dir(cluster.socket_dir()).context("creating the socket dir")?;
         if let Some(user) = server_user {
@@ -256,24 +263,7 @@ impl PgCluster {
 
     /// A server program, run as the server's OS user.
     fn server_command(&self, program: &str) -> Command {
-        let path = self.bin_dir.join(program);
-        let mut command = match self.server_user {
-            None => Command::new(path),
-            Some(user) if in_path("runuser") => {
-                let mut command = Command::new("runuser");
-                command.args(["-u", user, "--"]).arg(path);
-                command
-            }
-            Some(user) => {
-                let mut command = Command::new("setpriv");
-                command.args([&format!("--reuid={user}"), &format!("--regid={user}"), "--init-groups", "--"]);
-                command.arg(path);
-                command
-            }
-        };
-        // The server's user may not be able to enter the caller's directory.
-        command.current_dir(self.dir.path()).stdin(Stdio::null());
-        command
+        server_command(&self.bin_dir, self.server_user, self.dir.path(), program)
     }
 
     /// A client program, run as the caller.
@@ -285,6 +275,82 @@ impl PgCluster {
         }
         command.stdin(Stdio::null());
         command
+    }
+}
+
+/// `program` of `bin_dir`, run as `server_user` when given, in `dir`.
+fn server_command(bin_dir: &Path, server_user: Option<&str>, dir: &Path, program: &str) -> Command {
+    let path = bin_dir.join(program);
+    let mut command = match server_user {
+        None => Command::new(path),
+        Some(user) if in_path("runuser") => {
+            let mut command = Command::new("runuser");
+            command.args(["-u", user, "--"]).arg(path);
+            command
+        }
+        Some(user) => {
+            let mut command = Command::new("setpriv");
+            command.args([&format!("--reuid={user}"), &format!("--regid={user}"), "--init-groups", "--"]);
+            command.arg(path);
+            command
+        }
+    };
+    // The server's user may not be able to enter the caller's directory.
+    command.current_dir(dir).stdin(Stdio::null());
+    command
+}
+
+/// The file in a cluster's directory that names the process owning it.
+const OWNER_FILE: &str = "owner";
+
+/// `pid` and its start time (clock ticks since boot, from `/proc`): a pid
+/// reused by a later process does not pass for the owner. `None` where
+/// `/proc` has no such process.
+fn owner_record(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces; the fields after its `)` do not.
+    let (_, after_name) = stat.rsplit_once(')')?;
+    let mut fields = after_name.split_whitespace();
+    // An exited process (a zombie not yet waited for) owns nothing.
+    if fields.next().is_none_or(|state| state == "Z" || state == "X") {
+        return None;
+    }
+    let start_time = fields.nth(18)?;
+    Some(format!("{pid} {start_time}"))
+}
+
+/// Stops and removes the clusters in `base` whose owning process is gone: a
+/// test binary that was killed (kill -9, a CI timeout) never ran `Drop`, so
+/// its server would run on and its files stay. A directory without an owner
+/// record (being set up right now, or made by an older testkit) is left alone.
+fn reap_stale_clusters(base: &Path, bin_dir: &Path, server_user: Option<&str>) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        if !entry.file_name().to_string_lossy().starts_with("hearth-pg-") {
+            continue;
+        }
+        let Ok(recorded) = std::fs::read_to_string(dir.join(OWNER_FILE)) else {
+            continue;
+        };
+        let Some(pid) = recorded.split_whitespace().next().and_then(|pid| pid.parse::<u32>().ok()) else {
+            continue;
+        };
+        if owner_record(pid).is_some_and(|now| now == recorded.trim()) {
+            continue; // its owner still runs
+        }
+        let data = dir.join("data");
+        if data.join("postmaster.pid").exists() {
+            // Another test binary may reap the same cluster at once: the loser's stop fails harmlessly.
+            let _ = server_command(bin_dir, server_user, &dir, "pg_ctl")
+                .arg("--pgdata")
+                .arg(&data)
+                .args(["--mode=immediate", "--wait", "--silent", "stop"])
+                .output();
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -418,6 +484,28 @@ mod tests {
         let path = std::env::join_paths([&in_path]).unwrap();
         assert_eq!(find_bin_dir(Some(&path), &versions), Some(std::fs::canonicalize(&in_path).unwrap()));
         assert_eq!(find_bin_dir(None, &root.path().join("missing")), None);
+    }
+
+    #[test]
+    fn only_clusters_whose_owner_is_gone_are_reaped() {
+        let base = tempfile::tempdir().unwrap();
+        let make = |name: &str, owner: Option<String>| {
+            let dir = base.path().join(name);
+            std::fs::create_dir(&dir).unwrap();
+            if let Some(owner) = owner {
+                std::fs::write(dir.join(OWNER_FILE), owner).unwrap();
+            }
+            dir
+        };
+        let me = owner_record(std::process::id()).expect("this process in /proc");
+        let mine = make("hearth-pg-mine", Some(me));
+        // The same pid with another start time: a pid reused after the owner died.
+        let reused = make("hearth-pg-reused", Some(format!("{} 1", std::process::id())));
+        let unrecorded = make("hearth-pg-setting-up", None);
+        let other = make("something-else", Some("1 1".to_string()));
+        reap_stale_clusters(base.path(), Path::new("/nonexistent"), None);
+        assert!(mine.exists() && unrecorded.exists() && other.exists());
+        assert!(!reused.exists());
     }
 
     #[test]

@@ -88,3 +88,49 @@ fn process_alive(pid: u32) -> bool {
         Err(_) => false,
     }
 }
+
+/// Set for the child run of `a_cluster_left_by_a_killed_test_is_reaped_by_the_next_start`.
+const ORPHAN_ENV: &str = "HEARTH_TESTKIT_ORPHAN";
+
+#[test]
+#[ignore = "a helper: run by a_cluster_left_by_a_killed_test_is_reaped_by_the_next_start"]
+fn start_a_cluster_and_wait_to_be_killed() {
+    if std::env::var_os(ORPHAN_ENV).is_none() {
+        return;
+    }
+    let cluster = start().expect("a cluster");
+    // The harness may have started this line with the test's name.
+    println!("\ncluster dir: {}", cluster.dir().display());
+    std::thread::sleep(std::time::Duration::from_secs(120));
+}
+
+#[test]
+fn a_cluster_left_by_a_killed_test_is_reaped_by_the_next_start() {
+    use std::io::BufRead;
+    if start().is_none() {
+        return;
+    }
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "start_a_cluster_and_wait_to_be_killed", "--nocapture", "--test-threads=1"])
+        .env(ORPHAN_ENV, "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let dir = loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "the child printed no cluster directory");
+        if let Some((_, dir)) = line.split_once("cluster dir: ") {
+            break std::path::PathBuf::from(dir.trim());
+        }
+    };
+    let pid: u32 =
+        std::fs::read_to_string(dir.join("data/postmaster.pid")).unwrap().lines().next().unwrap().parse().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Killed before its Drop: the server runs on.
+    assert!(dir.exists() && process_alive(pid));
+    let _next = start().expect("a cluster");
+    assert!(!dir.exists(), "{} is left behind", dir.display());
+    assert!(!process_alive(pid), "postmaster {pid} still runs");
+}
