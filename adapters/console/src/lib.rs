@@ -180,14 +180,21 @@ impl ConsoleSession {
     /// Prints (delivers) the console's pending posts, oldest first. A post is
     /// marked delivered before it is printed: a crash in between loses that
     /// copy rather than printing it twice (stdout has no idempotency key).
+    /// Prints every pending post: batch after batch, since delivery takes
+    /// a few at a time and an instant can make more.
     async fn print_posts<W: Write>(&self, out: &mut W) -> anyhow::Result<()> {
-        for post in self.engine.pending_posts(Platform::Console, &self.community).await? {
-            // The console's message id for a post is its outbox id.
-            self.engine.mark_delivered(post.id, Some(&post.id.to_string())).await?;
-            writeln!(out, "{}", render(&post.reply, "")).context("writing a post")?;
-            self.latest_post.set(Some(post.id));
+        loop {
+            let posts = self.engine.pending_posts(Platform::Console, &self.community).await?;
+            if posts.is_empty() {
+                return Ok(());
+            }
+            for post in posts {
+                // The console's message id for a post is its outbox id.
+                self.engine.mark_delivered(post.id, Some(&post.id.to_string())).await?;
+                writeln!(out, "{}", render(&post.reply, "")).context("writing a post")?;
+                self.latest_post.set(Some(post.id));
+            }
         }
-        Ok(())
     }
 
     fn now_line(&self) -> String {

@@ -56,3 +56,28 @@ async fn a_console_fires_only_its_own_communitys_schedules() {
         "the larks' 07:00 is left to the bot that serves them"
     );
 }
+
+/// Fourteen schedules fall due at one minute, more than one delivery batch
+/// (ten): the console prints every one of them, each once.
+#[tokio::test]
+async fn more_posts_at_one_instant_than_one_delivery_batch_all_print() {
+    let mut toml = String::from("[[community]]\nid = \"owls\"\nname = \"Night Owls\"\ntimezone = \"Europe/Berlin\"\n");
+    for i in 0..14 {
+        toml.push_str(&format!(
+            "\n[[community.schedule]]\nid = \"evening{i}\"\ncron = \"0 20 * * *\"\naction = \"checkin_reminder\"\n"
+        ));
+    }
+    let config = Config::from_toml_str(&toml, "test.toml", Path::new(".")).expect("config");
+    let store = Store::connect("sqlite::memory:").await.expect("store");
+    let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-02T11:00:00Z").expect("instant").into();
+    let clock = SimulatedClock::starting_at(start);
+    let engine =
+        Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await.expect("engine opens");
+    let session = ConsoleSession::new(engine.clone(), "owls".to_string(), Vec::new(), Some(clock));
+
+    let mut out = Vec::new();
+    session.run(&b":advance 12h\n"[..], &mut out).await.expect("console runs");
+    let printed = String::from_utf8(out).expect("utf-8");
+
+    assert_eq!(printed.matches("Time to check in").count(), 14, "every evening post, once:\n{printed}");
+}
