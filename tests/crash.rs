@@ -70,24 +70,7 @@ fn kill_9_mid_burst_loses_and_duplicates_nothing() {
     for trial in 0..trials {
         // 09:00 in Berlin, one day later each trial (advances stay within the day).
         let now = start + chrono::Duration::days(trial);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
-            .args(["console", "--db", &url, "--clock", &now.to_rfc3339()])
-            .current_dir(common::root())
-            .env("HEARTH_CONFIG", dir.join("hearth.toml"))
-            .env("RUST_LOG", "off")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start hearth console");
-        let stdout = child.stdout.take().expect("stdout");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let seen = lines.clone();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                seen.lock().expect("lines").push(line);
-            }
-        });
+        let mut console = Console::start(&dir.join("hearth.toml"), &url, &now.to_rfc3339());
         let mut burst = String::new();
         for i in 0..MEMBERS {
             burst.push_str(&format!("@m{i} /checkin\n"));
@@ -95,17 +78,12 @@ fn kill_9_mid_burst_loses_and_duplicates_nothing() {
                 burst.push_str(":advance 1h\n");
             }
         }
-        let mut stdin = child.stdin.take().expect("stdin");
         // The console may die before it has read everything; that is the point.
-        let _ = stdin.write_all(burst.as_bytes());
+        console.try_send(&burst);
         std::thread::sleep(Duration::from_millis(random.below(600)));
-        child.kill().expect("kill -9");
-        let _ = child.wait();
-        drop(stdin);
-        reader.join().expect("reader");
-
+        console.kill();
         let day = now.format("%Y-%m-%d").to_string();
-        for line in lines.lock().expect("lines").iter() {
+        for line in console.finish().iter() {
             if let Some(member) = acknowledged_checkin(line) {
                 assert!(acknowledged.insert((member.clone(), day.clone())), "{member} acknowledged twice on {day}");
             }
@@ -217,6 +195,13 @@ impl Console {
         });
         let stdin = child.stdin.take();
         Console { child, stdin, lines, reader: Some(reader) }
+    }
+
+    /// Writes `input` if the console still reads it.
+    fn try_send(&mut self, input: &str) {
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = stdin.write_all(input.as_bytes());
+        }
     }
 
     fn send(&mut self, input: &str) {

@@ -32,16 +32,22 @@ cron = "0 7 * * *"
 action = "checkin_reminder"
 "#;
 
-#[tokio::test]
-async fn a_console_fires_only_its_own_communitys_schedules() {
-    let config = Config::from_toml_str(TWO_COMMUNITIES, "test.toml", Path::new(".")).expect("config");
+/// A console for the owls on a fresh database, its clock at Monday 2 March,
+/// 12:00 Berlin.
+async fn owls_console(toml: &str) -> (Engine, ConsoleSession) {
+    let config = Config::from_toml_str(toml, "test.toml", Path::new(".")).expect("config");
     let store = Store::connect("sqlite::memory:").await.expect("store");
-    // Monday 2 March, 12:00 Berlin.
     let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-02T11:00:00Z").expect("instant").into();
     let clock = SimulatedClock::starting_at(start);
     let engine =
         Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await.expect("engine opens");
     let session = ConsoleSession::new(engine.clone(), "owls".to_string(), Vec::new(), Some(clock));
+    (engine, session)
+}
+
+#[tokio::test]
+async fn a_console_fires_only_its_own_communitys_schedules() {
+    let (engine, session) = owls_console(TWO_COMMUNITIES).await;
 
     // A day on: past the owls' 20:00 and the larks' 07:00.
     let mut out = Vec::new();
@@ -67,13 +73,7 @@ async fn more_posts_at_one_instant_than_one_delivery_batch_all_print() {
             "\n[[community.schedule]]\nid = \"evening{i}\"\ncron = \"0 20 * * *\"\naction = \"checkin_reminder\"\n"
         ));
     }
-    let config = Config::from_toml_str(&toml, "test.toml", Path::new(".")).expect("config");
-    let store = Store::connect("sqlite::memory:").await.expect("store");
-    let start: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-02T11:00:00Z").expect("instant").into();
-    let clock = SimulatedClock::starting_at(start);
-    let engine =
-        Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await.expect("engine opens");
-    let session = ConsoleSession::new(engine.clone(), "owls".to_string(), Vec::new(), Some(clock));
+    let (_engine, session) = owls_console(&toml).await;
 
     let mut out = Vec::new();
     session.run(&b":advance 12h\n"[..], &mut out).await.expect("console runs");
