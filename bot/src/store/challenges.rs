@@ -37,6 +37,24 @@ pub struct EntryRow {
     pub votes: i64,
 }
 
+impl EntryRow {
+    /// Entries as (id, member id, member name, text, votes) in entry order,
+    /// numbered 1, 2, … as members see them.
+    pub fn numbered(rows: Vec<(i64, i64, String, String, i64)>) -> Vec<EntryRow> {
+        rows.into_iter()
+            .zip(1..)
+            .map(|((id, member_id, member_name, text, votes), number)| EntryRow {
+                id,
+                number,
+                member_id,
+                member_name,
+                text,
+                votes,
+            })
+            .collect()
+    }
+}
+
 /// A closed challenge and its winner, for `/challenge history`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastChallenge {

@@ -30,18 +30,7 @@ impl<C: PgConn> ChallengesRead for OnPostgres<C> {
         .fetch_all(&mut *self.tx)
         .await
         .context("reading entries")?;
-        Ok(rows
-            .into_iter()
-            .zip(1..)
-            .map(|((id, member_id, member_name, text, votes), number)| EntryRow {
-                id,
-                number,
-                member_id,
-                member_name,
-                text,
-                votes,
-            })
-            .collect())
+        Ok(EntryRow::numbered(rows))
     }
 
     /// Places are 1, 2, … per challenge (`set_entry_place`): one winner at

@@ -28,18 +28,7 @@ impl<C: SqliteConn> ChallengesRead for OnSqlite<C> {
         .fetch_all(&mut *self.tx)
         .await
         .context("reading entries")?;
-        Ok(rows
-            .into_iter()
-            .zip(1..)
-            .map(|((id, member_id, member_name, text, votes), number)| EntryRow {
-                id,
-                number,
-                member_id,
-                member_name,
-                text,
-                votes,
-            })
-            .collect())
+        Ok(EntryRow::numbered(rows))
     }
 
     async fn past_challenges(&mut self, community_id: i64, limit: i64) -> anyhow::Result<Vec<PastChallenge>> {
