@@ -23,6 +23,25 @@ pub enum Lock<'a> {
 /// Whether `error` is a conflict between concurrent transactions that the
 /// database resolved by failing this one (a deadlock, a serialization
 /// failure): running the whole transaction again is the answer.
+///
+/// On SQLite that is a database still busy after the busy timeout: another
+/// process on the same file held its write lock that long (seen with three
+/// engines on one file under load), or a snapshot went stale.
 pub fn is_transaction_conflict(error: &anyhow::Error) -> bool {
-    super::postgres::is_transaction_conflict(error)
+    super::postgres::is_transaction_conflict(error) || sqlite_busy(error)
+}
+
+/// SQLite's result codes for "busy" (5) and its extended forms: recovery,
+/// snapshot, timeout.
+const SQLITE_BUSY: [&str; 4] = ["5", "261", "517", "773"];
+
+fn sqlite_busy(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .and_then(sqlx::Error::as_database_error)
+            .filter(|e| e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some())
+            .and_then(|e| e.code())
+            .is_some_and(|code| SQLITE_BUSY.contains(&code.as_ref()))
+    })
 }
