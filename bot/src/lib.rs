@@ -2,6 +2,7 @@
 //! adapters translate platform events into `engine::Request`s and render
 //! `reply::Reply`s. No chat-platform crate is a dependency of this crate.
 
+pub mod chart;
 pub mod clock;
 pub mod command;
 pub mod config;

@@ -53,7 +53,7 @@ pub struct Button {
     pub command: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Reply {
     pub lines: Vec<Line>,
     pub buttons: Vec<Button>,
@@ -63,6 +63,10 @@ pub struct Reply {
     /// the platform has threads (Discord).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<String>,
+    /// A chart shown with the message (the digest's week): an image on
+    /// Discord and Telegram, an `[image: …]` line in the console.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<crate::chart::Chart>,
 }
 
 impl Reply {

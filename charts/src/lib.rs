@@ -1,0 +1,1 @@
+//! Draws `hearth_bot::chart::Chart`s: SVG for web pages, PNG for posts.
