@@ -20,6 +20,7 @@ mod read_only;
 mod scheduler;
 mod stats;
 mod topics;
+pub mod web;
 mod writer;
 
 use std::collections::HashMap;
