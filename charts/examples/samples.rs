@@ -43,10 +43,15 @@ fn main() -> anyhow::Result<()> {
         column_labels: (0..24).map(|h| h.to_string()).collect(),
         values: (0..7).map(|d| (0..24).map(|h| ((d * 7 + h * 3) % 23) as u32 * u32::from(h > 6)).collect()).collect(),
     });
+    let started = std::time::Instant::now();
     let renderer = hearth_charts::Renderer::new();
+    eprintln!("fonts {:?}", started.elapsed());
     for chart in [week, quarter, heat] {
         std::fs::write(dir.join(format!("{}.svg", chart.file_stem())), hearth_charts::svg(&chart))?;
-        std::fs::write(dir.join(format!("{}.png", chart.file_stem())), renderer.png(&chart)?.bytes)?;
+        let started = std::time::Instant::now();
+        let png = renderer.png(&chart)?;
+        eprintln!("png {:?}", started.elapsed());
+        std::fs::write(dir.join(format!("{}.png", chart.file_stem())), png.bytes)?;
     }
     Ok(())
 }
