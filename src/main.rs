@@ -294,8 +294,10 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     // duplicate them. A scheduler stopped mid-fire rolls back its claim.
     tasks.spawn(until_stopped(Box::pin(engine.clone().run_scheduler())));
     let mut listeners = http::Listeners { store: Some(engine.store().clone()), ..Default::default() };
+    // Loads the fonts once; both adapters draw the digest's chart with it.
+    let renderer = Arc::new(Renderer::new());
     if let Some(settings) = telegram {
-        let telegram = hearth_telegram::Telegram::connect(engine.clone(), settings).await?;
+        let telegram = hearth_telegram::Telegram::connect(engine.clone(), settings, renderer.clone()).await?;
         tasks.spawn(telegram.clone().run_delivery(stop.clone()));
         match webhook_url {
             Some(url) => telegram.set_webhook(url).await?,
@@ -308,7 +310,7 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
         listeners.telegram = Some(telegram);
     }
     if let Some(settings) = discord {
-        let discord = hearth_discord::Discord::new(engine.clone(), settings)?;
+        let discord = hearth_discord::Discord::new(engine.clone(), settings, renderer.clone())?;
         if discord.can_post() {
             let registering = discord.clone();
             tasks.spawn(until_stopped(Box::pin(async move {
