@@ -82,7 +82,7 @@ fn series_chart(reply: &Reply) -> &SeriesChart {
     }
 }
 
-fn values<'a>(chart: &'a SeriesChart, style: SeriesStyle) -> &'a [f64] {
+fn values(chart: &SeriesChart, style: SeriesStyle) -> &[f64] {
     &chart.series.iter().find(|s| s.style == style).expect("the series").values
 }
 

@@ -38,8 +38,15 @@ pub struct RecordedFile {
     pub data: Vec<u8>,
 }
 
-/// The parts of a multipart/form-data body: (field, filename, content type, data).
-fn multipart(body: &[u8], boundary: &str) -> Vec<(String, Option<String>, Option<String>, Vec<u8>)> {
+/// One part of a multipart/form-data body; a file when it has a filename.
+struct FormPart {
+    field: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    data: Vec<u8>,
+}
+
+fn multipart(body: &[u8], boundary: &str) -> Vec<FormPart> {
     let delimiter = format!("--{boundary}").into_bytes();
     let find = |from: usize| body[from..].windows(delimiter.len()).position(|w| w == delimiter).map(|i| i + from);
     let mut parts = Vec::new();
@@ -56,7 +63,8 @@ fn multipart(body: &[u8], boundary: &str) -> Vec<(String, Option<String>, Option
                 .lines()
                 .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()));
             if let Some(name) = quoted(" name") {
-                parts.push((name, quoted("filename"), content_type, part[split + 4..].to_vec()));
+                let (filename, data) = (quoted("filename"), part[split + 4..].to_vec());
+                parts.push(FormPart { field: name, filename, content_type, data });
             }
         }
         at = Some(next);
@@ -234,7 +242,7 @@ fn answer(stream: TcpStream, state: &Mutex<State>, gateway_url: &str, next_id: &
     let body: Value = match &boundary {
         Some(boundary) => {
             let mut payload = Value::Null;
-            for (field, filename, content_type, data) in multipart(&body, boundary) {
+            for FormPart { field, filename, content_type, data } in multipart(&body, boundary) {
                 match filename {
                     Some(filename) => files.push(RecordedFile { field, filename, content_type, data }),
                     None if field == "payload_json" => payload = serde_json::from_slice(&data).unwrap_or(Value::Null),
