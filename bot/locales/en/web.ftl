@@ -68,7 +68,6 @@ web-kind-admin_revoke = Admin revoke
 ## Charts
 web-axis-members = Members
 web-axis-percent = Per cent
-web-axis-days = Days of streak
 web-series-checkins = Check-ins
 web-series-active = Active members
 web-series-rate = Check-in rate

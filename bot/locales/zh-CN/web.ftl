@@ -68,7 +68,6 @@ web-kind-admin_revoke = 管理员扣分
 ## 图表
 web-axis-members = 人数
 web-axis-percent = 百分比
-web-axis-days = 连签天数
 web-series-checkins = 签到次数
 web-series-active = 活跃成员
 web-series-rate = 签到率
