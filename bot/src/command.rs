@@ -126,6 +126,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         true,
     ),
     spec("stats", &[], true),
+    spec("dashboard", &[], true),
     CommandSpec {
         name: "topic",
         sub: Some("add"),
@@ -197,6 +198,8 @@ pub enum Command {
         reason: String,
     },
     Stats,
+    /// A one-time login link to the web dashboard.
+    Dashboard,
     /// Fire a schedule now.
     Post {
         schedule: String,
@@ -246,6 +249,7 @@ impl Command {
             Command::ForgetMe { confirm: true } => ("forgetme", Some("confirm")),
             Command::Award { .. } => ("award", None),
             Command::Stats => ("stats", None),
+            Command::Dashboard => ("dashboard", None),
             Command::Post { .. } => ("post", None),
             Command::Topic => ("topic", None),
             Command::TopicSuggest { .. } => ("topic", Some("suggest")),
@@ -463,6 +467,7 @@ fn build(spec: &'static CommandSpec, values: Vec<Option<ArgValue>>) -> Result<Co
             reason: text(next()).ok_or_else(|| missing("reason"))?,
         },
         ("stats", _) => Command::Stats,
+        ("dashboard", _) => Command::Dashboard,
         ("post", _) => Command::Post { schedule: text(next()).ok_or_else(|| missing("schedule"))? },
         ("topic", None) => Command::Topic,
         ("topic", Some("suggest")) => Command::TopicSuggest { text: text(next()).ok_or_else(|| missing("text"))? },

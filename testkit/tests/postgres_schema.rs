@@ -13,8 +13,16 @@ use sqlx::{Connection, Row};
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-fn schema_file() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/postgres/0001_schema.sql"))
+/// The PostgreSQL migrations in the order sqlx applies them (by number).
+fn schema_files() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/postgres"));
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("reading migrations/postgres")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// A database with the PostgreSQL schema applied, or None without PostgreSQL.
@@ -24,7 +32,9 @@ fn postgres() -> Option<(PgCluster, String)> {
         return None;
     };
     let url = cluster.create_database().unwrap();
-    cluster.psql_file(&url, schema_file()).expect("applying the schema");
+    for file in schema_files() {
+        cluster.psql_file(&url, &file).expect("applying the schema");
+    }
     Some((cluster, url))
 }
 

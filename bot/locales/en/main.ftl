@@ -165,6 +165,7 @@ cmd-forgetme-confirm = confirm the deletion
 cmd-award = give points to a member (a negative amount revokes)
 cmd-stats = community health: activity, check-in rates, streaks, segments
 cmd-post = post a schedule's message now
+cmd-dashboard = a private sign-in link to the web dashboard: charts, retention, who is drifting away
 
 ## Refusals
 error-internal = Something went wrong on our side; nothing was changed. Please try again.
@@ -345,3 +346,8 @@ post-nothing-no-theme = Nothing was posted: there is no theme for a new challeng
 post-nothing-challenge-running = Nothing was posted: the challenge "{ $theme }" is still running.
 post-nothing-voting-begun = Nothing was posted: voting on "{ $theme }" has already begun.
 post-nothing-no-challenge = Nothing was posted: no challenge is running right now.
+
+## /dashboard
+dashboard-link = Your dashboard link, for you only: it works once, for { $minutes } minutes. Open it and press Continue.
+dashboard-off = The web dashboard is off: start hearth with HEARTH_HTTP_ADDR set (and HEARTH_PUBLIC_URL for the address people open).
+leaderboard-web = Full board:

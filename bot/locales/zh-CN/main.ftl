@@ -119,6 +119,7 @@ cmd-forgetme-confirm = 确认删除
 cmd-award = 给成员发放积分（负数为扣除）
 cmd-stats = 社群健康度：活跃、签到率、连签、成员分层
 cmd-post = 立即推送某个定时任务的消息
+cmd-dashboard = 获取网页数据看板的私密登录链接：图表、留存、流失预警
 
 ## 拒绝与错误
 error-internal = 我们这边出了点问题，什么都没有改动。请稍后再试。
@@ -263,3 +264,8 @@ post-nothing-no-theme = 没有推送：没有可用的新挑战主题——请�
 post-nothing-challenge-running = 没有推送：挑战“{ $theme }”仍在进行中。
 post-nothing-voting-begun = 没有推送：“{ $theme }”的投票已经开始。
 post-nothing-no-challenge = 没有推送：目前没有进行中的挑战。
+
+## /dashboard
+dashboard-link = 你的数据看板登录链接（仅你可见）：只能使用一次，{ $minutes } 分钟内有效。打开后点“继续”。
+dashboard-off = 网页数据看板未开启：启动 hearth 时请设置 HEARTH_HTTP_ADDR（对外访问地址请设置 HEARTH_PUBLIC_URL）。
+leaderboard-web = 完整排行榜：

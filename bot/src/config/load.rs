@@ -231,6 +231,7 @@ fn validate_community(check: &mut Check<'_>, raw: &RawCommunity, base_dir: &Path
         challenge: validate_challenge(check, raw),
         badges: validate_badges(check, raw),
         seasons: validate_seasons(check, raw),
+        web: WebConfig { public: raw.web.public.unwrap_or(false) },
     }
 }
 

@@ -91,6 +91,18 @@ pub struct RawCommunity {
     /// Seasons: date ranges with a theme name, for /leaderboard season.
     #[serde(default)]
     pub season: Vec<RawSeason>,
+    /// The community's web pages.
+    #[serde(default)]
+    pub web: RawWeb,
+}
+
+/// The community's web pages (the admin dashboard is always there for admins).
+#[derive(Deserialize, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWeb {
+    /// Serve the public leaderboard at /c/<community id>: display names,
+    /// points, levels and badges, never platform user ids. Default: false.
+    pub public: Option<bool>,
 }
 
 /// A linked Discord server.

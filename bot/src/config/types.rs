@@ -65,6 +65,14 @@ pub struct CommunityConfig {
     pub schedules: Vec<ScheduleConfig>,
     pub badges: Vec<BadgeConfig>,
     pub seasons: Vec<SeasonConfig>,
+    pub web: WebConfig,
+}
+
+/// `[community.web]`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebConfig {
+    /// The public leaderboard at `/c/<community id>` is served.
+    pub public: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -125,6 +125,9 @@ struct Inner {
     /// Read-only commands join the writer's batch too (`read_only` is
     /// skipped): the baseline `hearth-bench` compares the read model with.
     reads_on_writer: AtomicBool,
+    /// The base of links hearth prints (`HEARTH_PUBLIC_URL`), once the HTTP
+    /// listener serves the web pages.
+    public_url: RwLock<Option<String>>,
 }
 
 /// A config in force, with the database id of each of its communities.
@@ -191,6 +194,7 @@ impl Engine {
             jobs,
             agenda: tokio::sync::Mutex::new(None),
             reads_on_writer: AtomicBool::new(false),
+            public_url: RwLock::new(None),
         });
         // The writer holds the engine weakly: it stops when the last clone is
         // dropped. It gets a thread of its own rather than a task: as a task
@@ -273,6 +277,31 @@ impl Engine {
     /// `handle`, for a command that came from the inbox: its inbox row is
     /// marked done in the transaction that holds the command's effect.
     async fn submit(&self, request: Request, inbox: Option<crate::store::InboxKey>) -> Reply {
+        let leaderboard = matches!(request.command, Command::Leaderboard { .. });
+        let chat = request.chat.clone();
+        let mut reply = self.submit_command(request, inbox).await;
+        if leaderboard && !reply.is_empty() {
+            self.link_public_board(&chat, &mut reply);
+        }
+        reply
+    }
+
+    /// A `/leaderboard` reply points to the public board when there is one.
+    fn link_public_board(&self, chat: &ChatRef, reply: &mut Reply) {
+        let served = self.served();
+        let (Some(community), Some(base)) = (served.community_for(chat), self.public_url()) else { return };
+        if !community.web.public {
+            return;
+        }
+        let url = format!("{base}/c/{}", community.id);
+        let catalog = Catalog::new(community.locale);
+        reply.push(crate::reply::Line(vec![
+            crate::reply::Span::Plain(format!("{} ", catalog.text("leaderboard-web"))),
+            crate::reply::Span::Link { text: url.clone(), url },
+        ]));
+    }
+
+    async fn submit_command(&self, request: Request, inbox: Option<crate::store::InboxKey>) -> Reply {
         let command = crate::metrics::command_name(&request.command);
         let _timer = crate::metrics::CommandTimer::start(command);
         let served = self.served();
@@ -364,6 +393,7 @@ impl Engine {
             Command::ChallengeClose => challenges::close(&ctx, tx).await?,
             Command::Submit { entry } => challenges::submit(&ctx, tx, entry).await?,
             Command::Vote { entry } => challenges::vote(&ctx, tx, *entry).await?,
+            Command::Dashboard => web::dashboard_link(&ctx, tx, self.public_url().as_deref()).await?,
             Command::ReplyToPost { message_id } => topics::reply(&ctx, tx, message_id).await?.unwrap_or_default(),
         };
         Ok(reply)

@@ -10,11 +10,11 @@ use crate::store::{MemberActivity, ReadModel};
 use super::{CommandError, Ctx, Scope};
 
 /// Check-ins in the last 7 days that make a member "core".
-const CORE_CHECKINS: i64 = 5;
+pub(super) const CORE_CHECKINS: i64 = 5;
 /// Days without any activity that make a member "dormant".
-const DORMANT_DAYS: i64 = 14;
+pub(super) const DORMANT_DAYS: i64 = 14;
 /// Streak distribution buckets: (lowest, highest) inclusive.
-const STREAK_BUCKETS: [(u32, u32); 5] = [(0, 0), (1, 2), (3, 6), (7, 29), (30, u32::MAX)];
+pub(super) const STREAK_BUCKETS: [(u32, u32); 5] = [(0, 0), (1, 2), (3, 6), (7, 29), (30, u32::MAX)];
 
 pub async fn stats(ctx: &Ctx<'_>, reads: &mut dyn ReadModel) -> Result<Reply, CommandError> {
     let cat = ctx.catalog;
@@ -112,7 +112,7 @@ pub fn segments(scope: &Scope<'_>, members: &[MemberActivity], checkins_last_7_d
 }
 
 /// Whole percent, rounded; 0 when there is nothing to divide by.
-fn percent(part: i64, whole: i64) -> i64 {
+pub(super) fn percent(part: i64, whole: i64) -> i64 {
     if whole <= 0 { 0 } else { (part * 100 + whole / 2) / whole }
 }
 

@@ -29,6 +29,8 @@ mod reports;
 mod schedule;
 pub mod sqlite;
 mod topics;
+pub mod web;
+mod web_sql;
 
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
@@ -51,6 +53,7 @@ pub use read_only::{ReadOnlyStore, UnusableDatabase};
 pub use reports::{Board, MemberActivity, ReportsRead, ReportsStore, Standing, TotalsMismatch};
 pub use schedule::{CursorKey, CursorsOf, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx};
 pub use sqlite::{BackupReport, connect_options};
+pub use web::{WebRead, WebStore, WebTx};
 pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsRead, TopicsStore, TopicsTx};
 
 /// Everything one write transaction can do: every read of the read model
@@ -58,7 +61,7 @@ pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsRead, TopicsStore, To
 /// without `commit` rolls back.
 #[async_trait::async_trait]
 pub trait TxPort:
-    ReadModel + ChallengesTx + CheckinsTx + InboxTx + InboxOpenTx + LedgerTx + MembersTx + ScheduleTx + TopicsTx + Send
+    ReadModel + ChallengesTx + CheckinsTx + InboxTx + InboxOpenTx + LedgerTx + MembersTx + ScheduleTx + TopicsTx + WebTx + Send
 {
     async fn commit(self: Box<Self>) -> anyhow::Result<()>;
 
@@ -85,7 +88,7 @@ pub trait WriterPort: Send {
 /// connections, delivery bookkeeping, maintenance.
 #[async_trait::async_trait]
 pub trait StorePort:
-    DirectoryStore + ExportStore + InboxStore + MembersStore + ReportsStore + ScheduleStore + TopicsStore + Send + Sync
+    DirectoryStore + ExportStore + InboxStore + MembersStore + ReportsStore + ScheduleStore + TopicsStore + WebStore + Send + Sync
 {
     /// The writer, once the transaction before has finished with it.
     async fn writer(&self) -> anyhow::Result<Writer>;

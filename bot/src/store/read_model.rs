@@ -9,16 +9,16 @@
 //! (`StorePort::read_model`), where read-only commands are answered beside
 //! the writer, never waiting for its batch.
 
-use super::{ChallengesRead, DirectoryRead, LedgerRead, MembersRead, ReportsRead, TopicsRead};
+use super::{ChallengesRead, DirectoryRead, LedgerRead, MembersRead, ReportsRead, TopicsRead, WebRead};
 
 /// Every read the engine makes without writing.
 pub trait ReadModel:
-    ChallengesRead + DirectoryRead + LedgerRead + MembersRead + ReportsRead + TopicsRead + Send
+    ChallengesRead + DirectoryRead + LedgerRead + MembersRead + ReportsRead + TopicsRead + WebRead + Send
 {
 }
 
 impl<T> ReadModel for T where
-    T: ChallengesRead + DirectoryRead + LedgerRead + MembersRead + ReportsRead + TopicsRead + Send + ?Sized
+    T: ChallengesRead + DirectoryRead + LedgerRead + MembersRead + ReportsRead + TopicsRead + WebRead + Send + ?Sized
 {
 }
 

@@ -21,6 +21,7 @@ mod members;
 mod reports;
 mod schedule;
 mod topics;
+mod web;
 
 use std::collections::HashMap;
 use std::ops::DerefMut;

@@ -19,6 +19,7 @@ mod read_only;
 mod reports;
 mod schedule;
 mod topics;
+mod web;
 
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};

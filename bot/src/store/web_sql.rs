@@ -1,0 +1,390 @@
+//! The web dashboard's statements, written once for both backends: each
+//! is valid SQLite and PostgreSQL alike (`$N` placeholders, which sqlx's
+//! SQLite driver binds by number; `NOT is_bot`; `CAST(… AS BIGINT)` where
+//! PostgreSQL would widen a sum to NUMERIC). `web_statements!` expands the
+//! same method bodies for each backend, so the compiler checks every
+//! statement's types against both drivers.
+
+macro_rules! web_statements {
+    ($on:ident, $conn:ident, $tx:ident) => {
+        use anyhow::Context as _;
+        use chrono::{DateTime, NaiveDate, Utc};
+
+        use crate::store::web::{
+            BoardOf, ChallengeAct, CheckinAt, KindTotal, LedgerAuditRow, LedgerFilter, LoginGrant, NewWebSession,
+            TopicPostRow, WebLogin, WebRead, WebSessionRow, WebTx, contains_pattern,
+        };
+        use crate::store::{Standing, fmt_day, fmt_time, parse_day, parse_time};
+
+        #[async_trait::async_trait]
+        impl<C: $conn> WebRead for $on<C> {
+            async fn login_offer(&mut self, token_hash: &str, now: DateTime<Utc>) -> anyhow::Result<Option<WebLogin>> {
+                let row: Option<(i64, i64, String)> = sqlx::query_as(
+                    "SELECT l.community_id, l.member_id, m.name FROM web_logins l JOIN members m ON m.id = l.member_id \
+                     WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(fmt_time(now))
+                .fetch_optional(&mut *self.tx)
+                .await
+                .context("reading a login link")?;
+                Ok(row.map(|(community_id, member_id, member_name)| WebLogin { community_id, member_id, member_name }))
+            }
+
+            async fn web_session(
+                &mut self,
+                token_hash: &str,
+                now: DateTime<Utc>,
+            ) -> anyhow::Result<Option<WebSessionRow>> {
+                let row: Option<(i64, i64, String, String, String)> = sqlx::query_as(
+                    "SELECT s.community_id, s.member_id, m.name, s.csrf, s.expires_at \
+                     FROM web_sessions s JOIN members m ON m.id = s.member_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(fmt_time(now))
+                .fetch_optional(&mut *self.tx)
+                .await
+                .context("reading a web session")?;
+                row.map(|(community_id, member_id, member_name, csrf, expires_at)| {
+                    Ok(WebSessionRow {
+                        login: WebLogin { community_id, member_id, member_name },
+                        csrf,
+                        expires_at: parse_time(&expires_at)?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn member_days(
+                &mut self,
+                community_id: i64,
+                first: NaiveDate,
+                last: NaiveDate,
+            ) -> anyhow::Result<Vec<(i64, NaiveDate)>> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT c.member_id, c.local_day FROM checkins c JOIN members m ON m.id = c.member_id \
+                         WHERE m.community_id = $1 AND NOT m.is_bot AND c.local_day >= $2 AND c.local_day <= $3 \
+                     UNION SELECT l.member_id, l.local_day FROM ledger l \
+                         WHERE l.community_id = $1 AND l.local_day >= $2 AND l.local_day <= $3 \
+                     UNION SELECT l.actor_member_id, l.local_day FROM ledger l \
+                         WHERE l.community_id = $1 AND l.local_day >= $2 AND l.local_day <= $3 \
+                           AND l.actor_member_id IS NOT NULL",
+                )
+                .bind(community_id)
+                .bind(fmt_day(first))
+                .bind(fmt_day(last))
+                .fetch_all(&mut *self.tx)
+                .await
+                .context("reading active member days")?;
+                rows.into_iter().map(|(member, day)| Ok((member, parse_day(&day)?))).collect()
+            }
+
+            async fn checkins_on_days(
+                &mut self,
+                community_id: i64,
+                first: NaiveDate,
+                last: NaiveDate,
+            ) -> anyhow::Result<Vec<CheckinAt>> {
+                let rows: Vec<(i64, String, String)> = sqlx::query_as(
+                    "SELECT c.member_id, c.local_day, c.at FROM checkins c JOIN members m ON m.id = c.member_id \
+                     WHERE m.community_id = $1 AND NOT m.is_bot AND c.local_day >= $2 AND c.local_day <= $3",
+                )
+                .bind(community_id)
+                .bind(fmt_day(first))
+                .bind(fmt_day(last))
+                .fetch_all(&mut *self.tx)
+                .await
+                .context("reading check-ins on local days")?;
+                rows.into_iter()
+                    .map(|(member_id, day, at)| Ok(CheckinAt { member_id, day: parse_day(&day)?, at: parse_time(&at)? }))
+                    .collect()
+            }
+
+            async fn challenge_acts(
+                &mut self,
+                community_id: i64,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> anyhow::Result<Vec<ChallengeAct>> {
+                let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+                    "SELECT e.member_id, e.submitted_at, CAST(0 AS BIGINT) FROM challenge_entries e \
+                         JOIN challenges c ON c.id = e.challenge_id \
+                         WHERE c.community_id = $1 AND e.submitted_at >= $2 AND e.submitted_at < $3 \
+                     UNION ALL SELECT v.voter_id, v.voted_at, CAST(1 AS BIGINT) FROM challenge_votes v \
+                         JOIN challenges c ON c.id = v.challenge_id \
+                         WHERE c.community_id = $1 AND v.voted_at >= $2 AND v.voted_at < $3",
+                )
+                .bind(community_id)
+                .bind(fmt_time(from))
+                .bind(fmt_time(to))
+                .fetch_all(&mut *self.tx)
+                .await
+                .context("reading challenge entries and votes")?;
+                rows.into_iter()
+                    .map(|(member_id, at, vote)| Ok(ChallengeAct { member_id, at: parse_time(&at)?, vote: vote == 1 }))
+                    .collect()
+            }
+
+            async fn points_by_kind(
+                &mut self,
+                community_id: i64,
+                first: NaiveDate,
+                last: NaiveDate,
+            ) -> anyhow::Result<Vec<KindTotal>> {
+                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                    "SELECT kind, COUNT(*), CAST(SUM(delta) AS BIGINT) FROM ledger \
+                     WHERE community_id = $1 AND local_day >= $2 AND local_day <= $3 GROUP BY kind ORDER BY kind",
+                )
+                .bind(community_id)
+                .bind(fmt_day(first))
+                .bind(fmt_day(last))
+                .fetch_all(&mut *self.tx)
+                .await
+                .context("reading points by kind")?;
+                Ok(rows.into_iter().map(|(kind, rows, points)| KindTotal { kind, rows, points }).collect())
+            }
+
+            async fn topic_posts_between(
+                &mut self,
+                community_id: i64,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> anyhow::Result<Vec<TopicPostRow>> {
+                let rows: Vec<(i64, String, String)> = sqlx::query_as(
+                    "SELECT p.id, t.text, p.posted_at FROM topic_posts p JOIN topics t ON t.id = p.topic_id \
+                     WHERE p.community_id = $1 AND p.posted_at >= $2 AND p.posted_at < $3 ORDER BY p.id",
+                )
+                .bind(community_id)
+                .bind(fmt_time(from))
+                .bind(fmt_time(to))
+                .fetch_all(&mut *self.tx)
+                .await
+                .context("reading topic posts")?;
+                rows.into_iter()
+                    .map(|(post_id, text, at)| Ok(TopicPostRow { post_id, text, posted_at: parse_time(&at)? }))
+                    .collect()
+            }
+
+            async fn topic_reply_keys(&mut self, community_id: i64, first: NaiveDate) -> anyhow::Result<Vec<String>> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT idempotency_key FROM ledger \
+                     WHERE community_id = $1 AND kind = 'topic_reply' AND local_day >= $2",
+                )
+                .bind(community_id)
+                .bind(fmt_day(first))
+                .fetch_all(&mut *self.tx)
+                .await
+                .context("reading topic replies")?;
+                Ok(rows.into_iter().map(|(key,)| key).collect())
+            }
+
+            async fn ledger_page(
+                &mut self,
+                community_id: i64,
+                filter: &LedgerFilter<'_>,
+                offset: i64,
+                limit: i64,
+            ) -> anyhow::Result<Vec<LedgerAuditRow>> {
+                type Row = (i64, String, i64, String, i64, String, String, Option<String>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT l.id, l.at, l.member_id, m.name, l.delta, l.kind, l.reason, a.name \
+                     FROM ledger l JOIN members m ON m.id = l.member_id \
+                     LEFT JOIN members a ON a.id = l.actor_member_id \
+                     WHERE l.community_id = $1 \
+                       AND ($2 IS NULL OR LOWER(m.name) LIKE $2 ESCAPE '\\') \
+                       AND ($3 IS NULL OR l.kind = $3) \
+                     ORDER BY l.id DESC LIMIT $4 OFFSET $5",
+                )
+                .bind(community_id)
+                .bind(filter.member.map(contains_pattern))
+                .bind(filter.kind)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&mut *self.tx)
+                .await
+                .context("reading a ledger page")?;
+                rows.into_iter()
+                    .map(|(id, at, member_id, member, delta, kind, reason, actor)| {
+                        Ok(LedgerAuditRow { id, at: parse_time(&at)?, member_id, member, delta, kind, reason, actor })
+                    })
+                    .collect()
+            }
+
+            async fn board_page(
+                &mut self,
+                community_id: i64,
+                board: BoardOf,
+                search: Option<&str>,
+                offset: i64,
+                limit: i64,
+            ) -> anyhow::Result<Vec<Standing>> {
+                let search = search.map(contains_pattern);
+                let rows: Vec<(i64, String, i64, i64)> = match board {
+                    BoardOf::AllTime => sqlx::query_as(
+                        "SELECT t.member_id, m.name, t.balance, CAST(1 + COALESCE((SELECT SUM(c.members) \
+                                FROM board_counts c WHERE c.community_id = t.community_id AND c.board = 'all' \
+                                AND c.points > t.balance), 0) AS BIGINT) \
+                         FROM totals t JOIN members m ON m.id = t.member_id \
+                         WHERE t.community_id = $1 AND NOT m.is_bot \
+                           AND ($2 IS NULL OR LOWER(m.name) LIKE $2 ESCAPE '\\') \
+                         ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4",
+                    )
+                    .bind(community_id)
+                    .bind(search)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(&mut *self.tx)
+                    .await
+                    .context("reading an all-time board page")?,
+                    BoardOf::Maintained(board) => sqlx::query_as(
+                        "SELECT b.member_id, m.name, b.points, CAST(1 + COALESCE((SELECT SUM(c.members) \
+                                FROM board_counts c WHERE c.community_id = b.community_id AND c.board = b.board \
+                                AND c.points > b.points), 0) AS BIGINT) \
+                         FROM board_points b JOIN members m ON m.id = b.member_id \
+                         WHERE b.community_id = $1 AND b.board = $2 AND NOT m.is_bot \
+                           AND ($3 IS NULL OR LOWER(m.name) LIKE $3 ESCAPE '\\') \
+                         ORDER BY b.points DESC, b.member_id LIMIT $4 OFFSET $5",
+                    )
+                    .bind(community_id)
+                    .bind(board.key())
+                    .bind(search)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(&mut *self.tx)
+                    .await
+                    .context("reading a window board page")?,
+                    BoardOf::Days(first, last) => sqlx::query_as(
+                        "WITH sums AS (SELECT l.member_id, CAST(SUM(l.delta) AS BIGINT) AS points \
+                                FROM ledger l JOIN members m ON m.id = l.member_id \
+                                WHERE l.community_id = $1 AND NOT m.is_bot \
+                                  AND l.local_day >= $2 AND l.local_day <= $3 GROUP BY l.member_id), \
+                              ranked AS (SELECT member_id, points, RANK() OVER (ORDER BY points DESC) AS place \
+                                FROM sums) \
+                         SELECT r.member_id, m.name, r.points, CAST(r.place AS BIGINT) \
+                         FROM ranked r JOIN members m ON m.id = r.member_id \
+                         WHERE ($4 IS NULL OR LOWER(m.name) LIKE $4 ESCAPE '\\') \
+                         ORDER BY r.points DESC, r.member_id LIMIT $5 OFFSET $6",
+                    )
+                    .bind(community_id)
+                    .bind(fmt_day(first))
+                    .bind(fmt_day(last))
+                    .bind(search)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(&mut *self.tx)
+                    .await
+                    .context("reading a season board page")?,
+                };
+                Ok(rows.into_iter().map(|(member_id, name, points, rank)| Standing { member_id, name, points, rank }).collect())
+            }
+
+            async fn community_of_member(&mut self, member_id: i64) -> anyhow::Result<Option<i64>> {
+                let row: Option<(i64,)> = sqlx::query_as("SELECT community_id FROM members WHERE id = $1 AND NOT is_bot")
+                    .bind(member_id)
+                    .fetch_optional(&mut *self.tx)
+                    .await
+                    .context("reading a member's community")?;
+                Ok(row.map(|(id,)| id))
+            }
+
+            async fn checkin_days_of(
+                &mut self,
+                member_id: i64,
+                first: NaiveDate,
+                last: NaiveDate,
+            ) -> anyhow::Result<Vec<NaiveDate>> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT local_day FROM checkins WHERE member_id = $1 AND local_day >= $2 AND local_day <= $3 \
+                     ORDER BY local_day",
+                )
+                .bind(member_id)
+                .bind(fmt_day(first))
+                .bind(fmt_day(last))
+                .fetch_all(&mut *self.tx)
+                .await
+                .context("reading a member's check-in days")?;
+                rows.into_iter().map(|(day,)| parse_day(&day)).collect()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl WebTx for $tx<'_> {
+            async fn grant_login(&mut self, grant: LoginGrant<'_>) -> anyhow::Result<()> {
+                // Links nobody used are forgotten once expired (indexed by expiry).
+                sqlx::query("DELETE FROM web_logins WHERE expires_at <= $1")
+                    .bind(fmt_time(grant.now))
+                    .execute(&mut *self.tx)
+                    .await
+                    .context("forgetting expired login links")?;
+                sqlx::query(
+                    "INSERT INTO web_logins (token_hash, community_id, member_id, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(grant.token_hash)
+                .bind(grant.community_id)
+                .bind(grant.member_id)
+                .bind(fmt_time(grant.now))
+                .bind(fmt_time(grant.expires_at))
+                .execute(&mut *self.tx)
+                .await
+                .context("granting a login link")?;
+                Ok(())
+            }
+        }
+
+        /// Uses up the link and opens the session, in the caller's transaction.
+        async fn redeem_in(
+            tx: &mut $tx<'_>,
+            token_hash: &str,
+            session: NewWebSession<'_>,
+        ) -> anyhow::Result<Option<WebLogin>> {
+            let now = fmt_time(session.now);
+            let used: Option<(i64, i64)> = sqlx::query_as(
+                "UPDATE web_logins SET used_at = $2 \
+                 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING community_id, member_id",
+            )
+            .bind(token_hash)
+            .bind(&now)
+            .fetch_optional(&mut *tx.tx)
+            .await
+            .context("using up a login link")?;
+            let Some((community_id, member_id)) = used else { return Ok(None) };
+            let (member_name,): (String,) = sqlx::query_as("SELECT name FROM members WHERE id = $1")
+                .bind(member_id)
+                .fetch_one(&mut *tx.tx)
+                .await
+                .context("reading a signing-in member")?;
+            sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1")
+                .bind(&now)
+                .execute(&mut *tx.tx)
+                .await
+                .context("forgetting expired sessions")?;
+            sqlx::query(
+                "INSERT INTO web_sessions (token_hash, community_id, member_id, csrf, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(session.token_hash)
+            .bind(community_id)
+            .bind(member_id)
+            .bind(session.csrf)
+            .bind(&now)
+            .bind(fmt_time(session.expires_at))
+            .execute(&mut *tx.tx)
+            .await
+            .context("opening a web session")?;
+            Ok(Some(WebLogin { community_id, member_id, member_name }))
+        }
+
+        async fn end_session_in(tx: &mut $tx<'_>, token_hash: &str) -> anyhow::Result<()> {
+            sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&mut *tx.tx)
+                .await
+                .context("ending a web session")?;
+            Ok(())
+        }
+    };
+}
+
+pub(crate) use web_statements;
