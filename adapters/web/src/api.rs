@@ -9,8 +9,6 @@ use hearth_bot::engine::web::{Dashboard, DayFigures, Kpis};
 use serde_json::{Value, json};
 
 use crate::Web;
-#[allow(unused_imports)]
-use crate::until_main_lands::EngineWebUntilMainLands;
 use crate::params::{Params, window_name};
 use crate::refusal::{Refusal, api_refusal};
 use crate::respond;

@@ -8,8 +8,6 @@ use hearth_bot::i18n::Arg;
 use maud::{Markup, PreEscaped, html};
 
 use crate::Web;
-#[allow(unused_imports)]
-use crate::until_main_lands::EngineWebUntilMainLands;
 use crate::cells::{Cell, Words};
 use crate::charts::{DashboardChart, dashboard_charts};
 use crate::layout::{self, AdminPage};

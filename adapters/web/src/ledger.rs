@@ -9,8 +9,6 @@ use hearth_bot::i18n::Arg;
 use maud::{Markup, html};
 
 use crate::Web;
-#[allow(unused_imports)]
-use crate::until_main_lands::EngineWebUntilMainLands;
 use crate::cells::{LEDGER_KINDS, Words};
 use crate::layout::{self, AdminPage};
 use crate::params::{BadQuery, Params};

@@ -11,8 +11,6 @@ use hearth_bot::i18n::Arg;
 use maud::html;
 
 use crate::Web;
-#[allow(unused_imports)]
-use crate::until_main_lands::EngineWebUntilMainLands;
 use crate::cells::Words;
 use crate::layout;
 use crate::refusal::Refusal;

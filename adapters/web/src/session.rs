@@ -6,8 +6,6 @@ use axum::response::Response;
 use hearth_bot::engine::web::{CommunityView, Session};
 
 use crate::Web;
-#[allow(unused_imports)]
-use crate::until_main_lands::EngineWebUntilMainLands;
 use crate::cells::Words;
 use crate::refusal::Refusal;
 

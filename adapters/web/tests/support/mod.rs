@@ -34,6 +34,7 @@ impl Site {
             Engine::open(store, config, Arc::new(clock.clone()), vec![Platform::Console]).await.expect("engine opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let addr = listener.local_addr().expect("bound address");
+        engine.set_public_url(public_url);
         let app = hearth_web::router(engine.clone(), public_url);
         tokio::spawn(async move { axum::serve(listener, app).await.expect("serving") });
         Site { addr, engine, clock, admins }
