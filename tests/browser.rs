@@ -71,7 +71,8 @@ struct Browser {
 }
 
 fn browser_or_skip() -> Option<Browser> {
-    let chromium = std::env::var_os("HEARTH_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let chromium =
+        std::env::var_os("HEARTH_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     let script = root().join("tests/browser/dashboard.mjs");
     let node_ok = Command::new("node").arg("--version").output().is_ok_and(|out| out.status.success());
     let missing: Vec<String> = [

@@ -24,11 +24,10 @@ pub async fn leaderboard(
     let (Ok(window), Ok(page)) = (params.window(), params.page()) else {
         return api_refusal(Refusal::BadRequest);
     };
-    let board =
-        match web.engine.leaderboard_page(&community, session::token(&headers), window, page, None).await {
-            Ok(board) => board,
-            Err(error) => return api_refusal(Refusal::of(error, "leaderboard API")),
-        };
+    let board = match web.engine.leaderboard_page(&community, session::token(&headers), window, page, None).await {
+        Ok(board) => board,
+        Err(error) => return api_refusal(Refusal::of(error, "leaderboard API")),
+    };
     let entries: Vec<Value> = board
         .entries
         .iter()

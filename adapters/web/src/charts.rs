@@ -57,8 +57,18 @@ fn activity(dashboard: &Dashboard, words: &Words) -> Chart {
         x_labels: dashboard.days.iter().map(|day| words.day_short(day.day)).collect(),
         y_label: words.text("web-axis-members"),
         series: vec![
-            series(words, "web-series-checkins", dashboard.days.iter().map(|d| figure(d.checkins)).collect(), SeriesStyle::Bars),
-            series(words, "web-series-active", dashboard.days.iter().map(|d| figure(d.active)).collect(), SeriesStyle::Line),
+            series(
+                words,
+                "web-series-checkins",
+                dashboard.days.iter().map(|d| figure(d.checkins)).collect(),
+                SeriesStyle::Bars,
+            ),
+            series(
+                words,
+                "web-series-active",
+                dashboard.days.iter().map(|d| figure(d.active)).collect(),
+                SeriesStyle::Line,
+            ),
         ],
         percent: false,
     })
@@ -173,18 +183,24 @@ fn challenges(dashboard: &Dashboard, words: &Words) -> Chart {
         title: words.text("web-chart-challenges-title"),
         alt: words.fmt(
             "web-chart-challenges-alt",
-            &[
-                ("entries", entries.into()),
-                ("voters", voters.into()),
-                ("weeks", dashboard.challenges.len().into()),
-            ],
+            &[("entries", entries.into()), ("voters", voters.into()), ("weeks", dashboard.challenges.len().into())],
         ),
         file_stem: stem("challenges", dashboard),
         x_labels: dashboard.challenges.iter().map(|week| words.day_short(week.week)).collect(),
         y_label: words.text("web-axis-members"),
         series: vec![
-            series(words, "web-series-entries", dashboard.challenges.iter().map(|w| figure(w.entries)).collect(), SeriesStyle::Bars),
-            series(words, "web-series-voters", dashboard.challenges.iter().map(|w| figure(w.voters)).collect(), SeriesStyle::Line),
+            series(
+                words,
+                "web-series-entries",
+                dashboard.challenges.iter().map(|w| figure(w.entries)).collect(),
+                SeriesStyle::Bars,
+            ),
+            series(
+                words,
+                "web-series-voters",
+                dashboard.challenges.iter().map(|w| figure(w.voters)).collect(),
+                SeriesStyle::Line,
+            ),
         ],
         percent: false,
     })

@@ -42,9 +42,8 @@ pub async fn page(
 }
 
 fn body(words: &Words, community: &str, title: &str, dashboard: &Dashboard) -> Markup {
-    let csv = |table: TableName| {
-        format!("/admin/{community}/csv/{}.csv?days={}", table.file_stem(), dashboard.range.days())
-    };
+    let csv =
+        |table: TableName| format!("/admin/{community}/csv/{}.csv?days={}", table.file_stem(), dashboard.range.days());
     html! {
         h1 { (title) }
         (range_switch(words, community, dashboard))

@@ -64,8 +64,11 @@ fn body(words: &Words, community: &str, title: &str, filter: &AuditFilter, audit
     let page_href = |page: u32| {
         if kept.is_empty() { format!("?page={page}") } else { format!("?{kept}&page={page}") }
     };
-    let csv_href =
-        if kept.is_empty() { format!("/admin/{community}/csv/ledger.csv") } else { format!("/admin/{community}/csv/ledger.csv?{kept}") };
+    let csv_href = if kept.is_empty() {
+        format!("/admin/{community}/csv/ledger.csv")
+    } else {
+        format!("/admin/{community}/csv/ledger.csv?{kept}")
+    };
     let table = tables::ledger(&audit.rows, words);
     html! {
         h1 { (title) }

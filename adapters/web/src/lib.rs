@@ -76,8 +76,11 @@ mod catalog_tests {
     ];
 
     fn keys(ftl: &str) -> Vec<&str> {
-        let mut keys: Vec<&str> =
-            ftl.lines().filter_map(|line| line.split_once(" =").map(|(key, _)| key)).filter(|key| key.starts_with("web-")).collect();
+        let mut keys: Vec<&str> = ftl
+            .lines()
+            .filter_map(|line| line.split_once(" =").map(|(key, _)| key))
+            .filter(|key| key.starts_with("web-"))
+            .collect();
         keys.sort_unstable();
         keys
     }

@@ -14,8 +14,5 @@ pub fn stylesheet_href() -> String {
 }
 
 pub async fn stylesheet() -> impl IntoResponse {
-    (
-        [(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=31536000, immutable")],
-        STYLESHEET,
-    )
+    ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=31536000, immutable")], STYLESHEET)
 }

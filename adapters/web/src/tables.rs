@@ -86,7 +86,8 @@ pub fn dashboard_table(name: TableName, dashboard: &Dashboard, words: &Words) ->
 }
 
 fn days(dashboard: &Dashboard, words: &Words) -> Table {
-    let mut table = Table::new(words, &["web-col-day", "web-col-checkins", "web-col-active", "web-col-members", "web-col-rate"]);
+    let mut table =
+        Table::new(words, &["web-col-day", "web-col-checkins", "web-col-active", "web-col-members", "web-col-rate"]);
     table.rows = dashboard
         .days
         .iter()
@@ -189,10 +190,8 @@ fn challenges(dashboard: &Dashboard, words: &Words) -> Table {
 }
 
 fn at_risk(dashboard: &Dashboard, words: &Words) -> Table {
-    let mut table = Table::new(
-        words,
-        &["web-col-member", "web-col-last-active", "web-col-streak", "web-col-checkins-before"],
-    );
+    let mut table =
+        Table::new(words, &["web-col-member", "web-col-last-active", "web-col-streak", "web-col-checkins-before"]);
     table.rows = dashboard
         .at_risk
         .iter()
@@ -229,29 +228,6 @@ fn ledger_row(row: &AuditRow, words: &Words) -> Vec<Cell> {
     ]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_table_has_a_file_name_that_reads_back() {
-        for table in TableName::ALL {
-            assert_eq!(TableName::from_file(&format!("{}.csv", table.file_stem())), Some(table));
-        }
-        assert_eq!(TableName::from_file("days"), None);
-        assert_eq!(TableName::from_file("../days.csv"), None);
-        assert_eq!(TableName::from_file("at_risk.csv"), None);
-    }
-
-    #[test]
-    fn streak_buckets_are_labelled_by_their_days() {
-        let bucket = |lowest, highest| StreakBucket { lowest, highest, members: 0 };
-        assert_eq!(bucket_label(&bucket(0, 0)), "0");
-        assert_eq!(bucket_label(&bucket(1, 6)), "1–6");
-        assert_eq!(bucket_label(&bucket(30, u32::MAX)), "30+");
-    }
-}
-
 /// A table on a page: it scrolls sideways on a phone instead of
 /// squeezing its columns.
 pub fn markup(table: &Table, words: &Words, caption: Option<&str>) -> maud::Markup {
@@ -277,5 +253,28 @@ pub fn markup(table: &Table, words: &Words, caption: Option<&str>) -> maud::Mark
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_has_a_file_name_that_reads_back() {
+        for table in TableName::ALL {
+            assert_eq!(TableName::from_file(&format!("{}.csv", table.file_stem())), Some(table));
+        }
+        assert_eq!(TableName::from_file("days"), None);
+        assert_eq!(TableName::from_file("../days.csv"), None);
+        assert_eq!(TableName::from_file("at_risk.csv"), None);
+    }
+
+    #[test]
+    fn streak_buckets_are_labelled_by_their_days() {
+        let bucket = |lowest, highest| StreakBucket { lowest, highest, members: 0 };
+        assert_eq!(bucket_label(&bucket(0, 0)), "0");
+        assert_eq!(bucket_label(&bucket(1, 6)), "1–6");
+        assert_eq!(bucket_label(&bucket(30, u32::MAX)), "30+");
     }
 }

@@ -53,15 +53,25 @@ pub use read_only::{ReadOnlyStore, UnusableDatabase};
 pub use reports::{Board, MemberActivity, ReportsRead, ReportsStore, Standing, TotalsMismatch};
 pub use schedule::{CursorKey, CursorsOf, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx};
 pub use sqlite::{BackupReport, connect_options};
-pub use web::{WebRead, WebStore, WebTx};
 pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsRead, TopicsStore, TopicsTx};
+pub use web::{WebRead, WebStore, WebTx};
 
 /// Everything one write transaction can do: every read of the read model
 /// (on what this transaction wrote so far) and the writes. Dropping it
 /// without `commit` rolls back.
 #[async_trait::async_trait]
 pub trait TxPort:
-    ReadModel + ChallengesTx + CheckinsTx + InboxTx + InboxOpenTx + LedgerTx + MembersTx + ScheduleTx + TopicsTx + WebTx + Send
+    ReadModel
+    + ChallengesTx
+    + CheckinsTx
+    + InboxTx
+    + InboxOpenTx
+    + LedgerTx
+    + MembersTx
+    + ScheduleTx
+    + TopicsTx
+    + WebTx
+    + Send
 {
     async fn commit(self: Box<Self>) -> anyhow::Result<()>;
 
@@ -88,7 +98,16 @@ pub trait WriterPort: Send {
 /// connections, delivery bookkeeping, maintenance.
 #[async_trait::async_trait]
 pub trait StorePort:
-    DirectoryStore + ExportStore + InboxStore + MembersStore + ReportsStore + ScheduleStore + TopicsStore + WebStore + Send + Sync
+    DirectoryStore
+    + ExportStore
+    + InboxStore
+    + MembersStore
+    + ReportsStore
+    + ScheduleStore
+    + TopicsStore
+    + WebStore
+    + Send
+    + Sync
 {
     /// The writer, once the transaction before has finished with it.
     async fn writer(&self) -> anyhow::Result<Writer>;

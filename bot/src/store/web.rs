@@ -204,11 +204,7 @@ pub trait WebTx: Send {
 pub trait WebStore: Send + Sync {
     /// Uses up an unused, unexpired login link and opens a session for its
     /// member, in one transaction: of two redeemers, one gets `None`.
-    async fn redeem_login(
-        &self,
-        token_hash: &str,
-        session: NewWebSession<'_>,
-    ) -> anyhow::Result<Option<WebLogin>>;
+    async fn redeem_login(&self, token_hash: &str, session: NewWebSession<'_>) -> anyhow::Result<Option<WebLogin>>;
 
     async fn end_web_session(&self, token_hash: &str) -> anyhow::Result<()>;
 }

@@ -8,8 +8,8 @@ mod dashboard;
 mod login;
 mod types;
 
-pub use login::{LOGIN_VALID_FOR, SESSION_VALID_FOR};
 pub(super) use login::dashboard_link;
+pub use login::{LOGIN_VALID_FOR, SESSION_VALID_FOR};
 pub use types::*;
 
 use std::sync::Arc;
