@@ -59,12 +59,21 @@ pub struct Listeners {
     pub web: Option<Router>,
 }
 
-/// Binds `addr` and serves until `stop` is cancelled, then lets open
-/// connections finish (bounded) and returns.
-pub async fn serve(addr: SocketAddr, mut listeners: Listeners, stop: CancellationToken) -> anyhow::Result<()> {
+/// Binds `addr` (port 0 picks a free one; `local_addr` tells which).
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding HEARTH_HTTP_ADDR {addr}"))?;
-    tracing::info!(%addr, "HTTP listener up");
+    tracing::info!(addr = %listener.local_addr().unwrap_or(addr), "HTTP listener up");
+    Ok(listener)
+}
+
+/// Serves `listener` until `stop` is cancelled, then lets open connections
+/// finish (bounded) and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    mut listeners: Listeners,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
     let web = listeners.web.take();
     let mut app = Router::new()
         .route("/healthz", get(healthz))

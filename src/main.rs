@@ -326,9 +326,14 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     let draining = listeners.draining.clone();
     let telegram = listeners.telegram.clone();
     if let Some(addr) = http_addr {
+        let listener = http::bind(addr).await?;
+        let public_url = settings::public_url(listener.local_addr()?)?;
+        engine.set_public_url(&public_url);
+        eprintln!("hearth: web pages at {public_url} (admins get a sign-in link with /dashboard)");
+        listeners.web = Some(hearth_web::router(engine.clone(), &public_url));
         let stop = stop.clone();
         tasks.spawn(async move {
-            if let Err(error) = http::serve(addr, listeners, stop).await {
+            if let Err(error) = http::serve(listener, listeners, stop).await {
                 tracing::error!(error = ?error, "the HTTP listener stopped");
             }
         });
@@ -400,10 +405,37 @@ async fn console(
     let admins = config.console.admins.clone();
     let engine = Engine::open(store.clone(), config, clock, vec![Platform::Console]).await?;
     reload::spawn(engine.clone(), config_path);
+    // With HEARTH_HTTP_ADDR the console serves the web pages too, so a
+    // simulated month can be looked at in a browser.
+    let stop = CancellationToken::new();
+    let web = match settings::http_addr()? {
+        Some(addr) => {
+            let listener = http::bind(addr).await?;
+            let public_url = settings::public_url(listener.local_addr()?)?;
+            engine.set_public_url(&public_url);
+            eprintln!("hearth: web pages at {public_url} (admins get a sign-in link with /dashboard)");
+            let listeners = http::Listeners {
+                store: Some(store.clone()),
+                web: Some(hearth_web::router(engine.clone(), &public_url)),
+                ..Default::default()
+            };
+            let stop = stop.clone();
+            Some(tokio::spawn(async move {
+                if let Err(error) = http::serve(listener, listeners, stop).await {
+                    tracing::error!(error = ?error, "the HTTP listener stopped");
+                }
+            }))
+        }
+        None => None,
+    };
     let session = ConsoleSession::new(engine, community, admins, simulated);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();
     session.run(stdin, &mut stdout).await?;
+    stop.cancel();
+    if let Some(web) = web {
+        let _ = web.await;
+    }
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

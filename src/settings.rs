@@ -76,6 +76,33 @@ pub fn http_addr() -> anyhow::Result<Option<std::net::SocketAddr>> {
         .transpose()
 }
 
+/// `HEARTH_PUBLIC_URL`: the base of every link hearth prints (login links,
+/// the public board). Default: `http://` + the bound address, with an
+/// unspecified address (`0.0.0.0`, `::`) written as loopback, which a
+/// browser on the same machine can open.
+pub fn public_url(bound: std::net::SocketAddr) -> anyhow::Result<String> {
+    match env("HEARTH_PUBLIC_URL") {
+        Some(text) => {
+            let url = url::Url::parse(&text)
+                .with_context(|| format!("HEARTH_PUBLIC_URL {text:?} is not a URL like https://hearth.example.org"))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                anyhow::bail!("HEARTH_PUBLIC_URL {text:?}: expected an http:// or https:// URL");
+            }
+            Ok(text.trim_end_matches('/').to_string())
+        }
+        None => {
+            let mut shown = bound;
+            if bound.ip().is_unspecified() {
+                shown.set_ip(match bound {
+                    std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                    std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+                });
+            }
+            Ok(format!("http://{shown}"))
+        }
+    }
+}
+
 /// `TELEGRAM_WEBHOOK_URL`: the public https URL that reaches `/telegram/webhook`.
 pub fn telegram_webhook_url() -> anyhow::Result<Option<url::Url>> {
     env("TELEGRAM_WEBHOOK_URL")

@@ -84,7 +84,7 @@ fn check_config_reports_every_error_on_one_line_each_in_plain_words() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
-    assert!(lines[0].ends_with("bad.toml:5:1: unknown field `colour` in [[community]]: expected one of admins, badge, challenge, checkin, discord, id, locale, name, points, schedule, season, telegram, timezone, topics"), "{stderr}");
+    assert!(lines[0].ends_with("bad.toml:5:1: unknown field `colour` in [[community]]: expected one of admins, badge, challenge, checkin, discord, id, locale, name, points, schedule, season, telegram, timezone, topics, web"), "{stderr}");
     assert!(
         lines[1].ends_with("bad.toml:7:10: `community.checkin.points` expected a whole number, got text \"ten\""),
         "{stderr}"

@@ -14,6 +14,7 @@ mod scaleout;
 mod scheduler;
 mod startup;
 mod telegram;
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,14 @@ enum Bench {
     /// `/leaderboard` (top 10 and own rank) at 10k and 100k members (and 1M
     /// without `--quick`) for the all-time, week and month windows.
     Leaderboard {
+        #[arg(long)]
+        quick: bool,
+        #[arg(long, value_enum, default_value_t = Backend::Sqlite)]
+        backend: Backend,
+    },
+    /// The web pages' reads at 100k members and 1M ledger rows (10k with
+    /// `--quick`): the admin dashboard's figures and public board pages.
+    Web {
         #[arg(long)]
         quick: bool,
         #[arg(long, value_enum, default_value_t = Backend::Sqlite)]
@@ -130,6 +139,9 @@ fn main() -> ExitCode {
         }
         Bench::Leaderboard { quick, backend } => {
             runtime.block_on(leaderboard::run(if quick { leaderboard::QUICK } else { leaderboard::FULL }, backend))
+        }
+        Bench::Web { quick, backend } => {
+            runtime.block_on(web::run(if quick { web::QUICK_MEMBERS } else { web::FULL_MEMBERS }, backend))
         }
         Bench::Scaleout { quick } => runtime.block_on(scaleout::run(quick)),
         Bench::ScaleoutWorker { url, first, count, concurrency } => {

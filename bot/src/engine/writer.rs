@@ -270,7 +270,7 @@ impl Engine {
                 Err(Failed::Conflict(error)) => return Err(error),
                 Err(Failed::Refused(reply, outcome)) => {
                     tx.rollback_to_savepoint().await?;
-                    replies[i] = Some(Answer::Reply(reply));
+                    replies[i] = Some(Answer::Reply(*reply));
                     outcomes[i] = outcome;
                 }
             }
@@ -299,7 +299,7 @@ impl Engine {
                 super::error::log_unknown(community, &request.command, &error);
                 let outcome =
                     if matches!(error, super::CommandError::Unknown(_)) { Outcome::Error } else { Outcome::Refused };
-                Failed::Refused(error.to_reply(&catalog), outcome)
+                Failed::Refused(Box::new(error.to_reply(&catalog)), outcome)
             }
         })
     }
@@ -308,7 +308,7 @@ impl Engine {
 /// How one command of a batch did not succeed.
 enum Failed {
     /// Refused or failed inside: its reply, once its changes are rolled back.
-    Refused(Reply, Outcome),
+    Refused(Box<Reply>, Outcome),
     /// The database failed the transaction for a concurrent one's sake.
     Conflict(anyhow::Error),
 }

@@ -10,8 +10,8 @@ use chrono::Duration;
 use crate::command::Window;
 use crate::domain::day::DayBoundary;
 use crate::domain::level::{LevelProgress, level_for};
-use crate::store::web::BoardOf;
 use crate::store::Board;
+use crate::store::web::BoardOf;
 
 use super::super::Engine;
 use super::{BoardEntry, BoardPage, Known, MemberCard, MemberId, WebError};
@@ -65,14 +65,11 @@ impl Engine {
         let Some(board) = board else {
             return Ok(BoardPage { window, page, more: false, entries: Vec::new() });
         };
-        let search: Option<String> = search
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.chars().take(SEARCH_MAX_CHARS).collect());
+        let search: Option<String> =
+            search.map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(SEARCH_MAX_CHARS).collect());
         let mut reads = self.inner.store.read_model().await?;
         let offset = i64::from(page - 1) * BOARD_PAGE;
-        let mut standings =
-            reads.board_page(known.id, board, search.as_deref(), offset, BOARD_PAGE + 1).await?;
+        let mut standings = reads.board_page(known.id, board, search.as_deref(), offset, BOARD_PAGE + 1).await?;
         let more = standings.len() as i64 > BOARD_PAGE;
         standings.truncate(BOARD_PAGE as usize);
         let ids: Vec<i64> = standings.iter().map(|s| s.member_id).collect();

@@ -23,8 +23,8 @@ use crate::store::LedgerKind;
 
 use super::super::Engine;
 use super::{
-    AtRisk, AuditFilter, AuditPage, AuditRow, ChallengeWeek, Cohort, Dashboard, DayFigures, Kpis, MemberId,
-    RangeDays, SegmentsAt, StreakBucket, TopicFigures, WebError,
+    AtRisk, AuditFilter, AuditPage, AuditRow, ChallengeWeek, Cohort, Dashboard, DayFigures, Kpis, MemberId, RangeDays,
+    SegmentsAt, StreakBucket, TopicFigures, WebError,
 };
 
 /// Weekly cohorts shown, and the later weeks followed for each.
@@ -143,9 +143,7 @@ impl Engine {
                 let retained = (1..=RETENTION_WEEKS)
                     .map(|k| week + Duration::weeks(k))
                     .take_while(|later| *later + Duration::days(6) < today)
-                    .map(|later| {
-                        active_between(later, later + Duration::days(6)).intersection(&cohort).count() as i64
-                    })
+                    .map(|later| active_between(later, later + Duration::days(6)).intersection(&cohort).count() as i64)
                     .collect();
                 Cohort { week, size: cohort.len() as i64, retained }
             })
@@ -165,16 +163,17 @@ impl Engine {
                 let week_first = day - Duration::days(6);
                 let core: HashSet<i64> = checkin_days
                     .iter()
-                    .filter(|(_, ds)| ds.iter().filter(|d| **d >= week_first && **d <= day).count() as i64 >= CORE_CHECKINS)
+                    .filter(|(_, ds)| {
+                        ds.iter().filter(|d| **d >= week_first && **d <= day).count() as i64 >= CORE_CHECKINS
+                    })
                     .map(|(m, _)| *m)
                     .collect();
                 let quiet_since = day - Duration::days(DORMANT_DAYS - 1);
                 let recent = active_between(quiet_since, day);
                 let by_then: Vec<i64> = joined.iter().filter(|(_, j)| *j <= day).map(|(m, _)| *m).collect();
-                let dormant = joined
-                    .iter()
-                    .filter(|(m, j)| *j < quiet_since && !recent.contains(m) && !core.contains(m))
-                    .count() as i64;
+                let dormant =
+                    joined.iter().filter(|(m, j)| *j < quiet_since && !recent.contains(m) && !core.contains(m)).count()
+                        as i64;
                 let core = by_then.iter().filter(|m| core.contains(m)).count() as i64;
                 SegmentsAt { day, core, casual: by_then.len() as i64 - core - dormant, dormant }
             })
