@@ -19,6 +19,8 @@ pub fn page(words: &Words, title: &str, header: Markup, main: Markup) -> Markup 
                 meta name="color-scheme" content="light dark";
                 title { (title) " · " (words.text("web-brand")) }
                 link rel="stylesheet" href=(stylesheet_href());
+                // No favicon request (and no 404 for it).
+                link rel="icon" href="data:,";
             }
             body {
                 (header)
