@@ -112,9 +112,10 @@ fn cohorts(dashboard: &Dashboard, words: &Words) -> Table {
         .iter()
         .map(|cohort| {
             let mut row = vec![Cell::Day(cohort.week), Cell::Number(cohort.size)];
+            // A week with no newcomers has no share to show.
             row.extend((0..COHORT_WEEKS).map(|week| match cohort.retained.get(week) {
-                Some(&kept) => Cell::Percent(percent_of(kept, cohort.size)),
-                None => Cell::Missing,
+                Some(&kept) if cohort.size > 0 => Cell::Percent(percent_of(kept, cohort.size)),
+                _ => Cell::Missing,
             }));
             row
         })
