@@ -119,8 +119,10 @@ pub trait WebRead: Send + Sync {
     /// The unexpired session with this hash.
     async fn web_session(&mut self, token_hash: &str, now: DateTime<Utc>) -> anyhow::Result<Option<WebSessionRow>>;
 
-    /// Distinct (member, local day) with a check-in or a ledger row
-    /// (received or given) on the local days `[first, last]`.
+    /// Distinct (member, local day) with a ledger row received or given on
+    /// the local days `[first, last]`, leaving out the rows a check-in
+    /// writes (`checkin`, `streak_bonus`): `checkins_on_days` has those
+    /// members and days already.
     async fn member_days(
         &mut self,
         community_id: i64,

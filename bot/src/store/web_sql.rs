@@ -62,18 +62,25 @@ macro_rules! web_statements {
                 first: NaiveDate,
                 last: NaiveDate,
             ) -> anyhow::Result<Vec<(i64, NaiveDate)>> {
+                // The rows' instants bound their local days (a day is at
+                // most 26 hours past its UTC date), so the time index
+                // narrows the scan.
+                let from = fmt_time(first.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::days(2));
+                let to = fmt_time(last.and_time(chrono::NaiveTime::MIN).and_utc() + chrono::Duration::days(3));
                 let rows: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT c.member_id, c.local_day FROM checkins c JOIN members m ON m.id = c.member_id \
-                         WHERE m.community_id = $1 AND NOT m.is_bot AND c.local_day >= $2 AND c.local_day <= $3 \
-                     UNION SELECT l.member_id, l.local_day FROM ledger l \
-                         WHERE l.community_id = $1 AND l.local_day >= $2 AND l.local_day <= $3 \
+                    "SELECT l.member_id, l.local_day FROM ledger l \
+                         WHERE l.community_id = $1 AND l.at >= $4 AND l.at < $5 \
+                           AND l.local_day >= $2 AND l.local_day <= $3 \
+                           AND l.kind NOT IN ('checkin', 'streak_bonus') \
                      UNION SELECT l.actor_member_id, l.local_day FROM ledger l \
-                         WHERE l.community_id = $1 AND l.local_day >= $2 AND l.local_day <= $3 \
-                           AND l.actor_member_id IS NOT NULL",
+                         WHERE l.community_id = $1 AND l.at >= $4 AND l.at < $5 \
+                           AND l.local_day >= $2 AND l.local_day <= $3 AND l.actor_member_id IS NOT NULL",
                 )
                 .bind(community_id)
                 .bind(fmt_day(first))
                 .bind(fmt_day(last))
+                .bind(from)
+                .bind(to)
                 .fetch_all(&mut *self.tx)
                 .await
                 .context("reading active member days")?;

@@ -64,11 +64,15 @@ impl Engine {
         for (member, day) in reads.member_days(known.id, fetch_from, today).await? {
             active.entry(day).or_default().insert(member);
         }
+        let checkins = reads.checkins_on_days(known.id, fetch_from, today).await?;
+        for c in &checkins {
+            active.entry(c.day).or_default().insert(c.member_id);
+        }
         let acts = reads.challenge_acts(known.id, fetch_span.0, fetch_span.1).await?;
         for act in &acts {
             active.entry(days.day_of(act.at)).or_default().insert(act.member_id);
         }
-        let checkins = reads.checkins_on_days(known.id, fetch_from, today).await?;
+
         let kinds = reads.points_by_kind(known.id, first_day, last_day).await?;
         let range_from = days.start_of(first_day);
         let posts = reads.topic_posts_between(known.id, range_from, fetch_span.1).await?;
