@@ -1,5 +1,6 @@
 //! The HTTP listener on `HEARTH_HTTP_ADDR`: `GET /healthz`, `GET /metrics`,
-//! `POST /discord/interactions` and, in webhook mode, `POST /telegram/webhook`.
+//! `POST /discord/interactions`, in webhook mode `POST /telegram/webhook`,
+//! and the web pages (`hearth_web::router`) when given.
 //!
 //! It serves every connection itself (hyper's HTTP/1 with a timer) so that
 //! nothing waits forever: a client gets `HEADER_TIMEOUT` for each request's
@@ -54,6 +55,8 @@ pub struct Listeners {
     /// Asked by `/healthz`: a process whose database does not answer is not healthy.
     pub store: Option<hearth_bot::store::Store>,
     pub metrics: Option<crate::metrics::Scrape>,
+    /// The dashboard, the public board and the JSON API (`hearth_web::router`).
+    pub web: Option<Router>,
 }
 
 /// Binds `addr` (port 0 picks a free one; `local_addr` tells which).
@@ -68,15 +71,19 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
 /// finish (bounded) and returns.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    listeners: Listeners,
+    mut listeners: Listeners,
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
-    let app = Router::new()
+    let web = listeners.web.take();
+    let mut app = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route(WEBHOOK_PATH, post(telegram_webhook))
         .route(INTERACTIONS_PATH, post(discord_interaction))
         .with_state(listeners);
+    if let Some(web) = web {
+        app = app.merge(web);
+    }
     let places = Arc::new(Semaphore::new(connection_places()));
     let connections = TaskTracker::new();
     loop {

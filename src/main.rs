@@ -336,6 +336,7 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
         let public_url = settings::public_url(listener.local_addr()?)?;
         engine.set_public_url(&public_url);
         eprintln!("hearth: web pages at {public_url} (admins get a sign-in link with /dashboard)");
+        listeners.web = Some(hearth_web::router(engine.clone(), &public_url));
         let stop = stop.clone();
         tasks.spawn(async move {
             if let Err(error) = http::serve(listener, listeners, stop).await {
@@ -420,7 +421,11 @@ async fn console(
             let public_url = settings::public_url(listener.local_addr()?)?;
             engine.set_public_url(&public_url);
             eprintln!("hearth: web pages at {public_url} (admins get a sign-in link with /dashboard)");
-            let listeners = http::Listeners { store: Some(store.clone()), ..Default::default() };
+            let listeners = http::Listeners {
+                store: Some(store.clone()),
+                web: Some(hearth_web::router(engine.clone(), &public_url)),
+                ..Default::default()
+            };
             let stop = stop.clone();
             Some(tokio::spawn(async move {
                 if let Err(error) = http::serve(listener, listeners, stop).await {
