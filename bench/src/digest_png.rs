@@ -54,12 +54,30 @@ pub async fn run() -> anyhow::Result<()> {
             std::hint::black_box(renderer.png(&chart)?);
             Ok(())
         })?;
+        let layout = measure(|| {
+            std::hint::black_box(renderer.tree(&chart)?);
+            Ok(())
+        })?;
+        let tree = renderer.tree(&chart)?;
+        let (width, height) = (tree.size().to_int_size().width(), tree.size().to_int_size().height());
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height).context("a pixmap")?;
+        let raster = measure(|| {
+            resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+            Ok(())
+        })?;
+        let encode = measure(|| {
+            std::hint::black_box(pixmap.encode_png()?);
+            Ok(())
+        })?;
         let size = renderer.png(&chart)?;
         let p99 = ms(png.quantile(0.99));
         worst_p99 = worst_p99.max(p99);
         println!("digest PNG, {locale} ({}x{}, {} bytes), {ROUNDS} rounds:", size.width, size.height, size.bytes.len());
         println!("  SVG alone (baseline): {}", svg.summary());
         println!("  PNG (SVG → resvg → PNG): {}", png.summary());
+        println!("    of which parsing and text layout (usvg): {}", layout.summary());
+        println!("    rasterising (resvg): {}", raster.summary());
+        println!("    PNG encoding: {}", encode.summary());
         println!(
             "  PNG / SVG: p50 {:.1}x, p99 {:.1}x",
             ms(png.quantile(0.5)) / ms(svg.quantile(0.5)).max(1e-9),
