@@ -19,7 +19,8 @@ use hearth_bot::config::Config;
 use hearth_bot::engine::Export;
 use hearth_bot::store::{ReadOnlyStore, Store, UnusableDatabase};
 use hearth_bot::{Clock, Engine, Platform, SimulatedClock, SystemClock};
-use hearth_console::ConsoleSession;
+use hearth_charts::Renderer;
+use hearth_console::{ChartImages, ConsoleSession};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -50,6 +51,9 @@ enum Cmd {
         /// Community id (default: the first configured).
         #[arg(long)]
         community: Option<String>,
+        /// Write the chart image of each post that has one (PNG) into this directory.
+        #[arg(long, value_name = "DIR")]
+        images: Option<PathBuf>,
     },
     /// Validate the config: exit 0 with a summary, or 2 with file:line:col lines.
     CheckConfig {
@@ -144,14 +148,14 @@ async fn dispatch(command: Cmd) -> anyhow::Result<ExitCode> {
             };
             run(config, path).await
         }
-        Cmd::Console { config, db, clock, community } => {
+        Cmd::Console { config, db, clock, community, images } => {
             let path = settings::config_path(config);
             let config = match load_config(&path) {
                 Ok(config) => config,
                 Err(code) => return Ok(code),
             };
             let start = clock.as_deref().map(parse_clock).transpose()?;
-            console(config, path, db, start, community).await
+            console(config, path, db, start, community, images).await
         }
         Cmd::CheckConfig { config } => Ok(match Config::load_with_warnings(&settings::config_path(config)) {
             Ok((config, warnings)) => {
@@ -252,7 +256,7 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
                 "hearth: type `@alice /checkin` and press enter; `@alice /help` lists the commands; Ctrl-D quits"
             );
         }
-        return console(config, path, None, None, None).await;
+        return console(config, path, None, None, None, None).await;
     }
     let http_addr = settings::http_addr()?;
     let webhook_url = settings::telegram_webhook_url()?;
@@ -290,8 +294,10 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
     // duplicate them. A scheduler stopped mid-fire rolls back its claim.
     tasks.spawn(until_stopped(Box::pin(engine.clone().run_scheduler())));
     let mut listeners = http::Listeners { store: Some(engine.store().clone()), ..Default::default() };
+    // Loads the fonts once; both adapters draw the digest's chart with it.
+    let renderer = Arc::new(Renderer::new());
     if let Some(settings) = telegram {
-        let telegram = hearth_telegram::Telegram::connect(engine.clone(), settings).await?;
+        let telegram = hearth_telegram::Telegram::connect(engine.clone(), settings, renderer.clone()).await?;
         tasks.spawn(telegram.clone().run_delivery(stop.clone()));
         match webhook_url {
             Some(url) => telegram.set_webhook(url).await?,
@@ -304,7 +310,7 @@ async fn run(config: Config, path: PathBuf) -> anyhow::Result<ExitCode> {
         listeners.telegram = Some(telegram);
     }
     if let Some(settings) = discord {
-        let discord = hearth_discord::Discord::new(engine.clone(), settings)?;
+        let discord = hearth_discord::Discord::new(engine.clone(), settings, renderer.clone())?;
         if discord.can_post() {
             let registering = discord.clone();
             tasks.spawn(until_stopped(Box::pin(async move {
@@ -387,6 +393,7 @@ async fn console(
     db: Option<String>,
     start: Option<DateTime<Utc>>,
     community: Option<String>,
+    images: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let community = match community {
         Some(id) if config.community(&id).is_some() => id,
@@ -428,7 +435,12 @@ async fn console(
         }
         None => None,
     };
-    let session = ConsoleSession::new(engine, community, admins, simulated);
+    if let Some(dir) = &images {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--images {}: cannot create the directory", dir.display()))?;
+    }
+    let charts = ChartImages { renderer: Arc::new(Renderer::new()), dir: images };
+    let session = ConsoleSession::new(engine, community, admins, simulated).with_images(charts);
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let mut stdout = std::io::stdout();
     session.run(stdin, &mut stdout).await?;

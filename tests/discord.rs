@@ -745,3 +745,44 @@ fn posts_for_a_guild_the_bot_was_removed_from_are_not_sent() {
     assert!(messages_in(&stand_in, CHANNEL).is_empty(), "{:?}", messages_in(&stand_in, CHANNEL));
     let _ = std::fs::remove_dir_all(&bot.dir);
 }
+
+#[test]
+fn the_digest_is_an_embed_showing_its_chart_attached_to_the_message() {
+    let stand_in = StandIn::start(&[GUILD]);
+    let dir = scratch("discord-digest");
+    let config =
+        format!("{CONFIG}\n[[community.schedule]]\nid = \"digest\"\ncron = \"0 10 1 1 *\"\naction = \"digest\"\n");
+    std::fs::write(dir.join("hearth.toml"), config).expect("config");
+    let bot = Bot::launch(dir, &stand_in, true, &[]);
+    let alice = ("80351110224678912", "alice");
+    let post = slash(
+        1,
+        alice,
+        ADMIN,
+        json!({"id": "9", "name": "post", "type": 1, "options": [{"name": "schedule", "type": 3, "value": "digest"}]}),
+    );
+    let (status, answer) = bot.send(&post);
+    assert_eq!(status, 200);
+    assert!(content(&answer).contains("Posted digest"), "{answer}");
+    wait_for("the digest's delivery to be recorded", || bot.logged(&["a delivery recorded"]));
+
+    let posted = |r: &Recorded| r.method == "POST" && r.path == format!("/api/v10/channels/{CHANNEL}/messages");
+    let posts: Vec<Recorded> = stand_in.calls().into_iter().filter(posted).collect();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    let (message, files) = (&posts[0].body, &posts[0].files);
+    // Multipart: the message as payload_json, the PNG as files[0].
+    assert_eq!(files.len(), 1, "{message}");
+    let file = &files[0];
+    assert_eq!(file.field, "files[0]");
+    assert!(file.filename.starts_with("digest-") && file.filename.ends_with(".png"), "{}", file.filename);
+    assert_eq!(file.content_type.as_deref(), Some("image/png"));
+    assert_eq!(&file.data[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(u32::from_be_bytes(file.data[16..20].try_into().unwrap()), 1000);
+    let embeds = message["embeds"].as_array().expect("embeds");
+    assert!(embeds[0]["description"].as_str().is_some_and(|d| d.starts_with("**📰 Rustaceans this week")), "{message}");
+    assert_eq!(embeds.last().unwrap()["image"]["url"], format!("attachment://{}", file.filename));
+    assert_eq!(message["attachments"][0]["filename"], file.filename.as_str());
+    assert!(message["attachments"][0]["description"].as_str().is_some_and(|d| d.starts_with("Check-ins per day")));
+    assert_eq!(message["allowed_mentions"]["parse"], json!([]));
+    let _ = std::fs::remove_dir_all(&bot.dir);
+}

@@ -489,3 +489,32 @@ fn on_postgres_one_of_two_processes_polls_and_the_other_takes_over_when_it_dies(
     let _ = std::fs::remove_dir_all(dir);
     let _ = std::fs::remove_dir_all(second_dir);
 }
+
+#[test]
+fn the_digest_goes_out_as_a_photo_with_the_digest_as_its_caption() {
+    let dir = scratch("telegram-digest");
+    let config =
+        format!("{CONFIG}\n[[community.schedule]]\nid = \"digest\"\ncron = \"0 10 1 1 *\"\naction = \"digest\"\n");
+    std::fs::write(dir.join("hearth.toml"), config).expect("config");
+    let api = StandIn::start();
+    let _hearth = start_hearth(&api, &dir, &[]);
+    wait_until_ready(&api);
+    let carol = Member { id: 1003, first_name: "Carol", username: Some("carol") };
+    api.post("/setChatAdmin", json!({"chatId": GROUP, "userId": carol.id}));
+
+    let digest = api.post_now(&carol, "digest");
+    assert!(text(&digest).starts_with("<b>📰 Rustaceans this week ("), "{digest}");
+    let photos = api.log()["photos"].clone();
+    assert_eq!(photos.as_array().map(Vec::len), Some(1), "{photos}");
+    let photo = &photos[0];
+    assert_eq!(photo["chat_id"], GROUP.to_string());
+    assert_eq!(photo["parse_mode"], "HTML");
+    assert_eq!(photo["caption"], digest["text"], "the caption is the digest");
+    // The photo names its file part (`attach://<part>`), as teloxide uploads it.
+    let part = photo["file"]["field"].as_str().expect("a file part");
+    assert_eq!(photo["photo"], format!("attach://{part}"), "{photo}");
+    assert_eq!(photo["file"]["png"], true, "{photo}");
+    assert_eq!((photo["file"]["width"].as_u64(), photo["file"]["height"].as_u64()), (Some(1000), Some(500)));
+    assert!(photo["file"]["filename"].as_str().is_some_and(|f| f.starts_with("digest-") && f.ends_with(".png")));
+    let _ = std::fs::remove_dir_all(&dir);
+}

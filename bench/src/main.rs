@@ -3,6 +3,7 @@
 
 mod checkin;
 mod child;
+mod digest_png;
 mod discord;
 mod disk;
 mod http1;
@@ -103,6 +104,9 @@ enum Bench {
         #[arg(long)]
         hearth: Option<PathBuf>,
     },
+    /// The weekly digest's chart as PNG (en and zh-CN), p50/p99 against
+    /// drawing its SVG alone; target 50 ms p99.
+    DigestPng,
     /// Telegram updates/s against the local stand-in, against a null bot
     /// making the same Bot API calls.
     Telegram {
@@ -154,6 +158,7 @@ fn main() -> ExitCode {
         Bench::Discord { quick, hearth } => {
             runtime.block_on(discord::run(if quick { discord::QUICK } else { discord::FULL }, hearth.as_deref()))
         }
+        Bench::DigestPng => runtime.block_on(digest_png::run()),
         Bench::Telegram { quick, hearth } => {
             runtime.block_on(telegram::run(if quick { telegram::QUICK } else { telegram::FULL }, hearth.as_deref()))
         }

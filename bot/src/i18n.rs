@@ -151,7 +151,7 @@ impl Catalog {
         )
     }
 
-    fn weekday(&self, from_monday: u32) -> String {
+    pub(crate) fn weekday(&self, from_monday: u32) -> String {
         const KEYS: [&str; 7] = ["wd-mon", "wd-tue", "wd-wed", "wd-thu", "wd-fri", "wd-sat", "wd-sun"];
         self.text(KEYS[(from_monday % 7) as usize])
     }

@@ -18,12 +18,58 @@ pub const APPLICATION: &str = "775799577604522054";
 pub const FIRST_MESSAGE_ID: u64 = 1_200_000_000_000_000_001;
 
 /// One REST request the stand-in saw, and the id of the message it created.
+/// A multipart request's `payload_json` is its `body`; its files are `files`.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub method: String,
     pub path: String,
     pub body: Value,
+    pub files: Vec<RecordedFile>,
     pub created: Option<String>,
+}
+
+/// A file part of a multipart request.
+#[derive(Debug, Clone)]
+pub struct RecordedFile {
+    /// The form field: `files[0]`, …
+    pub field: String,
+    pub filename: String,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// One part of a multipart/form-data body; a file when it has a filename.
+struct FormPart {
+    field: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    data: Vec<u8>,
+}
+
+fn multipart(body: &[u8], boundary: &str) -> Vec<FormPart> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |from: usize| body[from..].windows(delimiter.len()).position(|w| w == delimiter).map(|i| i + from);
+    let mut parts = Vec::new();
+    let mut at = find(0);
+    while let Some(start) = at {
+        let Some(next) = find(start + delimiter.len()) else { break };
+        let part = &body[(start + delimiter.len() + 2).min(next)..next.saturating_sub(2).max(start)];
+        if let Some(split) = part.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&part[..split]).to_string();
+            let quoted = |key: &str| {
+                head.split(&format!("{key}=\"")).nth(1).and_then(|rest| rest.split('"').next()).map(str::to_string)
+            };
+            let content_type = head
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()));
+            if let Some(name) = quoted(" name") {
+                let (filename, data) = (quoted("filename"), part[split + 4..].to_vec());
+                parts.push(FormPart { field: name, filename, content_type, data });
+            }
+        }
+        at = Some(next);
+    }
+    parts
 }
 
 #[derive(Default)]
@@ -174,22 +220,39 @@ fn answer(stream: TcpStream, state: &Mutex<State>, gateway_url: &str, next_id: &
         return;
     }
     let mut length = 0;
+    let mut boundary = None;
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
             break;
         }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap_or(0);
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
+            } else if name.eq_ignore_ascii_case("content-type") && value.contains("multipart/form-data") {
+                boundary = value.split("boundary=").nth(1).map(|b| b.trim().trim_matches('"').to_string());
+            }
         }
     }
     let mut body = vec![0; length];
     let _ = reader.read_exact(&mut body);
     let mut parts = request_line.split_whitespace();
     let (method, path) = (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("").to_string());
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let mut files = Vec::new();
+    let body: Value = match &boundary {
+        Some(boundary) => {
+            let mut payload = Value::Null;
+            for FormPart { field, filename, content_type, data } in multipart(&body, boundary) {
+                match filename {
+                    Some(filename) => files.push(RecordedFile { field, filename, content_type, data }),
+                    None if field == "payload_json" => payload = serde_json::from_slice(&data).unwrap_or(Value::Null),
+                    None => {}
+                }
+            }
+            payload
+        }
+        None => serde_json::from_slice(&body).unwrap_or(Value::Null),
+    };
     let route = path.split('?').next().unwrap_or_default();
     let segments: Vec<&str> = route.trim_start_matches("/api/v10/").split('/').collect();
     let mut created = None;
@@ -222,7 +285,7 @@ fn answer(stream: TcpStream, state: &Mutex<State>, gateway_url: &str, next_id: &
         _ => (404, json!({"message": "Unknown", "code": 0})),
     };
     if let Ok(mut state) = state.lock() {
-        state.calls.push(Recorded { method, path, body, created });
+        state.calls.push(Recorded { method, path, body, files, created });
     }
     let reply = if reply.is_null() { String::new() } else { reply.to_string() };
     let status = match status {

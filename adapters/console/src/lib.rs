@@ -2,6 +2,7 @@
 //! It follows the Contract's console protocol; it holds no rules of its own:
 //! each chat line becomes one `Engine` call and its reply is printed.
 
+mod images;
 mod line;
 mod render;
 
@@ -14,6 +15,7 @@ use hearth_bot::command::Command;
 use hearth_bot::{Actor, ChatRef, Clock, Engine, Platform, Request, SimulatedClock};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
+pub use images::ChartImages;
 pub use line::{ConsoleLine, parse_line};
 pub use render::render;
 
@@ -28,11 +30,30 @@ pub struct ConsoleSession {
     clock: Option<SimulatedClock>,
     /// The outbox id of the latest post printed: what `@name > text` replies to.
     latest_post: Cell<Option<i64>>,
+    /// Draws the charts posts carry (the digest's); without it a chart is
+    /// left out.
+    images: Option<ChartImages>,
 }
 
 impl ConsoleSession {
     pub fn new(engine: Engine, community: String, admins: Vec<String>, clock: Option<SimulatedClock>) -> Self {
-        Self { engine, community, admins, clock, latest_post: Cell::new(None) }
+        Self { engine, community, admins, clock, latest_post: Cell::new(None), images: None }
+    }
+
+    /// Shows the charts of posts as `[image: …]` lines (and files, with a directory).
+    pub fn with_images(mut self, images: ChartImages) -> Self {
+        self.images = Some(images);
+        self
+    }
+
+    /// A reply as the console prints it: its lines, then its image's line.
+    fn print_form(&self, reply: &hearth_bot::Reply, asker: &str) -> String {
+        let mut text = render(reply, asker);
+        if let Some(line) = self.images.as_ref().and_then(|images| images.line_for(reply)) {
+            text.push('\n');
+            text.push_str(&line);
+        }
+        text
     }
 
     /// Reads lines until end of input, printing every bot output to `out`.
@@ -91,7 +112,7 @@ impl ConsoleSession {
 
     async fn say(&self, name: &str, text: &str) -> Option<String> {
         let reply = self.engine.handle_text(self.actor(name), self.chat(), text).await?;
-        Some(render(&reply, name))
+        Some(self.print_form(&reply, name))
     }
 
     /// `@name > text`: a reply to the latest post; it may earn topic points.
@@ -104,7 +125,7 @@ impl ConsoleSession {
             event_id: None,
         };
         let reply = self.engine.handle(request).await;
-        (!reply.lines.is_empty()).then(|| render(&reply, name))
+        (!reply.lines.is_empty()).then(|| self.print_form(&reply, name))
     }
 
     fn actor(&self, name: &str) -> Actor {
@@ -191,7 +212,7 @@ impl ConsoleSession {
             for post in posts {
                 // The console's message id for a post is its outbox id.
                 self.engine.mark_delivered(post.id, Some(&post.id.to_string())).await?;
-                writeln!(out, "{}", render(&post.reply, "")).context("writing a post")?;
+                writeln!(out, "{}", self.print_form(&post.reply, "")).context("writing a post")?;
                 self.latest_post.set(Some(post.id));
             }
         }

@@ -62,7 +62,11 @@ impl Discord {
             return;
         };
         let engine = &self.shared.engine;
-        let recorded = match channel.send_message(http.as_ref(), render::post_message(&post.reply, post.id)).await {
+        let image = self.chart_image(post).await;
+        let recorded = match channel
+            .send_message(http.as_ref(), render::post_message(&post.reply, post.id, image))
+            .await
+        {
             Ok(message) => {
                 let recorded = engine.mark_delivered(post.id, Some(&message.id.get().to_string())).await;
                 if let Some(name) = &post.reply.thread {
@@ -87,6 +91,27 @@ impl Discord {
 }
 
 impl Discord {
+    /// The post's chart drawn as PNG, off the async workers (drawing takes
+    /// tens of milliseconds). One that cannot be drawn is logged; the post
+    /// goes out without it.
+    async fn chart_image(&self, post: &PendingPost) -> Option<render::ChartImage> {
+        let chart = post.reply.chart.clone()?;
+        let renderer = self.shared.renderer.clone();
+        let file_name = format!("{}.png", chart.file_stem());
+        let alt = chart.alt_text().to_string();
+        match tokio::task::spawn_blocking(move || renderer.png(&chart)).await {
+            Ok(Ok(png)) => Some(render::ChartImage { file_name, alt, png: png.bytes }),
+            Ok(Err(error)) => {
+                tracing::error!(post = post.id, error = ?error, "drawing a post's chart failed; posting without it");
+                None
+            }
+            Err(error) => {
+                tracing::error!(post = post.id, %error, "drawing a post's chart stopped; posting without it");
+                None
+            }
+        }
+    }
+
     /// Opens the discussion thread on a delivered post. A failure (no
     /// permission to create threads) is logged; the post stands without it.
     async fn open_thread(&self, channel: ChannelId, message: &Message, name: &str) {

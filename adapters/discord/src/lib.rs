@@ -23,6 +23,7 @@ use anyhow::Context;
 use hearth_bot::command::{Command, ParseError};
 use hearth_bot::reply::Reply;
 use hearth_bot::{Actor, ChatRef, Engine, Request};
+use hearth_charts::Renderer;
 use serenity::all::{ApplicationId, Http, HttpBuilder, Interaction, InteractionId};
 use serenity::interactions_endpoint::Verifier;
 
@@ -96,6 +97,8 @@ struct Shared {
     shards: Option<ShardRange>,
     /// Interaction ids seen lately: a repeated one runs nothing.
     recent: Mutex<replay::RecentIds>,
+    /// Draws the charts posts carry (the digest's), made once at start.
+    renderer: Arc<Renderer>,
 }
 
 /// The HTTP answer to one interaction POST.
@@ -107,7 +110,7 @@ pub struct HttpAnswer {
 }
 
 impl Discord {
-    pub fn new(engine: Engine, settings: DiscordSettings) -> anyhow::Result<Discord> {
+    pub fn new(engine: Engine, settings: DiscordSettings, renderer: Arc<Renderer>) -> anyhow::Result<Discord> {
         let verifier = settings
             .public_key
             .as_deref()
@@ -124,7 +127,7 @@ impl Discord {
         let http = rest.as_ref().map(|rest| Arc::new(rest.client()));
         let recent = Mutex::new(replay::RecentIds::default());
         let (defer_after, shards) = (settings.defer_after, settings.shards);
-        Ok(Discord { shared: Arc::new(Shared { engine, rest, http, verifier, defer_after, shards, recent }) })
+        Ok(Discord { shared: Arc::new(Shared { engine, rest, http, verifier, defer_after, shards, recent, renderer }) })
     }
 
     /// Whether scheduled posts can be delivered (a token is set).

@@ -4,7 +4,7 @@
 
 use hearth_bot::reply::{Button, Line, Reply, Span};
 use serenity::all::{
-    ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateEmbed,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
     EditInteractionResponse, MessageId, Nonce,
 };
@@ -21,6 +21,8 @@ const CUSTOM_ID_LIMIT: usize = 100;
 /// Buttons per row, rows per message.
 const ROW_WIDTH: usize = 5;
 const MAX_ROWS: usize = 5;
+/// An attachment's description (its alt text).
+const ATTACHMENT_DESCRIPTION_LIMIT: usize = 1024;
 /// hearth's embed colour (a warm orange).
 const EMBED_COLOUR: u32 = 0x00E0_7A3F;
 
@@ -108,12 +110,34 @@ pub fn channel_message(reply: &Reply, reply_to: Option<(ChannelId, MessageId)>) 
     message
 }
 
+/// A chart drawn for a post: sent as the message's attachment and shown
+/// in its last embed.
+pub struct ChartImage {
+    /// `digest-2026-03-16.png`: ASCII only, as `attachment://` needs.
+    pub file_name: String,
+    pub alt: String,
+    pub png: Vec<u8>,
+}
+
 /// A scheduled post: embeds, buttons, and the outbox id as a nonce Discord
-/// enforces, so a retry after an unclear failure never posts twice.
-pub fn post_message(reply: &Reply, outbox_id: i64) -> CreateMessage {
+/// enforces, so a retry after an unclear failure never posts twice. A
+/// chart goes along as an attachment (multipart: `payload_json` and
+/// `files[0]`) that the last embed shows as its image.
+pub fn post_message(reply: &Reply, outbox_id: i64, image: Option<ChartImage>) -> CreateMessage {
     let rendered = render(reply, true);
-    CreateMessage::new()
-        .embeds(rendered.embeds.into_iter().map(embed).collect())
+    let mut embeds: Vec<CreateEmbed> = rendered.embeds.into_iter().map(embed).collect();
+    let mut message = CreateMessage::new();
+    if let Some(image) = image {
+        let shown = format!("attachment://{}", image.file_name);
+        match embeds.pop() {
+            Some(last) => embeds.push(last.image(shown)),
+            None => embeds.push(CreateEmbed::new().image(shown).colour(EMBED_COLOUR)),
+        }
+        let alt: String = image.alt.chars().take(ATTACHMENT_DESCRIPTION_LIMIT).collect();
+        message = message.add_file(CreateAttachment::bytes(image.png, image.file_name).description(alt));
+    }
+    message
+        .embeds(embeds)
         .components(rows(&rendered.buttons))
         .allowed_mentions(no_pings())
         .nonce(Nonce::String(format!("hearth-{outbox_id}")))

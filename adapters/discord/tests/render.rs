@@ -2,7 +2,8 @@
 
 use hearth_bot::reply::{Button, Line, Reply, Span};
 use hearth_discord::render::{
-    CONTENT_LIMIT, EMBED_DESCRIPTION_LIMIT, EMBEDS_TOTAL_LIMIT, escape, interaction_response, post_message, render,
+    CONTENT_LIMIT, ChartImage, EMBED_DESCRIPTION_LIMIT, EMBEDS_TOTAL_LIMIT, escape, interaction_response, post_message,
+    render,
 };
 use serde_json::json;
 
@@ -63,13 +64,30 @@ fn a_five_thousand_character_line_is_cut_visibly() {
 fn posts_are_embeds_with_buttons_and_an_enforced_nonce() {
     let mut reply = Reply::public().text("Time to check in!");
     reply.buttons = (1..=7).map(|n| Button { label: format!("Vote {n}"), command: format!("/vote {n}") }).collect();
-    let json = serde_json::to_value(post_message(&reply, 42)).expect("serializes");
+    let json = serde_json::to_value(post_message(&reply, 42, None)).expect("serializes");
     assert_eq!(json["nonce"], "hearth-42");
     assert_eq!(json["enforce_nonce"], true);
     assert_eq!(json["embeds"][0]["description"], "Time to check in!");
     assert_eq!(json["components"][0]["components"].as_array().map(Vec::len), Some(5));
     assert_eq!(json["components"][1]["components"][1]["custom_id"], "/vote 7");
     assert_eq!(json["allowed_mentions"]["parse"], json!([]));
+}
+
+#[test]
+fn a_post_with_a_chart_shows_its_attachment_in_the_last_embed() {
+    let reply = Reply::public().text("📰 Rustaceans this week").text("11 check-ins");
+    let image = ChartImage {
+        file_name: "digest-2026-03-16.png".into(),
+        alt: "Check-ins per day: 2, 1, 2".into(),
+        png: b"\x89PNG fake".to_vec(),
+    };
+    let json = serde_json::to_value(post_message(&reply, 7, Some(image))).expect("serializes");
+    let embeds = json["embeds"].as_array().expect("embeds");
+    assert_eq!(embeds.last().unwrap()["image"]["url"], "attachment://digest-2026-03-16.png");
+    assert_eq!(embeds[0]["description"], "📰 Rustaceans this week\n11 check-ins");
+    assert_eq!(json["attachments"][0]["filename"], "digest-2026-03-16.png", "{json}");
+    assert_eq!(json["attachments"][0]["description"], "Check-ins per day: 2, 1, 2");
+    assert_eq!(json["nonce"], "hearth-7");
 }
 
 #[test]

@@ -55,7 +55,11 @@ impl Telegram {
             metrics::delivery_error(Platform::Telegram, DeliveryError::ChatGone);
             Err(("the bot was removed from the chat".to_string(), true))
         } else {
-            match self.send(ChatId(chat_id), &post.reply, None).await {
+            let sent = match self.chart_image(post).await {
+                Some((png, file_name)) => self.send_photo(ChatId(chat_id), &post.reply, png, file_name).await,
+                None => self.send(ChatId(chat_id), &post.reply, None).await,
+            };
+            match sent {
                 Ok(id) => Ok(id),
                 Err(RequestError::RetryAfter(wait)) => {
                     // Not the post's fault: wait as told and leave it pending.
@@ -82,6 +86,28 @@ impl Telegram {
             tracing::error!(post = post.id, error = ?error, "recording a delivery failed");
         }
         true
+    }
+}
+
+impl Telegram {
+    /// The post's chart drawn as PNG, off the async workers (drawing takes
+    /// tens of milliseconds), with its file name. One that cannot be drawn
+    /// is logged; the post goes out as text.
+    async fn chart_image(&self, post: &PendingPost) -> Option<(Vec<u8>, String)> {
+        let chart = post.reply.chart.clone()?;
+        let renderer = self.shared.renderer.clone();
+        let file_name = format!("{}.png", chart.file_stem());
+        match tokio::task::spawn_blocking(move || renderer.png(&chart)).await {
+            Ok(Ok(png)) => Some((png.bytes, file_name)),
+            Ok(Err(error)) => {
+                tracing::error!(post = post.id, error = ?error, "drawing a post's chart failed; posting the text alone");
+                None
+            }
+            Err(error) => {
+                tracing::error!(post = post.id, %error, "drawing a post's chart stopped; posting the text alone");
+                None
+            }
+        }
     }
 }
 

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use hearth_bot::Engine;
+use hearth_charts::Renderer;
 use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
@@ -73,12 +74,18 @@ struct Shared {
     sending: tokio::sync::Mutex<()>,
     /// Set when hearth stops: lanes start no further update (the inbox keeps them).
     stopped: std::sync::atomic::AtomicBool,
+    /// Draws the charts posts carry (the digest's), made once at start.
+    renderer: Arc<Renderer>,
 }
 
 impl Telegram {
     /// Asks Telegram who the bot is (which also checks the token) and
     /// publishes the command menus.
-    pub async fn connect(engine: Engine, settings: TelegramSettings) -> anyhow::Result<Telegram> {
+    pub async fn connect(
+        engine: Engine,
+        settings: TelegramSettings,
+        renderer: Arc<Renderer>,
+    ) -> anyhow::Result<Telegram> {
         let webhook_secret = webhook::secret_for(&settings.token);
         let mut bot = Bot::new(settings.token);
         if let Some(url) = settings.api_url {
@@ -112,6 +119,7 @@ impl Telegram {
                 hints: process::LinkHints::default(),
                 sending: tokio::sync::Mutex::new(()),
                 stopped: std::sync::atomic::AtomicBool::new(false),
+                renderer,
             }),
         })
     }

@@ -8,6 +8,9 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 /// Telegram's limit for one message's text.
 pub const MESSAGE_LIMIT: usize = 4096;
+/// Telegram's limit for a photo's caption, in characters after entity
+/// parsing (tags gone, `&amp;` one character), counted as UTF-16 units.
+pub const CAPTION_LIMIT: usize = 1024;
 /// Telegram's limit for a callback answer (a toast).
 pub const TOAST_LIMIT: usize = 200;
 /// Telegram's limit for a button's callback data, in bytes.
@@ -25,6 +28,54 @@ pub struct Rendered {
 pub fn render(reply: &Reply) -> Rendered {
     let lines: Vec<String> = reply.lines.iter().map(render_line).collect();
     Rendered { messages: split_messages(&lines, MESSAGE_LIMIT), keyboard: keyboard(&reply.buttons) }
+}
+
+/// A reply sent under a photo: as many whole lines as fit the caption,
+/// the rest as messages after it; buttons under the last of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Captioned {
+    pub caption: String,
+    pub messages: Vec<String>,
+    pub keyboard: Option<InlineKeyboardMarkup>,
+}
+
+pub fn render_captioned(reply: &Reply) -> Captioned {
+    let lines: Vec<String> = reply.lines.iter().map(render_line).collect();
+    let mut fitting = 0;
+    let mut length = 0;
+    for line in &lines {
+        let joined = if fitting == 0 { 0 } else { length + 1 } + visible_length(line);
+        if joined > CAPTION_LIMIT {
+            break;
+        }
+        length = joined;
+        fitting += 1;
+    }
+    let (caption, rest) = lines.split_at(fitting);
+    let messages = if rest.is_empty() { Vec::new() } else { split_messages(rest, MESSAGE_LIMIT) };
+    Captioned { caption: caption.join("\n"), messages, keyboard: keyboard(&reply.buttons) }
+}
+
+/// The length Telegram counts for rendered HTML: the text without tags,
+/// each entity one character, in UTF-16 units (an emoji counts two).
+pub fn visible_length(html: &str) -> usize {
+    let mut length = 0;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let token_len = match c {
+            '<' => rest.find('>').map_or(1, |i| i + 1),
+            '&' => rest.find(';').filter(|i| *i <= 6).map_or(1, |i| i + 1),
+            c => c.len_utf8(),
+        };
+        let (token, after) = rest.split_at(token_len);
+        rest = after;
+        length += match c {
+            '<' if token.len() > 1 => 0,
+            '&' => 1,
+            c => c.len_utf16(),
+        };
+    }
+    length
 }
 
 /// A reply as a toast: plain text, cut to Telegram's 200 characters.

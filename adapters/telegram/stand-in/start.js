@@ -19,7 +19,10 @@
 // - client routes: POST /sendUpdate (any raw update, e.g. my_chat_member),
 //   POST /setChatAdmin {chatId, userId}, GET /botLog (calls recorded),
 //   POST /failPosts {chatId, count, status, answer}: the next `count`
-//   messages with buttons sent to chatId get that error answer instead.
+//   messages with buttons sent to chatId get that error answer instead;
+// - sendPhoto (multipart) answers a photo Message and records chat, caption,
+//   parse mode and the file (name, size, PNG signature and dimensions) in
+//   the log's `photos`; its caption is kept as the bot message's text.
 'use strict';
 
 const axios = require('axios');
@@ -34,7 +37,7 @@ const BOT = {
 };
 
 const log = {
-  callbackAnswers: [], setMyCommands: [], getChatMember: [], setWebhook: [], webhookStatuses: [], failedSends: [],
+  photos: [], callbackAnswers: [], setMyCommands: [], getChatMember: [], setWebhook: [], webhookStatuses: [], failedSends: [],
 };
 const admins = new Set();
 const failures = [];
@@ -116,6 +119,54 @@ function multipartFields(req) {
   });
 }
 
+// Every part of a multipart/form-data body, binary-safe: {name, filename, data}.
+function multipartParts(req) {
+  return new Promise((resolve, reject) => {
+    const match = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers['content-type'] || '');
+    if (!match) {
+      resolve([]);
+      return;
+    }
+    const boundary = Buffer.from(`--${match[1] || match[2]}`);
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('error', reject);
+    req.on('end', () => {
+      const whole = Buffer.concat(chunks);
+      const parts = [];
+      let at = whole.indexOf(boundary);
+      while (at >= 0) {
+        const next = whole.indexOf(boundary, at + boundary.length);
+        if (next < 0) break;
+        const part = whole.subarray(at + boundary.length + 2, next - 2);
+        const split = part.indexOf('\r\n\r\n');
+        if (split >= 0) {
+          const head = part.subarray(0, split).toString('utf8');
+          const name = /name="([^"]+)"/.exec(head);
+          const filename = /filename="([^"]*)"/.exec(head);
+          if (name) parts.push({ name: name[1], filename: filename ? filename[1] : null, data: part.subarray(split + 4) });
+        }
+        at = next;
+      }
+      resolve(parts);
+    });
+  });
+}
+
+// What the log says about a sent file: a PNG's signature and size from its header.
+function describeFile(part) {
+  const data = part.data;
+  const png = data.length >= 24 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  return {
+    field: part.name,
+    filename: part.filename,
+    bytes: data.length,
+    png,
+    width: png ? data.readUInt32BE(16) : null,
+    height: png ? data.readUInt32BE(20) : null,
+  };
+}
+
 function body(req) {
   return { ...(req.query || {}), ...(req.body || {}) };
 }
@@ -183,6 +234,34 @@ function patchedRoutes(app, server) {
         from: BOT,
         text: sent.text,
         ...(sent.reply_markup ? { reply_markup: sent.reply_markup } : {}),
+      },
+    });
+  });
+
+  app.all('/bot:token/sendPhoto', async (req, res) => {
+    const parts = await multipartParts(req);
+    const fields = { ...body(req) };
+    let file = null;
+    for (const part of parts) {
+      if (part.filename !== null) file = describeFile(part);
+      else fields[part.name] = part.data.toString('utf8');
+    }
+    log.photos.push({
+      chat_id: fields.chat_id, photo: fields.photo || null, caption: fields.caption || '',
+      parse_mode: fields.parse_mode || null, file,
+    });
+    const sent = server.addBotMessage({ chat_id: fields.chat_id, text: fields.caption || '' }, req.params.token);
+    const chatId = Number(sent.chat_id);
+    res.json({
+      ok: true,
+      result: {
+        message_id: sent.message_id,
+        date: Math.floor(Date.now() / 1000),
+        chat: chatId < 0 ? { id: chatId, type: 'supergroup', title: 'Test group' }
+          : { id: chatId, type: 'private', first_name: 'Member' },
+        from: BOT,
+        photo: [{ file_id: `photo-${sent.message_id}`, file_unique_id: `p${sent.message_id}`, width: file ? file.width : 0, height: file ? file.height : 0 }],
+        ...(fields.caption ? { caption: fields.caption } : {}),
       },
     });
   });

@@ -1,7 +1,9 @@
 //! Rendering replies as Telegram HTML: hostile text, limits, buttons.
 
 use hearth_bot::reply::{Button, Line, Reply, Span};
-use hearth_telegram::render::{MESSAGE_LIMIT, TOAST_LIMIT, escape, render, toast};
+use hearth_telegram::render::{
+    CAPTION_LIMIT, MESSAGE_LIMIT, TOAST_LIMIT, escape, render, render_captioned, toast, visible_length,
+};
 
 fn unescape(html: &str) -> String {
     html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
@@ -96,4 +98,35 @@ fn a_toast_is_plain_and_fits_telegrams_limit() {
 #[test]
 fn escaping_is_total() {
     assert_eq!(escape("<>&\"'"), "&lt;&gt;&amp;&quot;'");
+}
+
+#[test]
+fn a_short_digest_is_all_caption() {
+    let reply = Reply::public().line(Line::bold("📰 Rustaceans this week")).text("11 check-ins · 2 active <members>");
+    let captioned = render_captioned(&reply);
+    assert_eq!(captioned.caption, "<b>📰 Rustaceans this week</b>\n11 check-ins · 2 active &lt;members&gt;");
+    assert!(captioned.messages.is_empty());
+}
+
+#[test]
+fn telegram_counts_the_caption_without_tags_and_entities_as_one() {
+    assert_eq!(visible_length("<b>a&amp;b</b>"), 3);
+    assert_eq!(visible_length("📰 x"), 4, "an emoji is two UTF-16 units");
+    assert_eq!(visible_length("签到"), 2);
+}
+
+#[test]
+fn a_long_digest_splits_on_a_line_boundary_after_the_caption() {
+    // 30 lines of 50 characters (with & that HTML makes five): 1,530 visible.
+    let lines: Vec<String> = (0..30).map(|i| format!("{i:02} {}&", "x".repeat(46))).collect();
+    let reply = lines.iter().fold(Reply::public(), |reply, line| reply.text(line.clone()));
+    let captioned = render_captioned(&reply);
+    assert!(visible_length(&captioned.caption) <= CAPTION_LIMIT, "{}", visible_length(&captioned.caption));
+    assert!(captioned.caption.len() > CAPTION_LIMIT, "entities are counted as one: more bytes fit");
+    let in_caption = captioned.caption.lines().count();
+    assert_eq!(in_caption, 20, "20 lines of 50 and 19 newlines fit in 1,024; 21 do not");
+    assert_eq!(captioned.messages.len(), 1);
+    assert!(captioned.messages[0].starts_with("20 xxx"), "{}", captioned.messages[0]);
+    let all: Vec<String> = captioned.caption.lines().chain(captioned.messages[0].lines()).map(unescape).collect();
+    assert_eq!(all, lines, "nothing lost, nothing repeated, in order");
 }

@@ -5,8 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
+use crate::chart::{Chart, Series, SeriesChart, SeriesStyle};
 use crate::domain::streak::StreakState;
 use crate::reply::{Line, Reply, Span};
 use crate::store::{MemberActivity, WriteTx, parse_time};
@@ -102,7 +103,87 @@ pub async fn post(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Reply, Comm
     reply.push(Line::plain(
         cat.fmt("stats-segments", &[("core", core.into()), ("casual", casual.into()), ("dormant", dormant.into())]),
     ));
+    reply.chart = Some(week_chart(scope, tx).await?);
     Ok(reply)
+}
+
+/// Check-ins and active members on one local day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DayCounts {
+    checkins: i64,
+    active: usize,
+}
+
+/// Each day's counts, counted as the digest's text counts its week: check-ins
+/// by their local day, activity by local day and the day's instants.
+async fn per_day(
+    scope: &Scope<'_>,
+    tx: &mut WriteTx<'_>,
+    first_day: NaiveDate,
+) -> Result<Vec<DayCounts>, CommandError> {
+    let mut days = Vec::with_capacity(WINDOW_DAYS as usize);
+    for offset in 0..WINDOW_DAYS {
+        let day = first_day + Duration::days(offset);
+        let span = (scope.days.start_of(day), scope.days.start_of(day + Duration::days(1)));
+        let checkins = tx.checkins_per_member(scope.community_id, day, day).await?.iter().map(|(_, n)| n).sum();
+        let active = tx.active_members_on_days(scope.community_id, (day, day), span).await?.len();
+        days.push(DayCounts { checkins, active });
+    }
+    Ok(days)
+}
+
+/// The week's chart: check-ins (bars) and active members (a line) per
+/// day, the week before faded behind them.
+async fn week_chart(scope: &Scope<'_>, tx: &mut WriteTx<'_>) -> Result<Chart, CommandError> {
+    let cat = scope.catalog;
+    let (first_day, last_day) = window(scope.today);
+    let this_week = per_day(scope, tx, first_day).await?;
+    let week_before = per_day(scope, tx, first_day - Duration::days(WINDOW_DAYS)).await?;
+    let checkins = |week: &[DayCounts]| week.iter().map(|d| d.checkins as f64).collect::<Vec<f64>>();
+    let active = |week: &[DayCounts]| week.iter().map(|d| d.active as f64).collect::<Vec<f64>>();
+    let listed = |values: Vec<f64>| {
+        values.iter().map(|v| cat.number(*v as i64)).collect::<Vec<_>>().join(&cat.text("list-separator"))
+    };
+    let (from, to) = (cat.date(first_day), cat.date(last_day));
+    let series = |key: &str, values: Vec<f64>, style| Series { name: cat.text(key), values, style };
+    Ok(Chart::Series(SeriesChart {
+        title: cat.fmt(
+            "chart-digest-title",
+            &[("community", (&scope.community.name).into()), ("from", from.clone().into()), ("to", to.clone().into())],
+        ),
+        alt: cat.fmt(
+            "chart-digest-alt",
+            &[
+                ("from", from.into()),
+                ("to", to.into()),
+                ("checkins", listed(checkins(&this_week)).into()),
+                ("checkins_before", listed(checkins(&week_before)).into()),
+                ("active", listed(active(&this_week)).into()),
+                ("active_before", listed(active(&week_before)).into()),
+            ],
+        ),
+        file_stem: format!("digest-{}", scope.today.format("%Y-%m-%d")),
+        x_labels: (0..WINDOW_DAYS)
+            .map(|offset| {
+                let day = first_day + Duration::days(offset);
+                cat.fmt(
+                    "chart-day",
+                    &[
+                        ("weekday", cat.weekday(day.weekday().num_days_from_monday()).into()),
+                        ("day", day.day().to_string().into()),
+                    ],
+                )
+            })
+            .collect(),
+        y_label: cat.text("chart-per-day"),
+        series: vec![
+            series("chart-checkins-before", checkins(&week_before), SeriesStyle::FadedBars),
+            series("chart-checkins", checkins(&this_week), SeriesStyle::Bars),
+            series("chart-active-before", active(&week_before), SeriesStyle::FadedLine),
+            series("chart-active", active(&this_week), SeriesStyle::Line),
+        ],
+        percent: false,
+    }))
 }
 
 /// A member's streak as it stood when the window ended (the start of
@@ -151,6 +232,19 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
+    }
+
+    #[test]
+    fn the_chart_catalog_has_every_key_in_both_languages() {
+        let keys = |ftl: &str| -> Vec<String> {
+            ftl.lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with(' '))
+                .filter_map(|l| l.split_once(" = ").map(|(key, _)| key.to_string()))
+                .collect()
+        };
+        let en = keys(include_str!("../../locales/en/charts.ftl"));
+        assert!(en.len() >= 8, "{en:?}");
+        assert_eq!(en, keys(include_str!("../../locales/zh-CN/charts.ftl")));
     }
 
     #[test]
