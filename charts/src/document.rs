@@ -21,9 +21,11 @@ pub fn finish(chart: &Chart, drawing: &Drawing, target: Target) -> String {
     let inner = inner(&drawing.body).replace(INK_IN_SVG, "currentColor");
     let mut document = String::with_capacity(inner.len() + 512);
     match target {
+        // No `style` attribute: the pages' Content-Security-Policy refuses
+        // inline styles; their stylesheet sizes the chart (`height: auto`).
         Target::Page => document.push_str(&format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" \
-             style=\"height:auto;max-width:100%\" role=\"img\" aria-label=\"{alt}\">\n<title>{alt}</title>\n"
+             role=\"img\" aria-label=\"{alt}\">\n<title>{alt}</title>\n"
         )),
         Target::Image { ink, background } => document.push_str(&format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" \

@@ -55,7 +55,7 @@ fn body(words: &Words, community: &str, title: &str, dashboard: &Dashboard) -> M
         @for DashboardChart { id, chart, table } in dashboard_charts(dashboard, words) {
             figure.chart id={ "chart-" (id) } {
                 h2 { (chart.title()) }
-                div.chart-image { (PreEscaped(crate::until_main_lands::svg_until_charts_land(&chart))) }
+                div.chart-image { (PreEscaped(hearth_charts::svg(&chart))) }
                 figcaption { (chart.alt_text()) }
                 details {
                     summary { (words.text("web-data-table")) }

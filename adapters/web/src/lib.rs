@@ -21,7 +21,6 @@ mod respond;
 mod session;
 mod static_files;
 mod tables;
-mod until_main_lands;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -59,6 +59,16 @@ async fn the_link_shows_a_continue_button_and_only_the_post_signs_in() {
 }
 
 #[tokio::test]
+async fn the_link_page_speaks_the_communitys_language() {
+    let site = Site::start(TWO_COMMUNITIES, START).await;
+    let path = site.login_path("gophers", "ada").await;
+    let page = site.get(&path, None).await.text();
+    assert!(page.contains(r#"<html lang="zh-CN">"#));
+    assert!(page.contains("登录 Gophers"), "{page}");
+    assert!(page.contains(">继续<"));
+}
+
+#[tokio::test]
 async fn over_https_the_cookie_is_secure() {
     let site = Site::start_with_public_url(TWO_COMMUNITIES, START, "https://hearth.example.org").await;
     let path = site.login_path("rustaceans", "ada").await;
@@ -144,6 +154,10 @@ async fn a_session_opens_its_own_community_only() {
         assert_eq!(site.get(path, Some(&gophers)).await.status, 403, "{path}");
     }
     assert_eq!(site.post("/admin/rustaceans/logout", Some(&gophers), "csrf=x").await.status, 403);
+
+    let mistyped = site.get("/admin/gophers?days=8", Some(&gophers)).await;
+    assert_eq!(mistyped.status, 400);
+    assert!(mistyped.text().contains("地址无效"), "a refusal in the community's language");
 
     let own = site.get("/admin/gophers", Some(&gophers)).await;
     assert_eq!(own.status, 200);

@@ -65,6 +65,8 @@ async fn the_dashboard_shows_kpis_charts_and_escaped_names() {
     assert!(html.contains("<figcaption>From "), "each chart says what it shows");
     assert!(!html.contains(HOSTILE), "a name is never markup");
     assert!(!html.contains("<script"), "no script on any page");
+    assert!(!html.contains(" style="), "no inline style, which the CSP would refuse");
+    assert_eq!(html.matches(r#"role="img""#).count(), 6, "every chart is an image to screen readers");
     for (path, label) in [("?days=7", "7 days"), ("?days=30", "30 days"), ("?days=90", "90 days")] {
         assert!(html.contains(&format!(r#"href="/admin/rustaceans{path}""#)), "range link {label}");
     }
