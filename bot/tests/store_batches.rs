@@ -18,7 +18,14 @@ async fn store_with_members(names: &[&str]) -> (Store, Vec<i64>) {
     let mut ids = Vec::new();
     for name in names {
         let identity = IdentityKey { platform: "console".into(), user_id: (*name).into() };
-        let new = NewMember { community_id: community, identity: &identity, name, is_bot: false, now };
+        let new = NewMember {
+            community_id: community,
+            identity: &identity,
+            name,
+            is_bot: false,
+            now,
+            local_day: now.date_naive(),
+        };
         ids.push(tx.create_member(new).await.expect("member").id);
     }
     tx.commit().await.expect("commit");

@@ -46,7 +46,14 @@ async fn ledger_rows_move_the_boards_of_their_local_day() {
     let mut ids = Vec::new();
     for name in ["ann", "bob", "cy"] {
         let identity = IdentityKey { platform: "console".into(), user_id: name.into() };
-        let new = NewMember { community_id: community, identity: &identity, name, is_bot: false, now };
+        let new = NewMember {
+            community_id: community,
+            identity: &identity,
+            name,
+            is_bot: false,
+            now,
+            local_day: now.date_naive(),
+        };
         ids.push(tx.create_member(new).await.expect("member").id);
     }
     let (ann, bob, cy) = (ids[0], ids[1], ids[2]);

@@ -199,7 +199,7 @@ fn at_risk(dashboard: &Dashboard, words: &Words) -> Table {
         .map(|member| {
             vec![
                 Cell::Text(member.name.clone()),
-                member.last_active.map_or(Cell::Missing, Cell::Time),
+                Cell::Day(member.last_active),
                 Cell::Number(i64::from(member.streak)),
                 Cell::Number(member.checkins_before),
             ]

@@ -3,5 +3,6 @@
 
 pub mod day;
 pub mod level;
+pub mod rollup;
 pub mod schedule;
 pub mod streak;

@@ -91,6 +91,7 @@ pub async fn submit(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, text: &str) -> Result<R
         None => return Err(CommandError::Refused(cat.text("challenge-none"))),
     };
     let replaced = tx.submit_entry(challenge.id, ctx.member.id, text, ctx.now).await?;
+    tx.mark_active(ctx.community_id, &[(ctx.member.id, ctx.today)]).await?;
     let number = tx.entries(challenge.id).await?.iter().find(|e| e.member_id == ctx.member.id).map_or(0, |e| e.number);
     let key = if replaced { "submit-replaced" } else { "submit-done" };
     Ok(Reply::ephemeral()
@@ -118,6 +119,7 @@ pub async fn vote(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, number: i64) -> Result<Re
         return Err(CommandError::Refused(cat.text("error-own-entry")));
     }
     let changed = tx.cast_vote(challenge.id, ctx.member.id, entry.id, ctx.now).await?;
+    tx.mark_active(ctx.community_id, &[(ctx.member.id, ctx.today)]).await?;
     let key = if changed { "vote-changed" } else { "vote-done" };
     Ok(Reply::ephemeral().text(cat.fmt(key, &[("number", number.into())])))
 }

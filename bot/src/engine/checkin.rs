@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
+use chrono::Timelike;
 
 use crate::domain::streak::{CheckinOutcome, StreakState};
 use crate::i18n::Arg;
@@ -89,6 +90,11 @@ pub async fn checkin_all(
         if rows.is_empty() { Default::default() } else { tx.insert_checkins(&rows, scope.today, scope.now).await? };
     let (counted, refused): (Vec<Counted>, Vec<Counted>) =
         counted.into_iter().partition(|c| inserted.contains(&c.before.id));
+    if !counted.is_empty() {
+        let hour = scope.now.with_timezone(&scope.community.timezone).hour();
+        let members: Vec<i64> = counted.iter().map(|c| c.before.id).collect();
+        tx.roll_up_checkins(scope.community_id, scope.today, hour, &members).await?;
+    }
     for c in refused {
         answers[c.request] = Some(already(scope, &c.before));
     }

@@ -122,6 +122,7 @@ pub async fn members_of(tx: &mut WriteTx<'_>, scope: &Scope<'_>, actors: &[&Acto
                     name: &actor.display_name,
                     is_bot: actor.is_bot,
                     now: scope.now,
+                    local_day: scope.today,
                 })
                 .await?
             }

@@ -31,6 +31,7 @@ pub async fn resolve(ctx: &Ctx<'_>, tx: &mut WriteTx<'_>, target: &MemberRef) ->
                 name: &name,
                 is_bot,
                 now: ctx.now,
+                local_day: ctx.today,
             })
             .await?),
     }

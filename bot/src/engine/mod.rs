@@ -146,6 +146,7 @@ impl Served {
                 community.topics.pool.iter().chain(&community.topics.file_topics).cloned().collect();
             let id = community_ids.get(&community.id).copied().unwrap_or_default();
             store.sync_config_topics(id, &topics, now).await?;
+            web::rebuild_rollups_if_missing(store, id, community).await?;
         }
         Ok(Served { config, community_ids })
     }

@@ -9,10 +9,7 @@ use crate::store::{MemberActivity, ReadModel};
 
 use super::{CommandError, Ctx, Scope};
 
-/// Check-ins in the last 7 days that make a member "core".
-pub(super) const CORE_CHECKINS: i64 = 5;
-/// Days without any activity that make a member "dormant".
-pub(super) const DORMANT_DAYS: i64 = 14;
+pub(super) use crate::domain::rollup::{CORE_CHECKINS, DORMANT_DAYS};
 /// Streak distribution buckets: (lowest, highest) inclusive.
 pub(super) const STREAK_BUCKETS: [(u32, u32); 5] = [(0, 0), (1, 2), (3, 6), (7, 29), (30, u32::MAX)];
 

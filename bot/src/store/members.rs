@@ -31,6 +31,8 @@ pub struct NewMember<'a> {
     pub name: &'a str,
     pub is_bot: bool,
     pub now: DateTime<Utc>,
+    /// The community's local day at `now`: the member's cohort.
+    pub local_day: chrono::NaiveDate,
 }
 
 /// How `/forgetme` words what stays behind (see `WriteTx::forget_member`).

@@ -26,6 +26,8 @@ pub mod postgres;
 mod read_model;
 mod read_only;
 mod reports;
+mod rollup_sql;
+pub mod rollups;
 mod schedule;
 pub mod sqlite;
 mod topics;
@@ -51,6 +53,7 @@ pub use members::{Forget, IdentityKey, MemberRow, MembersRead, MembersStore, Mem
 pub use read_model::{ReadModel, ReadView};
 pub use read_only::{ReadOnlyStore, UnusableDatabase};
 pub use reports::{Board, MemberActivity, ReportsRead, ReportsStore, Standing, TotalsMismatch};
+pub use rollups::{RollupRead, RollupTx};
 pub use schedule::{CursorKey, CursorsOf, OutboxPost, ScheduleCursor, ScheduleCursors, ScheduleStore, ScheduleTx};
 pub use sqlite::{BackupReport, connect_options};
 pub use topics::{CurrentTopic, TopicAdded, TopicRow, TopicsRead, TopicsStore, TopicsTx};
@@ -68,6 +71,7 @@ pub trait TxPort:
     + InboxOpenTx
     + LedgerTx
     + MembersTx
+    + RollupTx
     + ScheduleTx
     + TopicsTx
     + WebTx

@@ -9,16 +9,25 @@
 //! (`StorePort::read_model`), where read-only commands are answered beside
 //! the writer, never waiting for its batch.
 
-use super::{ChallengesRead, DirectoryRead, LedgerRead, MembersRead, ReportsRead, TopicsRead, WebRead};
+use super::{ChallengesRead, DirectoryRead, LedgerRead, MembersRead, ReportsRead, RollupRead, TopicsRead, WebRead};
 
 /// Every read the engine makes without writing.
 pub trait ReadModel:
-    ChallengesRead + DirectoryRead + LedgerRead + MembersRead + ReportsRead + TopicsRead + WebRead + Send
+    ChallengesRead + DirectoryRead + LedgerRead + MembersRead + ReportsRead + RollupRead + TopicsRead + WebRead + Send
 {
 }
 
 impl<T> ReadModel for T where
-    T: ChallengesRead + DirectoryRead + LedgerRead + MembersRead + ReportsRead + TopicsRead + WebRead + Send + ?Sized
+    T: ChallengesRead
+        + DirectoryRead
+        + LedgerRead
+        + MembersRead
+        + ReportsRead
+        + RollupRead
+        + TopicsRead
+        + WebRead
+        + Send
+        + ?Sized
 {
 }
 

@@ -1,5 +1,6 @@
 //! The web dashboard's rows: login links and sessions (kept as token
-//! hashes), and the raw activity the dashboard's figures are counted from.
+//! hashes), the range's raw rows the dashboard shows beside the rollups
+//! (`rollups.rs`), the ledger audit and the public board.
 //! The engine counts and words; these only fetch.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -35,14 +36,6 @@ pub struct NewWebSession<'a> {
     pub csrf: &'a str,
     pub now: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
-}
-
-/// One check-in: who, on which local day, at which instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckinAt {
-    pub member_id: i64,
-    pub day: NaiveDate,
-    pub at: DateTime<Utc>,
 }
 
 /// A challenge entry or vote (these carry no local day).
@@ -119,25 +112,6 @@ pub trait WebRead: Send + Sync {
     /// The unexpired session with this hash.
     async fn web_session(&mut self, token_hash: &str, now: DateTime<Utc>) -> anyhow::Result<Option<WebSessionRow>>;
 
-    /// Distinct (member, local day) with a ledger row received or given on
-    /// the local days `[first, last]`, leaving out the rows a check-in
-    /// writes (`checkin`, `streak_bonus`): `checkins_on_days` has those
-    /// members and days already.
-    async fn member_days(
-        &mut self,
-        community_id: i64,
-        first: NaiveDate,
-        last: NaiveDate,
-    ) -> anyhow::Result<Vec<(i64, NaiveDate)>>;
-
-    /// Human members' check-ins on the local days `[first, last]`.
-    async fn checkins_on_days(
-        &mut self,
-        community_id: i64,
-        first: NaiveDate,
-        last: NaiveDate,
-    ) -> anyhow::Result<Vec<CheckinAt>>;
-
     /// Challenge entries and votes in `[from, to)`.
     async fn challenge_acts(
         &mut self,
@@ -146,7 +120,8 @@ pub trait WebRead: Send + Sync {
         to: DateTime<Utc>,
     ) -> anyhow::Result<Vec<ChallengeAct>>;
 
-    /// Ledger rows and points per kind on the local days `[first, last]`.
+    /// Ledger rows and points per kind on the local days `[first, last]`
+    /// (from the rollups).
     async fn points_by_kind(
         &mut self,
         community_id: i64,

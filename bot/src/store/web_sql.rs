@@ -11,7 +11,7 @@ macro_rules! web_statements {
         use chrono::{DateTime, NaiveDate, Utc};
 
         use crate::store::web::{
-            BoardOf, ChallengeAct, CheckinAt, KindTotal, LedgerAuditRow, LedgerFilter, LoginGrant, NewWebSession,
+            BoardOf, ChallengeAct, KindTotal, LedgerAuditRow, LedgerFilter, LoginGrant, NewWebSession,
             TopicPostRow, WebLogin, WebRead, WebSessionRow, WebTx, contains_pattern,
         };
         use crate::store::{Standing, fmt_day, fmt_time, parse_day, parse_time};
@@ -56,58 +56,6 @@ macro_rules! web_statements {
                 .transpose()
             }
 
-            async fn member_days(
-                &mut self,
-                community_id: i64,
-                first: NaiveDate,
-                last: NaiveDate,
-            ) -> anyhow::Result<Vec<(i64, NaiveDate)>> {
-                // The rows' instants bound their local days (a day is at
-                // most 26 hours past its UTC date), so the time index
-                // narrows the scan.
-                let from = fmt_time(first.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::days(2));
-                let to = fmt_time(last.and_time(chrono::NaiveTime::MIN).and_utc() + chrono::Duration::days(3));
-                let rows: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT l.member_id, l.local_day FROM ledger l \
-                         WHERE l.community_id = $1 AND l.at >= $4 AND l.at < $5 \
-                           AND l.local_day >= $2 AND l.local_day <= $3 \
-                           AND l.kind NOT IN ('checkin', 'streak_bonus') \
-                     UNION SELECT l.actor_member_id, l.local_day FROM ledger l \
-                         WHERE l.community_id = $1 AND l.at >= $4 AND l.at < $5 \
-                           AND l.local_day >= $2 AND l.local_day <= $3 AND l.actor_member_id IS NOT NULL",
-                )
-                .bind(community_id)
-                .bind(fmt_day(first))
-                .bind(fmt_day(last))
-                .bind(from)
-                .bind(to)
-                .fetch_all(&mut *self.tx)
-                .await
-                .context("reading active member days")?;
-                rows.into_iter().map(|(member, day)| Ok((member, parse_day(&day)?))).collect()
-            }
-
-            async fn checkins_on_days(
-                &mut self,
-                community_id: i64,
-                first: NaiveDate,
-                last: NaiveDate,
-            ) -> anyhow::Result<Vec<CheckinAt>> {
-                let rows: Vec<(i64, String, String)> = sqlx::query_as(
-                    "SELECT c.member_id, c.local_day, c.at FROM checkins c JOIN members m ON m.id = c.member_id \
-                     WHERE m.community_id = $1 AND NOT m.is_bot AND c.local_day >= $2 AND c.local_day <= $3",
-                )
-                .bind(community_id)
-                .bind(fmt_day(first))
-                .bind(fmt_day(last))
-                .fetch_all(&mut *self.tx)
-                .await
-                .context("reading check-ins on local days")?;
-                rows.into_iter()
-                    .map(|(member_id, day, at)| Ok(CheckinAt { member_id, day: parse_day(&day)?, at: parse_time(&at)? }))
-                    .collect()
-            }
-
             async fn challenge_acts(
                 &mut self,
                 community_id: i64,
@@ -140,7 +88,7 @@ macro_rules! web_statements {
                 last: NaiveDate,
             ) -> anyhow::Result<Vec<KindTotal>> {
                 let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-                    "SELECT kind, COUNT(*), CAST(SUM(delta) AS BIGINT) FROM ledger \
+                    "SELECT kind, CAST(SUM(entries) AS BIGINT), CAST(SUM(points) AS BIGINT) FROM ledger_days \
                      WHERE community_id = $1 AND local_day >= $2 AND local_day <= $3 GROUP BY kind ORDER BY kind",
                 )
                 .bind(community_id)

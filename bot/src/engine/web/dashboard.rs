@@ -1,6 +1,6 @@
-//! The admin dashboard's figures for a range of local days, counted from a
-//! few raw reads of one read-model view: who was active on which day, the
-//! check-ins, challenge entries and votes, points by kind, topic posts.
+//! The admin dashboard's figures for a range of local days, from the
+//! rollups (`store::rollups`, kept by the write path) and the range's topic
+//! posts and challenge entries and votes, in one read-model view.
 //!
 //! Definitions (community time throughout):
 //! - active on a day: a check-in or a ledger row (received or given) on
@@ -13,13 +13,14 @@
 //! - at risk: active on at least `AT_RISK_ACTIVE_DAYS` of the 30 days
 //!   before the last `AT_RISK_QUIET_DAYS`, and on none of those.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, Duration, NaiveDate, Timelike};
+use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::domain::day::DayBoundary;
-use crate::engine::stats::{CORE_CHECKINS, DORMANT_DAYS, STREAK_BUCKETS, percent};
+use crate::engine::stats::{DORMANT_DAYS, STREAK_BUCKETS, percent};
 use crate::store::LedgerKind;
+use crate::store::rollups::DayRollup;
 
 use super::super::Engine;
 use super::{
@@ -32,7 +33,7 @@ const COHORT_WEEKS: i64 = 12;
 const RETENTION_WEEKS: i64 = 8;
 const AT_RISK_QUIET_DAYS: i64 = 5;
 const AT_RISK_LOOKBACK_DAYS: i64 = 30;
-const AT_RISK_ACTIVE_DAYS: usize = 8;
+const AT_RISK_ACTIVE_DAYS: i64 = 8;
 const TOP_TOPICS: usize = 10;
 /// Ledger rows on one audit page.
 pub const AUDIT_PAGE: i64 = 50;
@@ -41,7 +42,9 @@ const FILTER_MAX_CHARS: usize = 100;
 
 impl Engine {
     /// The admin dashboard of `community` for the last `range` local days
-    /// (today included). The caller has checked the session.
+    /// (today included). The caller has checked the session. Reads the
+    /// rollups (a few hundred rows whatever the community's size) plus the
+    /// range's topic posts and challenge entries and votes.
     pub async fn dashboard(&self, community: &str, range: RangeDays) -> Result<Dashboard, WebError> {
         let known = self.known(community).ok_or(WebError::NotFound)?;
         let config = known.config();
@@ -50,60 +53,41 @@ impl Engine {
         let today = days.day_of(now);
         let last_day = today;
         let first_day = today - Duration::days(range.days() - 1);
-        let cohort_start = DayBoundary::week_start(today) - Duration::weeks(COHORT_WEEKS);
-        // Everything any figure looks back to: segments 14 days before the
-        // range, cohorts 12 weeks, at-risk 35 days.
-        let fetch_from = (first_day - Duration::days(DORMANT_DAYS - 1))
-            .min(cohort_start)
-            .min(today - Duration::days(AT_RISK_LOOKBACK_DAYS + AT_RISK_QUIET_DAYS));
-        let fetch_span = (days.start_of(fetch_from), days.start_of(today + Duration::days(1)));
+        let this_week = DayBoundary::week_start(today);
+        let cohort_start = this_week - Duration::weeks(COHORT_WEEKS);
+        let quiet_from = today - Duration::days(AT_RISK_QUIET_DAYS - 1);
+        let before_first = quiet_from - Duration::days(AT_RISK_LOOKBACK_DAYS);
+        let range_from = days.start_of(first_day);
+        let range_to = days.start_of(today + Duration::days(1));
+        let streaks_since = today - Duration::days(1 + i64::from(config.checkin.max_freezes));
 
         let mut reads = self.inner.store.read_model().await?;
-        let members = reads.member_activity(known.id).await?;
-        let mut active: HashMap<NaiveDate, HashSet<i64>> = HashMap::new();
-        for (member, day) in reads.member_days(known.id, fetch_from, today).await? {
-            active.entry(day).or_default().insert(member);
-        }
-        let checkins = reads.checkins_on_days(known.id, fetch_from, today).await?;
-        for c in &checkins {
-            active.entry(c.day).or_default().insert(c.member_id);
-        }
-        let acts = reads.challenge_acts(known.id, fetch_span.0, fetch_span.1).await?;
-        for act in &acts {
-            active.entry(days.day_of(act.at)).or_default().insert(act.member_id);
-        }
-
+        let stored = reads.rollup_days(known.id, today).await?;
+        let hours = reads.checkin_hours(known.id, first_day, last_day).await?;
+        let cohort_counts = reads.cohort_counts(known.id, cohort_start).await?;
+        let live_streaks = reads.recent_streaks(known.id, streaks_since).await?;
+        let drifting = reads.drifting(known.id, before_first, quiet_from, AT_RISK_ACTIVE_DAYS).await?;
         let kinds = reads.points_by_kind(known.id, first_day, last_day).await?;
-        let range_from = days.start_of(first_day);
-        let posts = reads.topic_posts_between(known.id, range_from, fetch_span.1).await?;
+        let acts = reads.challenge_acts(known.id, range_from, range_to).await?;
+        let posts = reads.topic_posts_between(known.id, range_from, range_to).await?;
         let reply_keys = reads.topic_reply_keys(known.id, first_day).await?;
         drop(reads);
 
-        let joined: Vec<(i64, NaiveDate)> = members.iter().map(|m| (m.member_id, days.day_of(m.joined_at))).collect();
-        let members_by = |day: NaiveDate| joined.iter().filter(|(_, j)| *j <= day).count() as i64;
-        let mut checkins_by_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
-        let mut checkin_days: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
-        for c in &checkins {
-            *checkins_by_day.entry(c.day).or_default() += 1;
-            checkin_days.entry(c.member_id).or_default().push(c.day);
-        }
-        let active_on = |day: NaiveDate| active.get(&day).map_or(0, |s| s.len() as i64);
-        let active_between = |first: NaiveDate, last: NaiveDate| -> HashSet<i64> {
-            first.iter_days().take_while(|d| *d <= last).filter_map(|d| active.get(&d)).flatten().copied().collect()
-        };
+        let earliest = (first_day - Duration::days(DORMANT_DAYS)).min(cohort_start - Duration::days(1));
+        let by_day = DayValues::sum(&stored, earliest, today);
+        let members_by = |day: NaiveDate| by_day.at(day).members;
 
         let range_days: Vec<NaiveDate> = first_day.iter_days().take_while(|d| *d <= last_day).collect();
         let day_rows: Vec<DayFigures> = range_days
             .iter()
             .map(|&day| {
-                let checkins = checkins_by_day.get(&day).copied().unwrap_or(0);
-                let members = members_by(day);
+                let values = by_day.at(day);
                 DayFigures {
                     day,
-                    checkins,
-                    active: active_on(day),
-                    members,
-                    checkin_rate_percent: percent(checkins, members),
+                    checkins: values.checkins,
+                    active: values.active,
+                    members: values.members,
+                    checkin_rate_percent: percent(values.checkins, values.members),
                 }
             })
             .collect();
@@ -112,20 +96,24 @@ impl Engine {
         let member_days: i64 = day_rows.iter().map(|d| d.members).sum();
         let daily_sum: i64 = day_rows.iter().map(|d| d.active).sum();
         let dau = (daily_sum + range.days() / 2) / range.days();
-        let wau = active_between(today - Duration::days(6), today).len() as i64;
-        let mau = active_between(today - Duration::days(29), today).len() as i64;
+        let now_values = by_day.at(today);
+        let (wau, mau) = (now_values.active_7, now_values.active_30);
         let in_range = |at: chrono::DateTime<chrono::Utc>| at >= range_from && at <= now;
         let kind_rows = |kind: LedgerKind| kinds.iter().find(|k| k.kind == kind.as_str()).map_or(0, |k| k.rows);
         let kpis = Kpis {
-            members: members.len() as i64,
+            members: now_values.members,
             dau,
             wau,
             mau,
             stickiness_percent: percent(dau, mau),
             checkin_rate_percent: percent(range_checkins, member_days),
             checkins: range_checkins,
-            active: active_between(first_day, last_day).len() as i64,
-            new_members: joined.iter().filter(|(_, j)| *j >= first_day).count() as i64,
+            active: match range {
+                RangeDays::Week => now_values.active_7,
+                RangeDays::Month => now_values.active_30,
+                RangeDays::Quarter => now_values.active_90,
+            },
+            new_members: now_values.members - members_by(first_day - Duration::days(1)),
             points_by_kind: kinds.iter().map(|k| (k.kind.clone(), k.points)).collect(),
             gives: kind_rows(LedgerKind::PeerAward),
             topic_replies: kind_rows(LedgerKind::TopicReply),
@@ -134,68 +122,56 @@ impl Engine {
         };
 
         // Cohorts: the weeks before this one, oldest first.
-        let this_week = DayBoundary::week_start(today);
+        let retained_in: HashMap<(NaiveDate, NaiveDate), i64> =
+            cohort_counts.into_iter().map(|(cohort, week, n)| ((cohort, week), n)).collect();
         let cohorts: Vec<Cohort> = (1..=COHORT_WEEKS)
             .rev()
             .map(|back| {
                 let week = this_week - Duration::weeks(back);
-                let cohort: HashSet<i64> = joined
-                    .iter()
-                    .filter(|(_, j)| *j >= week && *j < week + Duration::weeks(1))
-                    .map(|(m, _)| *m)
-                    .collect();
+                let size = members_by(week + Duration::days(6)) - members_by(week - Duration::days(1));
                 let retained = (1..=RETENTION_WEEKS)
                     .map(|k| week + Duration::weeks(k))
                     .take_while(|later| *later + Duration::days(6) < today)
-                    .map(|later| active_between(later, later + Duration::days(6)).intersection(&cohort).count() as i64)
+                    .map(|later| retained_in.get(&(week, later)).copied().unwrap_or(0))
                     .collect();
-                Cohort { week, size: cohort.len() as i64, retained }
+                Cohort { week, size, retained }
             })
             .collect();
 
         // Segments at each day (ranges up to 30 days) or each week's end.
         let step = if range.days() <= 30 { 1 } else { 7 };
-        let points: Vec<NaiveDate> = {
-            let mut points: Vec<NaiveDate> =
-                (0..).map(|i| last_day - Duration::days(i * step)).take_while(|d| *d >= first_day).collect();
-            points.reverse();
-            points
-        };
+        let mut points: Vec<NaiveDate> =
+            (0..).map(|i| last_day - Duration::days(i * step)).take_while(|d| *d >= first_day).collect();
+        points.reverse();
         let segments = points
             .iter()
             .map(|&day| {
-                let week_first = day - Duration::days(6);
-                let core: HashSet<i64> = checkin_days
-                    .iter()
-                    .filter(|(_, ds)| {
-                        ds.iter().filter(|d| **d >= week_first && **d <= day).count() as i64 >= CORE_CHECKINS
-                    })
-                    .map(|(m, _)| *m)
-                    .collect();
-                let quiet_since = day - Duration::days(DORMANT_DAYS - 1);
-                let recent = active_between(quiet_since, day);
-                let by_then: Vec<i64> = joined.iter().filter(|(_, j)| *j <= day).map(|(m, _)| *m).collect();
-                let dormant =
-                    joined.iter().filter(|(m, j)| *j < quiet_since && !recent.contains(m) && !core.contains(m)).count()
-                        as i64;
-                let core = by_then.iter().filter(|m| core.contains(m)).count() as i64;
-                SegmentsAt { day, core, casual: by_then.len() as i64 - core - dormant, dormant }
+                let values = by_day.at(day);
+                let dormant = members_by(day - Duration::days(DORMANT_DAYS)) - values.settled_14;
+                SegmentsAt { day, core: values.core, casual: values.members - values.core - dormant, dormant }
             })
             .collect();
 
         let mut streaks: Vec<StreakBucket> =
             STREAK_BUCKETS.iter().map(|&(lowest, highest)| StreakBucket { lowest, highest, members: 0 }).collect();
-        for m in &members {
-            let streak = m.streak.current(today);
+        let mut bucket_of = |streak: u32, members: i64| {
             if let Some(bucket) = streaks.iter_mut().find(|b| (b.lowest..=b.highest).contains(&streak)) {
-                bucket.members += 1;
+                bucket.members += members;
             }
+        };
+        for state in &live_streaks {
+            bucket_of(state.current(today), 1);
         }
+        // Everyone else's streak is broken (or never began).
+        bucket_of(0, (now_values.members - live_streaks.len() as i64).max(0));
 
         let mut heatmap = [[0u32; 24]; 7];
-        for c in checkins.iter().filter(|c| c.day >= first_day) {
-            let local = c.at.with_timezone(&config.timezone);
-            heatmap[local.weekday().num_days_from_monday() as usize][local.hour() as usize] += 1;
+        for (day, hour, checkins) in hours {
+            // Before the day's start the clock still shows the next date.
+            let time = chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default();
+            let date = if time < config.checkin.day_starts_at { day + Duration::days(1) } else { day };
+            let cell = &mut heatmap[date.weekday().num_days_from_monday() as usize][hour.min(23) as usize];
+            *cell = cell.saturating_add(u32::try_from(checkins).unwrap_or(0));
         }
 
         let mut replies: HashMap<i64, i64> = HashMap::new();
@@ -228,27 +204,15 @@ impl Engine {
             week += Duration::weeks(1);
         }
 
-        let quiet_from = today - Duration::days(AT_RISK_QUIET_DAYS - 1);
-        let quiet = active_between(quiet_from, today);
-        let before_first = quiet_from - Duration::days(AT_RISK_LOOKBACK_DAYS);
-        let mut active_days_before: HashMap<i64, usize> = HashMap::new();
-        for day in before_first.iter_days().take_while(|d| *d < quiet_from) {
-            for member in active.get(&day).into_iter().flatten() {
-                *active_days_before.entry(*member).or_default() += 1;
-            }
-        }
-        let mut at_risk: Vec<AtRisk> = members
-            .iter()
-            .filter(|m| !quiet.contains(&m.member_id))
-            .filter(|m| active_days_before.get(&m.member_id).copied().unwrap_or(0) >= AT_RISK_ACTIVE_DAYS)
+        let mut at_risk: Vec<AtRisk> = drifting
+            .into_iter()
+            .filter(|m| m.active_days >= AT_RISK_ACTIVE_DAYS)
             .map(|m| AtRisk {
                 member_id: MemberId(m.member_id),
-                name: m.name.clone(),
-                last_active: m.last_active,
+                name: m.name,
+                last_active: m.last_active_day,
                 streak: m.streak.current(today),
-                checkins_before: checkin_days
-                    .get(&m.member_id)
-                    .map_or(0, |ds| ds.iter().filter(|d| **d >= before_first && **d < quiet_from).count() as i64),
+                checkins_before: m.checkins,
             })
             .collect();
         at_risk.sort_by(|a, b| a.last_active.cmp(&b.last_active).then(b.checkins_before.cmp(&a.checkins_before)));
@@ -304,5 +268,67 @@ impl Engine {
                 })
                 .collect(),
         })
+    }
+}
+
+/// Each day's values from the stored rows: own counts as stored, window
+/// counts summed from their differences, members as joins summed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Values {
+    checkins: i64,
+    active: i64,
+    members: i64,
+    active_7: i64,
+    active_30: i64,
+    active_90: i64,
+    settled_14: i64,
+    core: i64,
+}
+
+struct DayValues {
+    first: NaiveDate,
+    /// From `first`, one per day.
+    values: Vec<Values>,
+    /// The sums before `first`.
+    before: Values,
+}
+
+impl DayValues {
+    fn sum(stored: &[DayRollup], first: NaiveDate, last: NaiveDate) -> DayValues {
+        let mut running = Values::default();
+        let mut rows = stored.iter().peekable();
+        while let Some(row) = rows.next_if(|r| r.day < first) {
+            running.add_differences(&row.moves);
+        }
+        let before = Values { checkins: 0, active: 0, ..running };
+        let mut values = Vec::new();
+        for day in first.iter_days().take_while(|d| *d <= last) {
+            let mut own = Values::default();
+            while let Some(row) = rows.next_if(|r| r.day == day) {
+                running.add_differences(&row.moves);
+                own.checkins += row.moves.checkins;
+                own.active += row.moves.active;
+            }
+            values.push(Values { checkins: own.checkins, active: own.active, ..running });
+        }
+        DayValues { first, values, before }
+    }
+
+    fn at(&self, day: NaiveDate) -> Values {
+        match usize::try_from((day - self.first).num_days()) {
+            Ok(i) => self.values.get(i).or(self.values.last()).copied().unwrap_or(self.before),
+            Err(_) => self.before,
+        }
+    }
+}
+
+impl Values {
+    fn add_differences(&mut self, moves: &crate::domain::rollup::DayMove) {
+        self.members += moves.joined;
+        self.active_7 += moves.active_7;
+        self.active_30 += moves.active_30;
+        self.active_90 += moves.active_90;
+        self.settled_14 += moves.settled_14;
+        self.core += moves.core;
     }
 }

@@ -6,10 +6,12 @@
 mod board;
 mod dashboard;
 mod login;
+mod rollups;
 mod types;
 
 pub(super) use login::dashboard_link;
 pub use login::{LOGIN_VALID_FOR, SESSION_VALID_FOR};
+pub(super) use rollups::rebuild_if_missing as rebuild_rollups_if_missing;
 pub use types::*;
 
 use std::sync::Arc;

@@ -211,7 +211,8 @@ pub struct ChallengeWeek {
 pub struct AtRisk {
     pub member_id: MemberId,
     pub name: String,
-    pub last_active: Option<DateTime<Utc>>,
+    /// The last local day they were active on.
+    pub last_active: NaiveDate,
     pub streak: u32,
     /// Check-ins in the 30 days before the quiet spell.
     pub checkins_before: i64,

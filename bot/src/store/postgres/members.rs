@@ -1,6 +1,7 @@
 use super::{OnPostgres, PgConn};
 use std::collections::{HashMap, HashSet};
 
+use crate::store::RollupTx;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
@@ -114,6 +115,9 @@ impl MembersTx for PgTx<'_> {
             .execute(&mut *self.tx)
             .await
             .context("creating identity")?;
+        if !new.is_bot {
+            self.roll_up_join(new.community_id, id, new.local_day).await?;
+        }
         Ok(MemberRow {
             id,
             name: new.name.to_string(),
@@ -171,6 +175,7 @@ impl MembersTx for PgTx<'_> {
     }
 
     async fn forget_member(&mut self, member_id: i64, forget: &Forget<'_>) -> anyhow::Result<()> {
+        self.roll_up_forget(member_id).await?;
         // The one change a ledger row allows: the actor is forgotten (see
         // the SQLite code and ledger_is_append_only).
         sqlx::query(

@@ -19,6 +19,7 @@ mod ledger;
 mod locks;
 mod members;
 mod reports;
+mod rollups;
 mod schedule;
 mod topics;
 mod web;

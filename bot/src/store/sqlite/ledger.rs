@@ -83,6 +83,7 @@ impl LedgerTx for SqliteTx<'_> {
         if fresh.is_empty() {
             return Ok(HashMap::new());
         }
+        crate::store::rollups::roll_up_ledger(self, &fresh).await?;
 
         // One total per member and one row per member and board, summed
         // here: an upsert may touch each row once. board_counts follows

@@ -1,6 +1,7 @@
 use super::{OnSqlite, SqliteConn};
 use super::{SqliteStore, SqliteTx, from_json_rows, json_rows};
 use crate::domain::streak::StreakState;
+use crate::store::RollupTx;
 use crate::store::{
     Forget, IdentityKey, MemberRow, MembersRead, MembersStore, MembersTx, NewMember, SavedStreak, fmt_day, fmt_time,
     streak_state,
@@ -111,6 +112,9 @@ impl MembersTx for SqliteTx<'_> {
             .execute(&mut *self.tx)
             .await
             .context("creating identity")?;
+        if !new.is_bot {
+            self.roll_up_join(new.community_id, id, new.local_day).await?;
+        }
         Ok(MemberRow {
             id,
             name: new.name.to_string(),
@@ -160,6 +164,7 @@ impl MembersTx for SqliteTx<'_> {
     }
 
     async fn forget_member(&mut self, member_id: i64, forget: &Forget<'_>) -> anyhow::Result<()> {
+        self.roll_up_forget(member_id).await?;
         // First, the one change a ledger row allows (migration 0010): the
         // actor is forgotten. The cascade would only null the column and keep
         // the name in the reason.

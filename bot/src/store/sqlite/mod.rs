@@ -17,6 +17,7 @@ mod ledger;
 mod members;
 mod read_only;
 mod reports;
+mod rollups;
 mod schedule;
 mod topics;
 mod web;
