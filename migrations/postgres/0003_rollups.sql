@@ -21,7 +21,8 @@ CREATE TABLE member_rollups (
     last_active_day  TEXT COLLATE "C",
     active_days_30   BIGINT NOT NULL DEFAULT 0
 );
-CREATE INDEX member_rollups_by_last_active ON member_rollups (community_id, last_active_day);
+-- Covering the at-risk list's filter: no row is read for a member it leaves out.
+CREATE INDEX member_rollups_by_last_active ON member_rollups (community_id, last_active_day, active_days_30);
 
 -- Per community and local day. checkins, active_1 (members active that day)
 -- and joined are that day's counts. The window columns are differences:
@@ -80,3 +81,7 @@ CREATE TABLE rollup_state (
 
 -- Live streaks for the streak-length chart.
 CREATE INDEX members_by_checkin_day ON members (community_id, last_checkin_day);
+
+-- The dashboard's topic replies of a range (a kind is a small share of the
+-- ledger; by time alone the range would read every check-in too).
+CREATE INDEX ledger_by_kind_day ON ledger (community_id, kind, local_day);

@@ -116,17 +116,19 @@ macro_rules! rollup_statements {
                     &mut self,
                     community_id: i64,
                     since: NaiveDate,
-                ) -> anyhow::Result<Vec<crate::domain::streak::StreakState>> {
-                    let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
-                        "SELECT streak, freezes, last_checkin_day FROM members \
-                         WHERE community_id = $1 AND last_checkin_day >= $2 AND NOT is_bot",
+                ) -> anyhow::Result<Vec<(crate::domain::streak::StreakState, i64)>> {
+                    // Grouped: the same streak, freezes and day make one row.
+                    let rows: Vec<(i64, i64, Option<String>, i64)> = sqlx::query_as(
+                        "SELECT streak, freezes, last_checkin_day, COUNT(*) FROM members \
+                         WHERE community_id = $1 AND last_checkin_day >= $2 AND NOT is_bot \
+                         GROUP BY streak, freezes, last_checkin_day",
                     )
                     .bind(community_id)
                     .bind(fmt_day(since))
                     .fetch_all(&mut *self.tx)
                     .await
                     .context("reading recent streaks")?;
-                    rows.into_iter().map(|(s, f, d)| streak_state(s, f, d.as_deref())).collect()
+                    rows.into_iter().map(|(s, f, d, n)| Ok((streak_state(s, f, d.as_deref())?, n))).collect()
                 }
 
                 async fn drifting(

@@ -85,8 +85,9 @@ pub trait RollupRead: Send + Sync {
         first_week: NaiveDate,
     ) -> anyhow::Result<Vec<(NaiveDate, NaiveDate, i64)>>;
 
-    /// Streak states of human members who checked in on `since` or later.
-    async fn recent_streaks(&mut self, community_id: i64, since: NaiveDate) -> anyhow::Result<Vec<StreakState>>;
+    /// Streak states of human members who checked in on `since` or later,
+    /// each with how many members are in it.
+    async fn recent_streaks(&mut self, community_id: i64, since: NaiveDate) -> anyhow::Result<Vec<(StreakState, i64)>>;
 
     /// Members last active in `[first, quiet_from)` with at least
     /// `min_days` active days in the `RECENT_DAYS` up to it, with their

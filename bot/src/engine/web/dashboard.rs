@@ -159,11 +159,12 @@ impl Engine {
                 bucket.members += members;
             }
         };
-        for state in &live_streaks {
-            bucket_of(state.current(today), 1);
+        for (state, members) in &live_streaks {
+            bucket_of(state.current(today), *members);
         }
         // Everyone else's streak is broken (or never began).
-        bucket_of(0, (now_values.members - live_streaks.len() as i64).max(0));
+        let live: i64 = live_streaks.iter().map(|(_, members)| members).sum();
+        bucket_of(0, (now_values.members - live).max(0));
 
         let mut heatmap = [[0u32; 24]; 7];
         for (day, hour, checkins) in hours {
