@@ -176,14 +176,18 @@ macro_rules! web_statements {
             ) -> anyhow::Result<Vec<Standing>> {
                 let search = search.map(contains_pattern);
                 let rows: Vec<(i64, String, i64, i64)> = match board {
+                    // The page first, then each of its rows' rank: ranks of
+                    // the rows OFFSET skips are never counted.
                     BoardOf::AllTime => sqlx::query_as(
-                        "SELECT t.member_id, m.name, t.balance, CAST(1 + COALESCE((SELECT SUM(c.members) \
-                                FROM board_counts c WHERE c.community_id = t.community_id AND c.board = 'all' \
-                                AND c.points > t.balance), 0) AS BIGINT) \
-                         FROM totals t JOIN members m ON m.id = t.member_id \
-                         WHERE t.community_id = $1 AND NOT m.is_bot \
-                           AND ($2 IS NULL OR LOWER(m.name) LIKE $2 ESCAPE '\\') \
-                         ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4",
+                        "WITH page AS (SELECT t.member_id, m.name, t.balance FROM totals t \
+                                JOIN members m ON m.id = t.member_id \
+                                WHERE t.community_id = $1 AND NOT m.is_bot \
+                                  AND ($2 IS NULL OR LOWER(m.name) LIKE $2 ESCAPE '\\') \
+                                ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) \
+                         SELECT p.member_id, p.name, p.balance, CAST(1 + COALESCE((SELECT SUM(c.members) \
+                                FROM board_counts c WHERE c.community_id = $1 AND c.board = 'all' \
+                                AND c.points > p.balance), 0) AS BIGINT) \
+                         FROM page p ORDER BY p.balance DESC, p.member_id",
                     )
                     .bind(community_id)
                     .bind(search)
@@ -193,13 +197,15 @@ macro_rules! web_statements {
                     .await
                     .context("reading an all-time board page")?,
                     BoardOf::Maintained(board) => sqlx::query_as(
-                        "SELECT b.member_id, m.name, b.points, CAST(1 + COALESCE((SELECT SUM(c.members) \
-                                FROM board_counts c WHERE c.community_id = b.community_id AND c.board = b.board \
-                                AND c.points > b.points), 0) AS BIGINT) \
-                         FROM board_points b JOIN members m ON m.id = b.member_id \
-                         WHERE b.community_id = $1 AND b.board = $2 AND NOT m.is_bot \
-                           AND ($3 IS NULL OR LOWER(m.name) LIKE $3 ESCAPE '\\') \
-                         ORDER BY b.points DESC, b.member_id LIMIT $4 OFFSET $5",
+                        "WITH page AS (SELECT b.member_id, m.name, b.points FROM board_points b \
+                                JOIN members m ON m.id = b.member_id \
+                                WHERE b.community_id = $1 AND b.board = $2 AND NOT m.is_bot \
+                                  AND ($3 IS NULL OR LOWER(m.name) LIKE $3 ESCAPE '\\') \
+                                ORDER BY b.points DESC, b.member_id LIMIT $4 OFFSET $5) \
+                         SELECT p.member_id, p.name, p.points, CAST(1 + COALESCE((SELECT SUM(c.members) \
+                                FROM board_counts c WHERE c.community_id = $1 AND c.board = $2 \
+                                AND c.points > p.points), 0) AS BIGINT) \
+                         FROM page p ORDER BY p.points DESC, p.member_id",
                     )
                     .bind(community_id)
                     .bind(board.key())
