@@ -151,6 +151,49 @@ async fn a_forgotten_member_leaves_the_member_count() {
     assert_eq!(eves.size, 0);
 }
 
+/// Forty members check in at once every day, and give each other points:
+/// the engine commits them in batches, and the batched rollups match a
+/// rebuild one member at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkins_committed_in_one_batch_count_as_one_at_a_time() {
+    let dir = tempdir();
+    let file = dir.join("hearth.db");
+    let chat = Chat::start_on(BERLIN, MONDAY_9AM, &support::database_at(&file)).await;
+    for n in 0..40i64 {
+        let mut tasks = Vec::new();
+        for member in 0..40i64 {
+            // Member m keeps a rhythm of its own: every (m mod 4 + 1)th day.
+            if n % (member % 4 + 1) != 0 {
+                continue;
+            }
+            let (engine, actor, room) = (chat.engine.clone(), chat.actor(&format!("m{member}")), chat.chat());
+            let give = format!("/give @m{} 1 thanks", (member + 1) % 40);
+            tasks.push(tokio::spawn(async move {
+                engine.handle_text(actor.clone(), room.clone(), "/checkin").await;
+                engine.handle_text(actor, room, &give).await
+            }));
+        }
+        for task in tasks {
+            task.await.expect("task");
+        }
+        chat.advance_days(1);
+    }
+    let mut kept = Vec::new();
+    for range in [RangeDays::Week, RangeDays::Month, RangeDays::Quarter] {
+        kept.push(chat.engine.dashboard("rustaceans", range).await.expect("kept"));
+    }
+    assert_eq!(kept[0].kpis.members, 40);
+    assert!(kept[2].segments.iter().any(|s| s.core > 0), "daily members are core: {:?}", kept[2].segments);
+
+    forget_rollups(&support::database_at(&file)).await;
+    let config = Config::from_toml_str(BERLIN, "test.toml", Path::new(".")).expect("config");
+    chat.engine.reload(config).await.expect("the reload rebuilds them");
+    for (range, kept) in [RangeDays::Week, RangeDays::Month, RangeDays::Quarter].into_iter().zip(kept) {
+        let rebuilt = chat.engine.dashboard("rustaceans", range).await.expect("rebuilt");
+        assert_eq!(rebuilt, kept, "{range:?}");
+    }
+}
+
 async fn forget_rollups(url: &str) {
     if url.starts_with("postgres") {
         let mut db = sqlx::PgConnection::connect(url).await.expect("postgres");

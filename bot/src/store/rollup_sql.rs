@@ -8,6 +8,11 @@
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 pub(crate) const CHUNK: usize = 500;
 
+/// `$first, $first+1, …`: `count` placeholders for an `IN` list.
+pub(crate) fn numbered(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// `($1, $2, $3), ($4, $5, $6), …`: `rows` groups of `width` placeholders.
 pub(crate) fn placeholders(rows: usize, width: usize) -> String {
     (0..rows)
@@ -26,7 +31,7 @@ macro_rules! rollup_statements {
 
             use super::{$conn, $on, $tx};
             use crate::domain::rollup::{self, CORE_REACH_DAYS, DayMove, NewActiveDay, REACH_DAYS};
-            use crate::store::rollup_sql::{CHUNK, placeholders};
+            use crate::store::rollup_sql::{CHUNK, numbered, placeholders};
             use crate::store::rollups::{
                 ActivityHistory, DayRollup, DriftingRow, ROLLUP_VERSION, Rebuilt, RollupRead, RollupTx,
             };
@@ -227,10 +232,63 @@ macro_rules! rollup_statements {
             impl RollupTx for $tx<'_> {
                 async fn mark_active(&mut self, community_id: i64, marks: &[(i64, NaiveDate)]) -> anyhow::Result<()> {
                     let unique: BTreeSet<(i64, NaiveDate)> = marks.iter().copied().collect();
-                    for (member_id, day) in unique {
-                        self.mark_one(community_id, member_id, day).await?;
+                    if unique.is_empty() {
+                        return Ok(());
                     }
-                    Ok(())
+                    let members: Vec<i64> = unique.iter().map(|(m, _)| *m).collect::<BTreeSet<_>>().into_iter().collect();
+                    // Bots have no row (nor do members from before the
+                    // rollups, until the rebuild at start gives them one).
+                    let known = self.member_rollups(&members).await?;
+                    let marks: Vec<(i64, NaiveDate)> = unique.into_iter().filter(|(m, _)| known.contains_key(m)).collect();
+                    let inserted = self.insert_active_days(community_id, &marks).await?;
+                    if inserted.is_empty() {
+                        return Ok(());
+                    }
+                    let first = inserted.iter().map(|(_, d)| *d).min().unwrap_or_default();
+                    let last = inserted.iter().map(|(_, d)| *d).max().unwrap_or_default();
+                    let members: Vec<i64> = inserted.iter().map(|(m, _)| *m).collect::<BTreeSet<_>>().into_iter().collect();
+                    let mut near = self
+                        .days_of(false, &members, first - Duration::days(REACH_DAYS), last + Duration::days(REACH_DAYS))
+                        .await?;
+                    // A member's new days are taken one at a time, oldest
+                    // first, each seeing the ones before it.
+                    for (member, day) in &inserted {
+                        if let Some(days) = near.get_mut(member) {
+                            days.remove(day);
+                        }
+                    }
+                    let mut days: BTreeMap<NaiveDate, DayMove> = BTreeMap::new();
+                    let mut cohorts: BTreeMap<(NaiveDate, NaiveDate), i64> = BTreeMap::new();
+                    let mut latest: BTreeMap<i64, (NaiveDate, Option<NaiveDate>, Option<(NaiveDate, i64)>)> =
+                        known.into_iter().map(|(m, (joined, last))| (m, (joined, last, None))).collect();
+                    for (member, day) in inserted {
+                        let Some((joined, last_active, moved)) = latest.get_mut(&member) else { continue };
+                        let others = near.entry(member).or_default();
+                        let moves = rollup::activity_moves(&NewActiveDay {
+                            day,
+                            joined: *joined,
+                            others,
+                            last_active: *last_active,
+                        });
+                        for (d, m) in &moves.days {
+                            days.entry(*d).or_default().add(m);
+                        }
+                        if let Some(pair) = moves.cohort {
+                            *cohorts.entry(pair).or_default() += 1;
+                        }
+                        if let Some((last, recent)) = moves.member {
+                            *last_active = Some(last);
+                            *moved = Some((last, recent));
+                        }
+                        others.insert(day);
+                    }
+                    self.move_days(community_id, &days).await?;
+                    self.count_cohorts(community_id, &cohorts).await?;
+                    let moved: Vec<(i64, NaiveDate, NaiveDate, i64)> = latest
+                        .into_iter()
+                        .filter_map(|(m, (joined, _, moved))| moved.map(|(last, recent)| (m, joined, last, recent)))
+                        .collect();
+                    self.move_members(community_id, &moved).await
                 }
 
                 async fn roll_up_checkins(
@@ -247,9 +305,13 @@ macro_rules! rollup_statements {
                     let count = members.len() as i64;
                     let mut moves: BTreeMap<NaiveDate, DayMove> = BTreeMap::new();
                     moves.entry(day).or_default().checkins += count;
-                    for &member in &members {
-                        let others = self.days_near(true, member, day, CORE_REACH_DAYS).await?;
-                        for (d, m) in rollup::core_moves(day, &others) {
+                    let listed: Vec<i64> = members.iter().copied().collect();
+                    let reach = Duration::days(CORE_REACH_DAYS);
+                    let mut near = self.days_of(true, &listed, day - reach, day + reach).await?;
+                    for member in &members {
+                        let others = near.entry(*member).or_default();
+                        others.remove(&day);
+                        for (d, m) in rollup::core_moves(day, others) {
                             moves.entry(d).or_default().add(&m);
                         }
                     }
@@ -451,89 +513,134 @@ macro_rules! rollup_statements {
                     Ok(())
                 }
 
-                /// The member's active days (or check-in days) within
-                /// `reach` days of `around`, but `around` itself.
-                async fn days_near(
+                /// Each of `members`' active days (or check-in days) in
+                /// `[first, last]`.
+                async fn days_of(
                     &mut self,
                     checkins: bool,
-                    member_id: i64,
-                    around: NaiveDate,
-                    reach: i64,
-                ) -> anyhow::Result<BTreeSet<NaiveDate>> {
-                    let sql = if checkins {
-                        "SELECT local_day FROM checkins WHERE member_id = $1 AND local_day >= $2 AND local_day <= $3 \
-                         AND local_day <> $4"
-                    } else {
-                        "SELECT local_day FROM activity_days WHERE member_id = $1 AND local_day >= $2 \
-                         AND local_day <= $3 AND local_day <> $4"
-                    };
-                    let rows: Vec<(String,)> = sqlx::query_as(sql)
-                        .bind(member_id)
-                        .bind(fmt_day(around - Duration::days(reach)))
-                        .bind(fmt_day(around + Duration::days(reach)))
-                        .bind(fmt_day(around))
-                        .fetch_all(&mut *self.tx)
-                        .await
-                        .context("reading a member's days near a new one")?;
-                    rows.into_iter().map(|(day,)| parse_day(&day)).collect()
+                    members: &[i64],
+                    first: NaiveDate,
+                    last: NaiveDate,
+                ) -> anyhow::Result<BTreeMap<i64, BTreeSet<NaiveDate>>> {
+                    let table = if checkins { "checkins" } else { "activity_days" };
+                    let mut days: BTreeMap<i64, BTreeSet<NaiveDate>> = BTreeMap::new();
+                    for chunk in members.chunks(CHUNK) {
+                        let sql = format!(
+                            "SELECT member_id, local_day FROM {table} WHERE local_day >= $1 AND local_day <= $2 \
+                             AND member_id IN ({})",
+                            numbered(3, chunk.len())
+                        );
+                        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql))
+                            .bind(fmt_day(first))
+                            .bind(fmt_day(last));
+                        for member in chunk {
+                            query = query.bind(*member);
+                        }
+                        for (member, day) in
+                            query.fetch_all(&mut *self.tx).await.context("reading members' days near new ones")?
+                        {
+                            days.entry(member).or_default().insert(parse_day(&day)?);
+                        }
+                    }
+                    Ok(days)
                 }
 
-                async fn mark_one(&mut self, community_id: i64, member_id: i64, day: NaiveDate) -> anyhow::Result<()> {
-                    let member: Option<(String, Option<String>)> = sqlx::query_as(
-                        "SELECT joined_day, last_active_day FROM member_rollups WHERE member_id = $1",
-                    )
-                    .bind(member_id)
-                    .fetch_optional(&mut *self.tx)
-                    .await
-                    .context("reading a member's rollup")?;
-                    // Bots have no row (nor do members from before the
-                    // rollups, until the rebuild at start gives them one).
-                    let Some((joined, last_active)) = member else { return Ok(()) };
-                    let inserted = sqlx::query(
-                        "INSERT INTO activity_days (member_id, local_day, community_id) VALUES ($1, $2, $3) \
-                         ON CONFLICT (member_id, local_day) DO NOTHING",
-                    )
-                    .bind(member_id)
-                    .bind(fmt_day(day))
-                    .bind(community_id)
-                    .execute(&mut *self.tx)
-                    .await
-                    .context("recording an active day")?
-                    .rows_affected();
-                    if inserted == 0 {
-                        return Ok(());
+                /// The join day and last active day of each of `members`
+                /// that has a rollup row.
+                async fn member_rollups(
+                    &mut self,
+                    members: &[i64],
+                ) -> anyhow::Result<BTreeMap<i64, (NaiveDate, Option<NaiveDate>)>> {
+                    let mut known = BTreeMap::new();
+                    for chunk in members.chunks(CHUNK) {
+                        let sql = format!(
+                            "SELECT member_id, joined_day, last_active_day FROM member_rollups WHERE member_id IN ({})",
+                            numbered(1, chunk.len())
+                        );
+                        let mut query = sqlx::query_as::<_, (i64, String, Option<String>)>(sqlx::AssertSqlSafe(sql));
+                        for member in chunk {
+                            query = query.bind(*member);
+                        }
+                        for (member, joined, last) in
+                            query.fetch_all(&mut *self.tx).await.context("reading members' rollups")?
+                        {
+                            known.insert(member, (parse_day(&joined)?, last.as_deref().map(parse_day).transpose()?));
+                        }
                     }
-                    let others = self.days_near(false, member_id, day, REACH_DAYS).await?;
-                    let moves = rollup::activity_moves(&NewActiveDay {
-                        day,
-                        joined: parse_day(&joined)?,
-                        others: &others,
-                        last_active: last_active.as_deref().map(parse_day).transpose()?,
-                    });
-                    self.move_days(community_id, &moves.days).await?;
-                    if let Some((cohort, week)) = moves.cohort {
-                        sqlx::query(
-                            "INSERT INTO cohort_weeks (community_id, cohort_week, active_week, members) \
-                             VALUES ($1, $2, $3, 1) ON CONFLICT (community_id, cohort_week, active_week) \
-                             DO UPDATE SET members = cohort_weeks.members + 1",
-                        )
-                        .bind(community_id)
-                        .bind(fmt_day(cohort))
-                        .bind(fmt_day(week))
-                        .execute(&mut *self.tx)
-                        .await
-                        .context("counting a cohort's active week")?;
+                    Ok(known)
+                }
+
+                /// Records active days; returns those that were new, by
+                /// member and day.
+                async fn insert_active_days(
+                    &mut self,
+                    community_id: i64,
+                    marks: &[(i64, NaiveDate)],
+                ) -> anyhow::Result<BTreeSet<(i64, NaiveDate)>> {
+                    let mut inserted = BTreeSet::new();
+                    for chunk in marks.chunks(CHUNK) {
+                        let sql = format!(
+                            "INSERT INTO activity_days (member_id, local_day, community_id) VALUES {} \
+                             ON CONFLICT (member_id, local_day) DO NOTHING RETURNING member_id, local_day",
+                            placeholders(chunk.len(), 3)
+                        );
+                        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+                        for (member, day) in chunk {
+                            query = query.bind(*member).bind(fmt_day(*day)).bind(community_id);
+                        }
+                        for (member, day) in query.fetch_all(&mut *self.tx).await.context("recording active days")? {
+                            inserted.insert((member, parse_day(&day)?));
+                        }
                     }
-                    if let Some((last, recent)) = moves.member {
-                        sqlx::query(
-                            "UPDATE member_rollups SET last_active_day = $2, active_days_30 = $3 WHERE member_id = $1",
-                        )
-                        .bind(member_id)
-                        .bind(fmt_day(last))
-                        .bind(recent)
-                        .execute(&mut *self.tx)
-                        .await
-                        .context("moving a member's last active day")?;
+                    Ok(inserted)
+                }
+
+                async fn count_cohorts(
+                    &mut self,
+                    community_id: i64,
+                    cohorts: &BTreeMap<(NaiveDate, NaiveDate), i64>,
+                ) -> anyhow::Result<()> {
+                    let rows: Vec<_> = cohorts.iter().collect();
+                    for chunk in rows.chunks(CHUNK) {
+                        let sql = format!(
+                            "INSERT INTO cohort_weeks (community_id, cohort_week, active_week, members) VALUES {} \
+                             ON CONFLICT (community_id, cohort_week, active_week) \
+                             DO UPDATE SET members = cohort_weeks.members + excluded.members",
+                            placeholders(chunk.len(), 4)
+                        );
+                        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                        for ((cohort, week), n) in chunk {
+                            query = query.bind(community_id).bind(fmt_day(*cohort)).bind(fmt_day(*week)).bind(**n);
+                        }
+                        query.execute(&mut *self.tx).await.context("counting cohorts' active weeks")?;
+                    }
+                    Ok(())
+                }
+
+                /// Stores members' new last active days:
+                /// `(member, joined, last active, active days in the 30 up to it)`.
+                async fn move_members(
+                    &mut self,
+                    community_id: i64,
+                    moved: &[(i64, NaiveDate, NaiveDate, i64)],
+                ) -> anyhow::Result<()> {
+                    for chunk in moved.chunks(CHUNK) {
+                        let sql = format!(
+                            "INSERT INTO member_rollups (member_id, community_id, joined_day, last_active_day, \
+                             active_days_30) VALUES {} ON CONFLICT (member_id) DO UPDATE SET \
+                             last_active_day = excluded.last_active_day, active_days_30 = excluded.active_days_30",
+                            placeholders(chunk.len(), 5)
+                        );
+                        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                        for (member, joined, last, recent) in chunk {
+                            query = query
+                                .bind(*member)
+                                .bind(community_id)
+                                .bind(fmt_day(*joined))
+                                .bind(fmt_day(*last))
+                                .bind(*recent);
+                        }
+                        query.execute(&mut *self.tx).await.context("moving members' last active days")?;
                     }
                     Ok(())
                 }
