@@ -151,11 +151,15 @@ pub(crate) async fn roll_up_ledger<T: RollupTx + ?Sized>(
     let mut counts: Counts = BTreeMap::new();
     let mut marks: BTreeMap<i64, Vec<(i64, NaiveDate)>> = BTreeMap::new();
     for row in rows {
+        // A check-in's rows come with `roll_up_checkins`, which marks the day.
+        let marked = matches!(row.kind, super::LedgerKind::Checkin | super::LedgerKind::StreakBonus);
         let count = counts.entry((row.community_id, row.local_day, row.kind.as_str())).or_default();
         count.0 += 1;
         count.1 += row.delta;
         let of_community = marks.entry(row.community_id).or_default();
-        of_community.push((row.member_id, row.local_day));
+        if !marked {
+            of_community.push((row.member_id, row.local_day));
+        }
         of_community.extend(row.actor_member_id.map(|actor| (actor, row.local_day)));
     }
     let mut per_community: BTreeMap<i64, Vec<(NaiveDate, &str, i64, i64)>> = BTreeMap::new();
