@@ -137,7 +137,8 @@ pub struct Dashboard {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kpis {
     pub members: i64,
-    /// Active on the range's last day, its last 7 days, its last 30 days.
+    /// Members active per day, the range's average (DAU); then active in
+    /// the last 7 and the last 30 days (WAU, MAU).
     pub dau: i64,
     pub wau: i64,
     pub mau: i64,
