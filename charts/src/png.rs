@@ -73,6 +73,7 @@ impl Renderer {
                 }
             }
         }
+        keep_mapped(&mut fonts);
         let options =
             usvg::Options { font_family: "sans-serif".to_owned(), fontdb: Arc::new(fonts), ..usvg::Options::default() };
         Self { options, cjk_family }
@@ -105,6 +106,23 @@ impl Renderer {
 impl Default for Renderer {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Maps each font file once, for the renderer's life. Left as files,
+/// fontdb maps and unmaps a file every time text is laid out in it: with
+/// a 20 MB CJK collection that was most of a chart's rendering time
+/// (page faults and unmapping, BENCHMARKS.md "Digest chart image").
+fn keep_mapped(fonts: &mut fontdb::Database) {
+    let ids: Vec<fontdb::ID> = fonts.faces().map(|face| face.id).collect();
+    for id in ids {
+        // SAFETY: the mapping is of installed font files, which nothing
+        // rewrites while hearth runs (a package upgrade replaces a file
+        // with a new one; the old mapping stays valid). Data shared across
+        // a collection's faces is mapped once.
+        unsafe {
+            fonts.make_shared_face_data(id);
+        }
     }
 }
 

@@ -167,7 +167,9 @@ fn draw_plot(area: &Area<'_>, chart: &SeriesChart) -> Result<(), Failure> {
                 let fill =
                     if series.style == SeriesStyle::FadedBars { entry.color.mix(FADED) } else { entry.color.mix(1.0) };
                 let left_of = |x: i32| x - BAR_GROUP / 2 + bar_width * bar_slot;
-                plot.draw_series(values.map(|(x, v)| {
+                // A bar of 0 has no height: drawn, it would only make the
+                // image renderer warn about an empty rectangle.
+                plot.draw_series(values.filter(|(_, v)| *v > 0.0).map(|(x, v)| {
                     Rectangle::new([(left_of(x) + 2, 0.0), (left_of(x) + bar_width - 2, v)], fill.filled())
                 }))?;
                 bar_slot += 1;
