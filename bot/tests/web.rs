@@ -207,6 +207,44 @@ async fn a_private_board_is_not_found_and_a_public_one_pages_and_searches() {
     );
 }
 
+/// Pages are cut from the rank index without visiting members: distinct
+/// points across a page boundary, a search on a window board, and a bot
+/// that checked in (an adapter may pass one) on no page and in no search.
+#[tokio::test]
+async fn board_pages_follow_the_points_and_leave_bots_out() {
+    let chat = Chat::start(&two_communities(), MONDAY_9AM).await;
+    let engine = &chat.engine;
+    let gophers = hearth_bot::ChatRef::Console { community: "gophers".into() };
+    let say = |who: String, line: String, is_bot: bool| {
+        let actor = hearth_bot::Actor { is_bot, ..chat.actor(&who) };
+        let gophers = gophers.clone();
+        async move { engine.handle_text(actor, gophers, &line).await.expect("a reply").to_plain_text() }
+    };
+    for i in 0..55 {
+        say(format!("m{i:02}"), "/checkin".into(), false).await;
+    }
+    say("helper-bot".into(), "/checkin".into(), true).await;
+    // m00 … m54 end with 10 + i points: all distinct.
+    for i in 1..55 {
+        let reply = say("ada".into(), format!("/award @m{i:02} {i} tidy"), false).await;
+        assert!(reply.contains(&format!("m{i:02}")), "{reply}");
+    }
+
+    let first = engine.leaderboard_page("gophers", None, Window::All, 1, None).await.expect("page 1");
+    let second = engine.leaderboard_page("gophers", None, Window::All, 2, None).await.expect("page 2");
+    let rows: Vec<(String, i64, i64)> =
+        first.entries.iter().chain(&second.entries).map(|e| (e.name.clone(), e.points, e.rank)).collect();
+    let expected: Vec<(String, i64, i64)> = (0..55i64).rev().map(|i| (format!("m{i:02}"), 10 + i, 55 - i)).collect();
+    assert_eq!(rows, expected, "55 members in points order, ranks 1…55, no bot");
+    assert_eq!((first.more, second.more), (true, false));
+
+    let found = engine.leaderboard_page("gophers", None, Window::Week, 1, Some("M0")).await.expect("search");
+    let names: Vec<&str> = found.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["m09", "m08", "m07", "m06", "m05", "m04", "m03", "m02", "m01", "m00"]);
+    let bot = engine.leaderboard_page("gophers", None, Window::All, 1, Some("bot")).await.expect("search");
+    assert!(bot.entries.is_empty(), "bots are never on a board");
+}
+
 #[test]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);

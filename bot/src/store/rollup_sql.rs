@@ -8,10 +8,11 @@
 /// SQLite's 32,766 and PostgreSQL's 65,535.
 pub(crate) const CHUNK: usize = 500;
 
-/// `$first, $first+1, …`: `count` placeholders for an `IN` list.
-pub(crate) fn numbered(first: usize, count: usize) -> String {
-    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
-}
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use crate::domain::rollup::DayMove;
 
 /// `($1, $2, $3), ($4, $5, $6), …`: `rows` groups of `width` placeholders.
 pub(crate) fn placeholders(rows: usize, width: usize) -> String {
@@ -19,6 +20,45 @@ pub(crate) fn placeholders(rows: usize, width: usize) -> String {
         .map(|r| format!("({})", (1..=width).map(|c| format!("${}", r * width + c)).collect::<Vec<_>>().join(", ")))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a batch's rollups read first, in one statement: its members'
+/// rollup rows, and their check-in and active days near the new ones.
+#[derive(Debug, Default)]
+pub(crate) struct NearDays {
+    /// `member → (joined day, last active day)`; bots have no row.
+    pub known: BTreeMap<i64, (NaiveDate, Option<NaiveDate>)>,
+    pub checkins: BTreeMap<i64, BTreeSet<NaiveDate>>,
+    pub activity: BTreeMap<i64, BTreeSet<NaiveDate>>,
+}
+
+/// Everything one batch changes in the rollups, written by the backend in
+/// one statement (`write_rollups`).
+#[derive(Debug, Default)]
+pub(crate) struct RollupWrites {
+    /// New active days still to insert (SQLite; PostgreSQL inserts them
+    /// first, to learn which were new).
+    pub active_days: Vec<(i64, NaiveDate)>,
+    pub days: BTreeMap<NaiveDate, DayMove>,
+    /// `(day, hour, check-ins)`.
+    pub hours: Vec<(NaiveDate, u32, i64)>,
+    /// `(cohort week, active week) → members`.
+    pub cohorts: BTreeMap<(NaiveDate, NaiveDate), i64>,
+    /// `(member, joined, last active, active days in the 30 up to it)`.
+    pub members: Vec<(i64, NaiveDate, NaiveDate, i64)>,
+    /// `(day, kind, rows, points)`.
+    pub ledger_days: Vec<(NaiveDate, String, i64, i64)>,
+}
+
+impl RollupWrites {
+    pub fn is_empty(&self) -> bool {
+        self.active_days.is_empty()
+            && self.days.values().all(DayMove::is_zero)
+            && self.hours.is_empty()
+            && self.cohorts.is_empty()
+            && self.members.is_empty()
+            && self.ledger_days.is_empty()
+    }
 }
 
 macro_rules! rollup_statements {
@@ -31,7 +71,7 @@ macro_rules! rollup_statements {
 
             use super::{$conn, $on, $tx};
             use crate::domain::rollup::{self, CORE_REACH_DAYS, DayMove, NewActiveDay, REACH_DAYS};
-            use crate::store::rollup_sql::{CHUNK, numbered, placeholders};
+            use crate::store::rollup_sql::{CHUNK, NearDays, RollupWrites, placeholders};
             use crate::store::rollups::{
                 ActivityHistory, DayRollup, DriftingRow, ROLLUP_VERSION, Rebuilt, RollupRead, RollupTx,
             };
@@ -231,64 +271,9 @@ macro_rules! rollup_statements {
             #[async_trait::async_trait]
             impl RollupTx for $tx<'_> {
                 async fn mark_active(&mut self, community_id: i64, marks: &[(i64, NaiveDate)]) -> anyhow::Result<()> {
-                    let unique: BTreeSet<(i64, NaiveDate)> = marks.iter().copied().collect();
-                    if unique.is_empty() {
-                        return Ok(());
-                    }
-                    let members: Vec<i64> = unique.iter().map(|(m, _)| *m).collect::<BTreeSet<_>>().into_iter().collect();
-                    // Bots have no row (nor do members from before the
-                    // rollups, until the rebuild at start gives them one).
-                    let known = self.member_rollups(&members).await?;
-                    let marks: Vec<(i64, NaiveDate)> = unique.into_iter().filter(|(m, _)| known.contains_key(m)).collect();
-                    let inserted = self.insert_active_days(community_id, &marks).await?;
-                    if inserted.is_empty() {
-                        return Ok(());
-                    }
-                    let first = inserted.iter().map(|(_, d)| *d).min().unwrap_or_default();
-                    let last = inserted.iter().map(|(_, d)| *d).max().unwrap_or_default();
-                    let members: Vec<i64> = inserted.iter().map(|(m, _)| *m).collect::<BTreeSet<_>>().into_iter().collect();
-                    let mut near = self
-                        .days_of(false, &members, first - Duration::days(REACH_DAYS), last + Duration::days(REACH_DAYS))
-                        .await?;
-                    // A member's new days are taken one at a time, oldest
-                    // first, each seeing the ones before it.
-                    for (member, day) in &inserted {
-                        if let Some(days) = near.get_mut(member) {
-                            days.remove(day);
-                        }
-                    }
-                    let mut days: BTreeMap<NaiveDate, DayMove> = BTreeMap::new();
-                    let mut cohorts: BTreeMap<(NaiveDate, NaiveDate), i64> = BTreeMap::new();
-                    let mut latest: BTreeMap<i64, (NaiveDate, Option<NaiveDate>, Option<(NaiveDate, i64)>)> =
-                        known.into_iter().map(|(m, (joined, last))| (m, (joined, last, None))).collect();
-                    for (member, day) in inserted {
-                        let Some((joined, last_active, moved)) = latest.get_mut(&member) else { continue };
-                        let others = near.entry(member).or_default();
-                        let moves = rollup::activity_moves(&NewActiveDay {
-                            day,
-                            joined: *joined,
-                            others,
-                            last_active: *last_active,
-                        });
-                        for (d, m) in &moves.days {
-                            days.entry(*d).or_default().add(m);
-                        }
-                        if let Some(pair) = moves.cohort {
-                            *cohorts.entry(pair).or_default() += 1;
-                        }
-                        if let Some((last, recent)) = moves.member {
-                            *last_active = Some(last);
-                            *moved = Some((last, recent));
-                        }
-                        others.insert(day);
-                    }
-                    self.move_days(community_id, &days).await?;
-                    self.count_cohorts(community_id, &cohorts).await?;
-                    let moved: Vec<(i64, NaiveDate, NaiveDate, i64)> = latest
-                        .into_iter()
-                        .filter_map(|(m, (joined, _, moved))| moved.map(|(last, recent)| (m, joined, last, recent)))
-                        .collect();
-                    self.move_members(community_id, &moved).await
+                    let mut writes = RollupWrites::default();
+                    self.activity_moves(community_id, marks, None, &mut writes).await?;
+                    self.write_rollups(community_id, &writes).await
                 }
 
                 async fn roll_up_checkins(
@@ -303,57 +288,39 @@ macro_rules! rollup_statements {
                         return Ok(());
                     }
                     let count = members.len() as i64;
-                    let mut moves: BTreeMap<NaiveDate, DayMove> = BTreeMap::new();
-                    moves.entry(day).or_default().checkins += count;
+                    let mut writes = RollupWrites::default();
+                    writes.days.entry(day).or_default().checkins += count;
+                    writes.hours.push((day, hour, count));
                     let listed: Vec<i64> = members.iter().copied().collect();
-                    let reach = Duration::days(CORE_REACH_DAYS);
-                    let mut near = self.days_of(true, &listed, day - reach, day + reach).await?;
+                    let checkin_reach = Duration::days(CORE_REACH_DAYS);
+                    let reach = Duration::days(REACH_DAYS);
+                    // One read for both rules: check-in days for the core
+                    // counts, active days and rollup rows for the activity.
+                    let mut near = self
+                        .near_days(&listed, Some((day - checkin_reach, day + checkin_reach)), (day - reach, day + reach))
+                        .await?;
                     for member in &members {
-                        let others = near.entry(*member).or_default();
+                        let others = near.checkins.entry(*member).or_default();
                         others.remove(&day);
                         for (d, m) in rollup::core_moves(day, others) {
-                            moves.entry(d).or_default().add(&m);
+                            writes.days.entry(d).or_default().add(&m);
                         }
                     }
-                    self.move_days(community_id, &moves).await?;
-                    sqlx::query(
-                        "INSERT INTO checkin_hours (community_id, local_day, hour, checkins) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (community_id, local_day, hour) \
-                         DO UPDATE SET checkins = checkin_hours.checkins + excluded.checkins",
-                    )
-                    .bind(community_id)
-                    .bind(fmt_day(day))
-                    .bind(i64::from(hour))
-                    .bind(count)
-                    .execute(&mut *self.tx)
-                    .await
-                    .context("counting check-ins per hour")?;
                     let marks: Vec<(i64, NaiveDate)> = members.into_iter().map(|m| (m, day)).collect();
-                    self.mark_active(community_id, &marks).await
+                    self.activity_moves(community_id, &marks, Some(near), &mut writes).await?;
+                    self.write_rollups(community_id, &writes).await
                 }
 
-                async fn count_ledger_rows(
+                async fn roll_up_ledger_rows(
                     &mut self,
                     community_id: i64,
                     counts: &[(NaiveDate, &str, i64, i64)],
+                    marks: &[(i64, NaiveDate)],
                 ) -> anyhow::Result<()> {
-                    for (day, kind, rows, points) in counts {
-                        sqlx::query(
-                            "INSERT INTO ledger_days (community_id, local_day, kind, entries, points) \
-                             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (community_id, local_day, kind) DO UPDATE SET \
-                             entries = ledger_days.entries + excluded.entries, \
-                             points = ledger_days.points + excluded.points",
-                        )
-                        .bind(community_id)
-                        .bind(fmt_day(*day))
-                        .bind(*kind)
-                        .bind(*rows)
-                        .bind(*points)
-                        .execute(&mut *self.tx)
-                        .await
-                        .context("counting ledger rows per day")?;
-                    }
-                    Ok(())
+                    let mut writes = RollupWrites::default();
+                    writes.ledger_days = counts.iter().map(|(day, kind, rows, points)| (*day, kind.to_string(), *rows, *points)).collect();
+                    self.activity_moves(community_id, marks, None, &mut writes).await?;
+                    self.write_rollups(community_id, &writes).await
                 }
 
                 async fn roll_up_join(&mut self, community_id: i64, member_id: i64, day: NaiveDate) -> anyhow::Result<()> {
@@ -513,135 +480,74 @@ macro_rules! rollup_statements {
                     Ok(())
                 }
 
-                /// Each of `members`' active days (or check-in days) in
-                /// `[first, last]`.
-                async fn days_of(
-                    &mut self,
-                    checkins: bool,
-                    members: &[i64],
-                    first: NaiveDate,
-                    last: NaiveDate,
-                ) -> anyhow::Result<BTreeMap<i64, BTreeSet<NaiveDate>>> {
-                    let table = if checkins { "checkins" } else { "activity_days" };
-                    let mut days: BTreeMap<i64, BTreeSet<NaiveDate>> = BTreeMap::new();
-                    for chunk in members.chunks(CHUNK) {
-                        let sql = format!(
-                            "SELECT member_id, local_day FROM {table} WHERE local_day >= $1 AND local_day <= $2 \
-                             AND member_id IN ({})",
-                            numbered(3, chunk.len())
-                        );
-                        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql))
-                            .bind(fmt_day(first))
-                            .bind(fmt_day(last));
-                        for member in chunk {
-                            query = query.bind(*member);
-                        }
-                        for (member, day) in
-                            query.fetch_all(&mut *self.tx).await.context("reading members' days near new ones")?
-                        {
-                            days.entry(member).or_default().insert(parse_day(&day)?);
-                        }
-                    }
-                    Ok(days)
-                }
-
-                /// The join day and last active day of each of `members`
-                /// that has a rollup row.
-                async fn member_rollups(
-                    &mut self,
-                    members: &[i64],
-                ) -> anyhow::Result<BTreeMap<i64, (NaiveDate, Option<NaiveDate>)>> {
-                    let mut known = BTreeMap::new();
-                    for chunk in members.chunks(CHUNK) {
-                        let sql = format!(
-                            "SELECT member_id, joined_day, last_active_day FROM member_rollups WHERE member_id IN ({})",
-                            numbered(1, chunk.len())
-                        );
-                        let mut query = sqlx::query_as::<_, (i64, String, Option<String>)>(sqlx::AssertSqlSafe(sql));
-                        for member in chunk {
-                            query = query.bind(*member);
-                        }
-                        for (member, joined, last) in
-                            query.fetch_all(&mut *self.tx).await.context("reading members' rollups")?
-                        {
-                            known.insert(member, (parse_day(&joined)?, last.as_deref().map(parse_day).transpose()?));
-                        }
-                    }
-                    Ok(known)
-                }
-
-                /// Records active days; returns those that were new, by
-                /// member and day.
-                async fn insert_active_days(
+                /// What new active days move (`marks`; bots and days a
+                /// member was already active on move nothing), added to
+                /// `writes`. `near` is the batch's read when the caller made
+                /// it; otherwise it is read here.
+                async fn activity_moves(
                     &mut self,
                     community_id: i64,
                     marks: &[(i64, NaiveDate)],
-                ) -> anyhow::Result<BTreeSet<(i64, NaiveDate)>> {
-                    let mut inserted = BTreeSet::new();
-                    for chunk in marks.chunks(CHUNK) {
-                        let sql = format!(
-                            "INSERT INTO activity_days (member_id, local_day, community_id) VALUES {} \
-                             ON CONFLICT (member_id, local_day) DO NOTHING RETURNING member_id, local_day",
-                            placeholders(chunk.len(), 3)
-                        );
-                        let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
-                        for (member, day) in chunk {
-                            query = query.bind(*member).bind(fmt_day(*day)).bind(community_id);
-                        }
-                        for (member, day) in query.fetch_all(&mut *self.tx).await.context("recording active days")? {
-                            inserted.insert((member, parse_day(&day)?));
-                        }
-                    }
-                    Ok(inserted)
-                }
-
-                async fn count_cohorts(
-                    &mut self,
-                    community_id: i64,
-                    cohorts: &BTreeMap<(NaiveDate, NaiveDate), i64>,
+                    near: Option<NearDays>,
+                    writes: &mut RollupWrites,
                 ) -> anyhow::Result<()> {
-                    let rows: Vec<_> = cohorts.iter().collect();
-                    for chunk in rows.chunks(CHUNK) {
-                        let sql = format!(
-                            "INSERT INTO cohort_weeks (community_id, cohort_week, active_week, members) VALUES {} \
-                             ON CONFLICT (community_id, cohort_week, active_week) \
-                             DO UPDATE SET members = cohort_weeks.members + excluded.members",
-                            placeholders(chunk.len(), 4)
-                        );
-                        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                        for ((cohort, week), n) in chunk {
-                            query = query.bind(community_id).bind(fmt_day(*cohort)).bind(fmt_day(*week)).bind(**n);
+                    let unique: BTreeSet<(i64, NaiveDate)> = marks.iter().copied().collect();
+                    let (Some(first), Some(last)) = (unique.iter().map(|(_, d)| *d).min(), unique.iter().map(|(_, d)| *d).max())
+                    else {
+                        return Ok(());
+                    };
+                    let mut near = match near {
+                        Some(near) => near,
+                        None => {
+                            let members: Vec<i64> =
+                                unique.iter().map(|(m, _)| *m).collect::<BTreeSet<_>>().into_iter().collect();
+                            let reach = Duration::days(REACH_DAYS);
+                            self.near_days(&members, None, (first - reach, last + reach)).await?
                         }
-                        query.execute(&mut *self.tx).await.context("counting cohorts' active weeks")?;
+                    };
+                    // Bots have no row (nor do members from before the
+                    // rollups, until the rebuild at start gives them one).
+                    let marks: Vec<(i64, NaiveDate)> =
+                        unique.into_iter().filter(|(m, _)| near.known.contains_key(m)).collect();
+                    let inserted = self.claim_active_days(community_id, &marks, &near, writes).await?;
+                    if inserted.is_empty() {
+                        return Ok(());
                     }
-                    Ok(())
-                }
-
-                /// Stores members' new last active days:
-                /// `(member, joined, last active, active days in the 30 up to it)`.
-                async fn move_members(
-                    &mut self,
-                    community_id: i64,
-                    moved: &[(i64, NaiveDate, NaiveDate, i64)],
-                ) -> anyhow::Result<()> {
-                    for chunk in moved.chunks(CHUNK) {
-                        let sql = format!(
-                            "INSERT INTO member_rollups (member_id, community_id, joined_day, last_active_day, \
-                             active_days_30) VALUES {} ON CONFLICT (member_id) DO UPDATE SET \
-                             last_active_day = excluded.last_active_day, active_days_30 = excluded.active_days_30",
-                            placeholders(chunk.len(), 5)
-                        );
-                        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                        for (member, joined, last, recent) in chunk {
-                            query = query
-                                .bind(*member)
-                                .bind(community_id)
-                                .bind(fmt_day(*joined))
-                                .bind(fmt_day(*last))
-                                .bind(*recent);
+                    // A member's new days are taken one at a time, oldest
+                    // first, each seeing the ones before it.
+                    for (member, day) in &inserted {
+                        if let Some(days) = near.activity.get_mut(member) {
+                            days.remove(day);
                         }
-                        query.execute(&mut *self.tx).await.context("moving members' last active days")?;
                     }
+                    let mut latest: BTreeMap<i64, (NaiveDate, Option<NaiveDate>, Option<(NaiveDate, i64)>)> =
+                        near.known.into_iter().map(|(m, (joined, last))| (m, (joined, last, None))).collect();
+                    for (member, day) in inserted {
+                        let Some((joined, last_active, moved)) = latest.get_mut(&member) else { continue };
+                        let others = near.activity.entry(member).or_default();
+                        let moves = rollup::activity_moves(&NewActiveDay {
+                            day,
+                            joined: *joined,
+                            others,
+                            last_active: *last_active,
+                        });
+                        for (d, m) in &moves.days {
+                            writes.days.entry(*d).or_default().add(m);
+                        }
+                        if let Some(pair) = moves.cohort {
+                            *writes.cohorts.entry(pair).or_default() += 1;
+                        }
+                        if let Some((last, recent)) = moves.member {
+                            *last_active = Some(last);
+                            *moved = Some((last, recent));
+                        }
+                        others.insert(day);
+                    }
+                    writes.members.extend(
+                        latest
+                            .into_iter()
+                            .filter_map(|(m, (joined, _, moved))| moved.map(|(last, recent)| (m, joined, last, recent))),
+                    );
                     Ok(())
                 }
             }

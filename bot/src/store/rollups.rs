@@ -120,11 +120,13 @@ pub trait RollupTx: RollupRead {
         members: &[i64],
     ) -> anyhow::Result<()>;
 
-    /// Ledger rows per day and kind: `(day, kind, rows, points)`.
-    async fn count_ledger_rows(
+    /// Ledger rows per day and kind (`(day, kind, rows, points)`) and the
+    /// activity of their receivers and givers (as `mark_active`).
+    async fn roll_up_ledger_rows(
         &mut self,
         community_id: i64,
         counts: &[(NaiveDate, &str, i64, i64)],
+        marks: &[(i64, NaiveDate)],
     ) -> anyhow::Result<()>;
 
     /// A new human member, who joined on local day `day`.
@@ -167,10 +169,8 @@ pub(crate) async fn roll_up_ledger<T: RollupTx + ?Sized>(
         per_community.entry(community_id).or_default().push((day, kind, rows, points));
     }
     for (community_id, per_day) in per_community {
-        tx.count_ledger_rows(community_id, &per_day).await?;
-    }
-    for (community_id, marks) in marks {
-        tx.mark_active(community_id, &marks).await?;
+        let marks = marks.remove(&community_id).unwrap_or_default();
+        tx.roll_up_ledger_rows(community_id, &per_day, &marks).await?;
     }
     Ok(())
 }

@@ -5,6 +5,17 @@
 //! same method bodies for each backend, so the compiler checks every
 //! statement's types against both drivers.
 
+/// The second half of a board page statement: the page's names and each
+/// row's rank from `board_counts` (`$1` community, `$2` board key).
+macro_rules! ranked_page {
+    () => {
+        "SELECT p.member_id, m.name, p.points, CAST(1 + COALESCE((SELECT SUM(c.members) \
+                FROM board_counts c WHERE c.community_id = $1 AND c.board = $2 \
+                AND c.points > p.points), 0) AS BIGINT) \
+         FROM page p JOIN members m ON m.id = p.member_id ORDER BY p.points DESC, p.member_id"
+    };
+}
+
 macro_rules! web_statements {
     ($on:ident, $conn:ident, $tx:ident) => {
         use anyhow::Context as _;
@@ -175,47 +186,71 @@ macro_rules! web_statements {
                 limit: i64,
             ) -> anyhow::Result<Vec<Standing>> {
                 let search = search.map(contains_pattern);
-                let rows: Vec<(i64, String, i64, i64)> = match board {
+                let rows: Vec<(i64, String, i64, i64)> = match (board, search) {
                     // The page first, then each of its rows' rank: ranks of
-                    // the rows OFFSET skips are never counted.
-                    BoardOf::AllTime => sqlx::query_as(
-                        "WITH page AS (SELECT t.member_id, m.name, t.balance FROM totals t \
-                                JOIN members m ON m.id = t.member_id \
-                                WHERE t.community_id = $1 AND NOT m.is_bot \
-                                  AND ($2 IS NULL OR LOWER(m.name) LIKE $2 ESCAPE '\\') \
-                                ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) \
-                         SELECT p.member_id, p.name, p.balance, CAST(1 + COALESCE((SELECT SUM(c.members) \
-                                FROM board_counts c WHERE c.community_id = $1 AND c.board = 'all' \
-                                AND c.points > p.balance), 0) AS BIGINT) \
-                         FROM page p ORDER BY p.balance DESC, p.member_id",
-                    )
+                    // the rows OFFSET skips are never counted. Without a
+                    // search the skipped rows are read from the rank index
+                    // alone (bots through `members_bots`); with one, the
+                    // community's matching names come first.
+                    (BoardOf::AllTime, None) => sqlx::query_as(concat!(
+                        "WITH page AS (SELECT t.member_id, t.balance AS points FROM totals t \
+                                WHERE t.community_id = $1 AND t.member_id NOT IN \
+                                  (SELECT b.id FROM members b WHERE b.community_id = $1 AND b.is_bot) \
+                                ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
+                        $crate::store::web_sql::ranked_page!()
+                    ))
                     .bind(community_id)
-                    .bind(search)
+                    .bind("all")
                     .bind(limit)
                     .bind(offset)
                     .fetch_all(&mut *self.tx)
                     .await
                     .context("reading an all-time board page")?,
-                    BoardOf::Maintained(board) => sqlx::query_as(
-                        "WITH page AS (SELECT b.member_id, m.name, b.points FROM board_points b \
-                                JOIN members m ON m.id = b.member_id \
-                                WHERE b.community_id = $1 AND b.board = $2 AND NOT m.is_bot \
-                                  AND ($3 IS NULL OR LOWER(m.name) LIKE $3 ESCAPE '\\') \
-                                ORDER BY b.points DESC, b.member_id LIMIT $4 OFFSET $5) \
-                         SELECT p.member_id, p.name, p.points, CAST(1 + COALESCE((SELECT SUM(c.members) \
-                                FROM board_counts c WHERE c.community_id = $1 AND c.board = $2 \
-                                AND c.points > p.points), 0) AS BIGINT) \
-                         FROM page p ORDER BY p.points DESC, p.member_id",
-                    )
+                    (BoardOf::AllTime, Some(pattern)) => sqlx::query_as(concat!(
+                        "WITH page AS (SELECT t.member_id, t.balance AS points FROM members m \
+                                JOIN totals t ON t.member_id = m.id \
+                                WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                                ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
+                        $crate::store::web_sql::ranked_page!()
+                    ))
+                    .bind(community_id)
+                    .bind("all")
+                    .bind(limit)
+                    .bind(offset)
+                    .bind(pattern)
+                    .fetch_all(&mut *self.tx)
+                    .await
+                    .context("searching the all-time board")?,
+                    (BoardOf::Maintained(board), None) => sqlx::query_as(concat!(
+                        "WITH page AS (SELECT b.member_id, b.points FROM board_points b \
+                                WHERE b.community_id = $1 AND b.board = $2 AND b.member_id NOT IN \
+                                  (SELECT o.id FROM members o WHERE o.community_id = $1 AND o.is_bot) \
+                                ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
+                        $crate::store::web_sql::ranked_page!()
+                    ))
                     .bind(community_id)
                     .bind(board.key())
-                    .bind(search)
                     .bind(limit)
                     .bind(offset)
                     .fetch_all(&mut *self.tx)
                     .await
                     .context("reading a window board page")?,
-                    BoardOf::Days(first, last) => sqlx::query_as(
+                    (BoardOf::Maintained(board), Some(pattern)) => sqlx::query_as(concat!(
+                        "WITH page AS (SELECT b.member_id, b.points FROM members m \
+                                JOIN board_points b ON b.member_id = m.id AND b.board = $2 \
+                                WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                                ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
+                        $crate::store::web_sql::ranked_page!()
+                    ))
+                    .bind(community_id)
+                    .bind(board.key())
+                    .bind(limit)
+                    .bind(offset)
+                    .bind(pattern)
+                    .fetch_all(&mut *self.tx)
+                    .await
+                    .context("searching a window board")?,
+                    (BoardOf::Days(first, last), search) => sqlx::query_as(
                         "WITH sums AS (SELECT l.member_id, CAST(SUM(l.delta) AS BIGINT) AS points \
                                 FROM ledger l JOIN members m ON m.id = l.member_id \
                                 WHERE l.community_id = $1 AND NOT m.is_bot \
@@ -348,4 +383,5 @@ macro_rules! web_statements {
     };
 }
 
+pub(crate) use ranked_page;
 pub(crate) use web_statements;
