@@ -130,6 +130,14 @@ pub enum Backend {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `RUST_LOG=sqlx::query=debug` shows each statement and its time, for
+    // finding where a phase spends it; off unless asked for.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let runtime = match hearth_bot::runtime::build() {
         Ok(runtime) => runtime,
         Err(error) => {
