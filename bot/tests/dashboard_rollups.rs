@@ -92,6 +92,7 @@ async fn the_dashboard_shows_who_drifts_away_and_who_stays() {
 
     // Cohorts (12 weeks back; day 0 is 10): the first week's three, carol's
     // week, and eve's, who never came back.
+    assert_eq!(dashboard.cohorts[0].week, day(0), "no rows for the two weeks before anyone joined");
     let first = dashboard.cohorts.iter().find(|c| c.week == day(0)).expect("the first week's cohort");
     assert_eq!(first.size, 3);
     assert_eq!(first.retained[0], 2, "alice and bob in week 2");

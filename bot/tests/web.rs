@@ -243,6 +243,11 @@ async fn board_pages_follow_the_points_and_leave_bots_out() {
     assert_eq!(names, ["m09", "m08", "m07", "m06", "m05", "m04", "m03", "m02", "m01", "m00"]);
     let bot = engine.leaderboard_page("gophers", None, Window::All, 1, Some("bot")).await.expect("search");
     assert!(bot.entries.is_empty(), "bots are never on a board");
+    // One Chinese character: shorter than a trigram, still found.
+    say("王芳".into(), "/checkin".into(), false).await;
+    let found = engine.leaderboard_page("gophers", None, Window::All, 1, Some("王")).await.expect("search");
+    let names: Vec<&str> = found.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["王芳"]);
 }
 
 #[test]

@@ -121,11 +121,13 @@ impl Engine {
             challenge_votes: acts.iter().filter(|a| a.vote && in_range(a.at)).count() as i64,
         };
 
-        // Cohorts: the weeks before this one, oldest first.
+        // Cohorts: the weeks before this one, oldest first, from the first
+        // week that ended with members (none before the community began).
         let retained_in: HashMap<(NaiveDate, NaiveDate), i64> =
             cohort_counts.into_iter().map(|(cohort, week, n)| ((cohort, week), n)).collect();
         let cohorts: Vec<Cohort> = (1..=COHORT_WEEKS)
             .rev()
+            .skip_while(|back| members_by(this_week - Duration::weeks(*back) + Duration::days(6)) == 0)
             .map(|back| {
                 let week = this_week - Duration::weeks(back);
                 let size = members_by(week + Duration::days(6)) - members_by(week - Duration::days(1));
