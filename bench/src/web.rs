@@ -113,6 +113,13 @@ async fn measure(url: &str, members: usize) -> anyhow::Result<()> {
     })
     .await?;
     println!("  public board, a name search: {} ({:.1}x)", search.summary(), ratio(&search));
+    // Two characters (a Chinese given name, say): shorter than a trigram.
+    let short = timed(SAMPLES, || async {
+        engine.leaderboard_page("bench", None, Window::All, 1, Some("r9")).await?;
+        Ok(())
+    })
+    .await?;
+    println!("  public board, a two-character search: {} ({:.1}x)", short.summary(), ratio(&short));
     for range in [RangeDays::Week, RangeDays::Month, RangeDays::Quarter] {
         let dashboard = timed(SAMPLES.min(10), || async {
             let dashboard = engine.dashboard("bench", range).await?;

@@ -248,6 +248,20 @@ async fn board_pages_follow_the_points_and_leave_bots_out() {
     let found = engine.leaderboard_page("gophers", None, Window::All, 1, Some("王")).await.expect("search");
     let names: Vec<&str> = found.entries.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["王芳"]);
+
+    // A rename moves the name in the search index (three characters or
+    // more go through it on SQLite): the new name is found, the old is not.
+    let renamed = hearth_bot::Actor { display_name: "zebra".into(), ..chat.actor("m00") };
+    engine.handle_text(renamed, gophers.clone(), "/streak").await.expect("a reply");
+    let search = |part: &'static str| async move {
+        let page = engine.leaderboard_page("gophers", None, Window::All, 1, Some(part)).await.expect("search");
+        page.entries.into_iter().map(|e| e.name).collect::<Vec<_>>()
+    };
+    assert_eq!(search("EBR").await, ["zebra"]);
+    assert!(search("m00").await.is_empty(), "the old name is gone");
+    assert_eq!(search("m01").await, ["m01"]);
+    say("m01".into(), "/forgetme confirm".into(), false).await;
+    assert!(search("m01").await.is_empty(), "a forgotten member is not found");
 }
 
 #[test]

@@ -50,6 +50,30 @@ pub(crate) struct RollupWrites {
     pub ledger_days: Vec<(NaiveDate, String, i64, i64)>,
 }
 
+impl NearDays {
+    /// From `near_days` rows `(kind, member, day, last active day)`: kind 0
+    /// a check-in day, 1 an active day, 2 a rollup row (joined day, last
+    /// active day).
+    pub fn from_rows(rows: impl IntoIterator<Item = (i64, i64, String, Option<String>)>) -> anyhow::Result<NearDays> {
+        let mut near = NearDays::default();
+        for (kind, member, day, last) in rows {
+            let day = super::parse_day(&day)?;
+            match kind {
+                0 => {
+                    near.checkins.entry(member).or_default().insert(day);
+                }
+                1 => {
+                    near.activity.entry(member).or_default().insert(day);
+                }
+                _ => {
+                    near.known.insert(member, (day, last.as_deref().map(super::parse_day).transpose()?));
+                }
+            }
+        }
+        Ok(near)
+    }
+}
+
 impl RollupWrites {
     pub fn is_empty(&self) -> bool {
         self.active_days.is_empty()
@@ -336,8 +360,9 @@ macro_rules! rollup_statements {
                     .context("recording a member's join day")?
                     .rows_affected();
                     if inserted == 1 {
-                        let moves = BTreeMap::from([(day, DayMove { joined: 1, ..DayMove::default() })]);
-                        self.move_days(community_id, &moves).await?;
+                        let mut writes = RollupWrites::default();
+                        writes.days.insert(day, DayMove { joined: 1, ..DayMove::default() });
+                        self.write_rollups(community_id, &writes).await?;
                     }
                     Ok(())
                 }
@@ -393,8 +418,11 @@ macro_rules! rollup_statements {
                         }
                         query.execute(&mut *self.tx).await.context("rebuilding members' rollups")?;
                     }
-                    let days: BTreeMap<NaiveDate, DayMove> = rebuilt.days.iter().map(|d| (d.day, d.moves)).collect();
-                    self.move_days(community_id, &days).await?;
+                    let days = RollupWrites {
+                        days: rebuilt.days.iter().map(|d| (d.day, d.moves)).collect(),
+                        ..RollupWrites::default()
+                    };
+                    self.write_rollups(community_id, &days).await?;
                     for chunk in rebuilt.hours.chunks(CHUNK) {
                         let sql = format!(
                             "INSERT INTO checkin_hours (community_id, local_day, hour, checkins) VALUES {}",
@@ -439,47 +467,6 @@ macro_rules! rollup_statements {
             }
 
             impl $tx<'_> {
-                /// Adds `moves` to the community's day rows.
-                async fn move_days(
-                    &mut self,
-                    community_id: i64,
-                    moves: &BTreeMap<NaiveDate, DayMove>,
-                ) -> anyhow::Result<()> {
-                    let rows: Vec<(&NaiveDate, &DayMove)> = moves.iter().filter(|(_, m)| !m.is_zero()).collect();
-                    for chunk in rows.chunks(CHUNK) {
-                        let sql = format!(
-                            "INSERT INTO community_days (community_id, local_day, checkins, active_1, joined, \
-                             active_7, active_30, active_90, settled_14, core) VALUES {} \
-                             ON CONFLICT (community_id, local_day) DO UPDATE SET \
-                             checkins = community_days.checkins + excluded.checkins, \
-                             active_1 = community_days.active_1 + excluded.active_1, \
-                             joined = community_days.joined + excluded.joined, \
-                             active_7 = community_days.active_7 + excluded.active_7, \
-                             active_30 = community_days.active_30 + excluded.active_30, \
-                             active_90 = community_days.active_90 + excluded.active_90, \
-                             settled_14 = community_days.settled_14 + excluded.settled_14, \
-                             core = community_days.core + excluded.core",
-                            placeholders(chunk.len(), 10)
-                        );
-                        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                        for (day, m) in chunk {
-                            query = query
-                                .bind(community_id)
-                                .bind(fmt_day(**day))
-                                .bind(m.checkins)
-                                .bind(m.active)
-                                .bind(m.joined)
-                                .bind(m.active_7)
-                                .bind(m.active_30)
-                                .bind(m.active_90)
-                                .bind(m.settled_14)
-                                .bind(m.core);
-                        }
-                        query.execute(&mut *self.tx).await.context("moving the community's day rows")?;
-                    }
-                    Ok(())
-                }
-
                 /// What new active days move (`marks`; bots and days a
                 /// member was already active on move nothing), added to
                 /// `writes`. `near` is the batch's read when the caller made

@@ -185,6 +185,11 @@ macro_rules! web_statements {
                 offset: i64,
                 limit: i64,
             ) -> anyhow::Result<Vec<Standing>> {
+                if let Some(part) = search
+                    && let Some(rows) = self.indexed_name_search(community_id, board, part, offset, limit).await?
+                {
+                    return Ok(rows);
+                }
                 let search = search.map(contains_pattern);
                 let rows: Vec<(i64, String, i64, i64)> = match (board, search) {
                     // The page first, then each of its rows' rank: ranks of

@@ -38,22 +38,7 @@ impl PgTx<'_> {
         .fetch_all(&mut *self.tx)
         .await
         .context("reading members' days near new ones")?;
-        let mut near = NearDays::default();
-        for (kind, member, day, last) in rows {
-            let day = parse_day(&day)?;
-            match kind {
-                0 => {
-                    near.checkins.entry(member).or_default().insert(day);
-                }
-                1 => {
-                    near.activity.entry(member).or_default().insert(day);
-                }
-                _ => {
-                    near.known.insert(member, (day, last.as_deref().map(parse_day).transpose()?));
-                }
-            }
-        }
-        Ok(near)
+        NearDays::from_rows(rows)
     }
 
     /// Inserts the marks' active days; returns those that were new. Another

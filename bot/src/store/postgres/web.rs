@@ -22,3 +22,18 @@ impl WebStore for PgStore {
         tx.tx.commit().await.context("committing a sign-out")
     }
 }
+
+impl<C: PgConn> OnPostgres<C> {
+    /// PostgreSQL's name search needs no statement of its own: the shared
+    /// one's `LOWER(name) LIKE` uses the pg_trgm `members_by_name`.
+    pub(crate) async fn indexed_name_search(
+        &mut self,
+        _community_id: i64,
+        _board: BoardOf,
+        _part: &str,
+        _offset: i64,
+        _limit: i64,
+    ) -> anyhow::Result<Option<Vec<Standing>>> {
+        Ok(None)
+    }
+}

@@ -7,8 +7,8 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 
 use super::{OnSqlite, SqliteConn, SqliteTx, from_json_rows, json_rows};
+use crate::store::fmt_day;
 use crate::store::rollup_sql::{NearDays, RollupWrites};
-use crate::store::{fmt_day, parse_day};
 
 crate::store::rollup_sql::rollup_statements!(OnSqlite, SqliteConn, SqliteTx);
 
@@ -39,22 +39,7 @@ impl SqliteTx<'_> {
         .fetch_one(&mut *self.tx)
         .await
         .context("reading members' days near new ones")?;
-        let mut near = NearDays::default();
-        for (kind, member, day, last) in from_json_rows::<(i64, i64, String, Option<String>)>(&rows)? {
-            let day = parse_day(&day)?;
-            match kind {
-                0 => {
-                    near.checkins.entry(member).or_default().insert(day);
-                }
-                1 => {
-                    near.activity.entry(member).or_default().insert(day);
-                }
-                _ => {
-                    near.known.insert(member, (day, last.as_deref().map(parse_day).transpose()?));
-                }
-            }
-        }
-        Ok(near)
+        NearDays::from_rows(from_json_rows::<(i64, i64, String, Option<String>)>(&rows)?)
     }
 
     /// The marks that are new active days. The writer is the only one, so

@@ -22,3 +22,65 @@ impl WebStore for SqliteStore {
         tx.tx.commit().await.context("committing a sign-out")
     }
 }
+
+impl<C: SqliteConn> OnSqlite<C> {
+    /// A board search through `member_names` (FTS5 trigrams, migration
+    /// 0017) when `part` can use it: three characters or more and no `%`
+    /// or `_` (FTS5 uses its index only for a `LIKE` without `ESCAPE`).
+    /// The trigram match only picks candidates; the same `LOWER(name) LIKE`
+    /// as the scan decides. `None`: the caller scans.
+    pub(crate) async fn indexed_name_search(
+        &mut self,
+        community_id: i64,
+        board: BoardOf,
+        part: &str,
+        offset: i64,
+        limit: i64,
+    ) -> anyhow::Result<Option<Vec<Standing>>> {
+        let part = part.to_lowercase();
+        if part.chars().count() < 3 || part.contains(['%', '_']) {
+            return Ok(None);
+        }
+        let (board_key, source) = match board {
+            BoardOf::AllTime => ("all".to_string(), "totals"),
+            BoardOf::Maintained(board) => (board.key(), "board_points"),
+            BoardOf::Days(..) => return Ok(None),
+        };
+        let candidates = format!("%{part}%");
+        let pattern = contains_pattern(&part);
+        let query = if source == "totals" {
+            sqlx::query_as(concat!(
+                "WITH found AS (SELECT rowid AS id FROM member_names WHERE name LIKE $6), \
+                 page AS (SELECT t.member_id, t.balance AS points FROM found f \
+                        JOIN members m ON m.id = f.id JOIN totals t ON t.member_id = m.id \
+                        WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                        ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
+                crate::store::web_sql::ranked_page!()
+            ))
+        } else {
+            sqlx::query_as(concat!(
+                "WITH found AS (SELECT rowid AS id FROM member_names WHERE name LIKE $6), \
+                 page AS (SELECT b.member_id, b.points FROM found f \
+                        JOIN members m ON m.id = f.id JOIN board_points b ON b.member_id = m.id AND b.board = $2 \
+                        WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                        ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
+                crate::store::web_sql::ranked_page!()
+            ))
+        };
+        let rows: Vec<(i64, String, i64, i64)> = query
+            .bind(community_id)
+            .bind(board_key)
+            .bind(limit)
+            .bind(offset)
+            .bind(pattern)
+            .bind(candidates)
+            .fetch_all(&mut *self.tx)
+            .await
+            .context("searching a board by name")?;
+        Ok(Some(
+            rows.into_iter()
+                .map(|(member_id, name, points, rank)| Standing { member_id, name, points, rank })
+                .collect(),
+        ))
+    }
+}
