@@ -500,15 +500,11 @@ macro_rules! rollup_statements {
                     if inserted.is_empty() {
                         return Ok(());
                     }
-                    // A member's new days are taken one at a time, oldest
-                    // first, each seeing the ones before it.
-                    for (member, day) in &inserted {
-                        if let Some(days) = near.activity.get_mut(member) {
-                            days.remove(day);
-                        }
-                    }
                     let mut latest: BTreeMap<i64, (NaiveDate, Option<NaiveDate>, Option<(NaiveDate, i64)>)> =
                         near.known.into_iter().map(|(m, (joined, last))| (m, (joined, last, None))).collect();
+                    // `near` was read before the claim, so it holds none of the
+                    // new days. A member's new days are taken one at a time,
+                    // oldest first, each seeing the ones before it.
                     for (member, day) in inserted {
                         let Some((joined, last_active, moved)) = latest.get_mut(&member) else { continue };
                         let others = near.activity.entry(member).or_default();

@@ -191,93 +191,91 @@ macro_rules! web_statements {
                     return Ok(rows);
                 }
                 let search = search.map(contains_pattern);
-                let rows: Vec<(i64, String, i64, i64)> = match (board, search) {
-                    // The page first, then each of its rows' rank: ranks of
-                    // the rows OFFSET skips are never counted. Without a
-                    // search the skipped rows are read from the rank index
-                    // alone (bots through `members_bots`); with one, the
-                    // community's matching names come first.
-                    (BoardOf::AllTime, None) => sqlx::query_as(concat!(
-                        "WITH page AS (SELECT t.member_id, t.balance AS points FROM totals t \
-                                WHERE t.community_id = $1 AND t.member_id NOT IN \
-                                  (SELECT b.id FROM members b WHERE b.community_id = $1 AND b.is_bot) \
-                                ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
-                        $crate::store::web_sql::ranked_page!()
-                    ))
-                    .bind(community_id)
-                    .bind("all")
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(&mut *self.tx)
-                    .await
-                    .context("reading an all-time board page")?,
-                    (BoardOf::AllTime, Some(pattern)) => sqlx::query_as(concat!(
-                        "WITH page AS (SELECT t.member_id, t.balance AS points FROM members m \
-                                JOIN totals t ON t.member_id = m.id \
-                                WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
-                                ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
-                        $crate::store::web_sql::ranked_page!()
-                    ))
-                    .bind(community_id)
-                    .bind("all")
-                    .bind(limit)
-                    .bind(offset)
-                    .bind(pattern)
-                    .fetch_all(&mut *self.tx)
-                    .await
-                    .context("searching the all-time board")?,
-                    (BoardOf::Maintained(board), None) => sqlx::query_as(concat!(
-                        "WITH page AS (SELECT b.member_id, b.points FROM board_points b \
-                                WHERE b.community_id = $1 AND b.board = $2 AND b.member_id NOT IN \
-                                  (SELECT o.id FROM members o WHERE o.community_id = $1 AND o.is_bot) \
-                                ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
-                        $crate::store::web_sql::ranked_page!()
-                    ))
-                    .bind(community_id)
-                    .bind(board.key())
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(&mut *self.tx)
-                    .await
-                    .context("reading a window board page")?,
-                    (BoardOf::Maintained(board), Some(pattern)) => sqlx::query_as(concat!(
-                        "WITH page AS (SELECT b.member_id, b.points FROM members m \
-                                JOIN board_points b ON b.member_id = m.id AND b.board = $2 \
-                                WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
-                                ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
-                        $crate::store::web_sql::ranked_page!()
-                    ))
-                    .bind(community_id)
-                    .bind(board.key())
-                    .bind(limit)
-                    .bind(offset)
-                    .bind(pattern)
-                    .fetch_all(&mut *self.tx)
-                    .await
-                    .context("searching a window board")?,
-                    (BoardOf::Days(first, last), search) => sqlx::query_as(
-                        "WITH sums AS (SELECT l.member_id, CAST(SUM(l.delta) AS BIGINT) AS points \
-                                FROM ledger l JOIN members m ON m.id = l.member_id \
-                                WHERE l.community_id = $1 AND NOT m.is_bot \
-                                  AND l.local_day >= $2 AND l.local_day <= $3 GROUP BY l.member_id), \
-                              ranked AS (SELECT member_id, points, RANK() OVER (ORDER BY points DESC) AS place \
-                                FROM sums) \
-                         SELECT r.member_id, m.name, r.points, CAST(r.place AS BIGINT) \
-                         FROM ranked r JOIN members m ON m.id = r.member_id \
-                         WHERE ($4 IS NULL OR LOWER(m.name) LIKE $4 ESCAPE '\\') \
-                         ORDER BY r.points DESC, r.member_id LIMIT $5 OFFSET $6",
-                    )
-                    .bind(community_id)
-                    .bind(fmt_day(first))
-                    .bind(fmt_day(last))
-                    .bind(search)
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(&mut *self.tx)
-                    .await
-                    .context("reading a season board page")?,
+                let standings = |rows: Vec<(i64, String, i64, i64)>| -> Vec<Standing> {
+                    rows.into_iter().map(|(member_id, name, points, rank)| Standing { member_id, name, points, rank }).collect()
                 };
-                Ok(rows.into_iter().map(|(member_id, name, points, rank)| Standing { member_id, name, points, rank }).collect())
+                // The page first, then each of its rows' rank: ranks of the
+                // rows OFFSET skips are never counted. Without a search the
+                // skipped rows are read from the rank index alone (bots
+                // through `members_bots`); with one, the community's
+                // matching names come first.
+                let (key, sql, what) = match (board, search.is_some()) {
+                    (BoardOf::AllTime, false) => (
+                        "all".to_string(),
+                        concat!(
+                            "WITH page AS (SELECT t.member_id, t.balance AS points FROM totals t \
+                                    WHERE t.community_id = $1 AND t.member_id NOT IN \
+                                      (SELECT b.id FROM members b WHERE b.community_id = $1 AND b.is_bot) \
+                                    ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
+                            $crate::store::web_sql::ranked_page!()
+                        ),
+                        "reading an all-time board page",
+                    ),
+                    (BoardOf::AllTime, true) => (
+                        "all".to_string(),
+                        concat!(
+                            "WITH page AS (SELECT t.member_id, t.balance AS points FROM members m \
+                                    JOIN totals t ON t.member_id = m.id \
+                                    WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                                    ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
+                            $crate::store::web_sql::ranked_page!()
+                        ),
+                        "searching the all-time board",
+                    ),
+                    (BoardOf::Maintained(board), false) => (
+                        board.key(),
+                        concat!(
+                            "WITH page AS (SELECT b.member_id, b.points FROM board_points b \
+                                    WHERE b.community_id = $1 AND b.board = $2 AND b.member_id NOT IN \
+                                      (SELECT o.id FROM members o WHERE o.community_id = $1 AND o.is_bot) \
+                                    ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
+                            $crate::store::web_sql::ranked_page!()
+                        ),
+                        "reading a window board page",
+                    ),
+                    (BoardOf::Maintained(board), true) => (
+                        board.key(),
+                        concat!(
+                            "WITH page AS (SELECT b.member_id, b.points FROM members m \
+                                    JOIN board_points b ON b.member_id = m.id AND b.board = $2 \
+                                    WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                                    ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
+                            $crate::store::web_sql::ranked_page!()
+                        ),
+                        "searching a window board",
+                    ),
+                    (BoardOf::Days(first, last), _) => {
+                        // A season, summed from the ledger: ranks over its sums.
+                        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+                            "WITH sums AS (SELECT l.member_id, CAST(SUM(l.delta) AS BIGINT) AS points \
+                                    FROM ledger l JOIN members m ON m.id = l.member_id \
+                                    WHERE l.community_id = $1 AND NOT m.is_bot \
+                                      AND l.local_day >= $2 AND l.local_day <= $3 GROUP BY l.member_id), \
+                                  ranked AS (SELECT member_id, points, RANK() OVER (ORDER BY points DESC) AS place \
+                                    FROM sums) \
+                             SELECT r.member_id, m.name, r.points, CAST(r.place AS BIGINT) \
+                             FROM ranked r JOIN members m ON m.id = r.member_id \
+                             WHERE ($4 IS NULL OR LOWER(m.name) LIKE $4 ESCAPE '\\') \
+                             ORDER BY r.points DESC, r.member_id LIMIT $5 OFFSET $6",
+                        )
+                        .bind(community_id)
+                        .bind(fmt_day(first))
+                        .bind(fmt_day(last))
+                        .bind(search)
+                        .bind(limit)
+                        .bind(offset)
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .context("reading a season board page")?;
+                        return Ok(standings(rows));
+                    }
+                };
+                let mut query = sqlx::query_as(sql).bind(community_id).bind(key).bind(limit).bind(offset);
+                if let Some(pattern) = search {
+                    query = query.bind(pattern);
+                }
+                let rows: Vec<(i64, String, i64, i64)> = query.fetch_all(&mut *self.tx).await.context(what)?;
+                Ok(standings(rows))
             }
 
             async fn community_of_member(&mut self, member_id: i64) -> anyhow::Result<Option<i64>> {

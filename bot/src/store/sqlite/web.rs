@@ -41,33 +41,34 @@ impl<C: SqliteConn> OnSqlite<C> {
         if part.chars().count() < 3 || part.contains(['%', '_']) {
             return Ok(None);
         }
-        let (board_key, source) = match board {
-            BoardOf::AllTime => ("all".to_string(), "totals"),
-            BoardOf::Maintained(board) => (board.key(), "board_points"),
+        let (board_key, sql) = match board {
+            BoardOf::AllTime => (
+                "all".to_string(),
+                concat!(
+                    "WITH found AS (SELECT rowid AS id FROM member_names WHERE name LIKE $6), \
+                     page AS (SELECT t.member_id, t.balance AS points FROM found f \
+                            JOIN members m ON m.id = f.id JOIN totals t ON t.member_id = m.id \
+                            WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                            ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
+                    crate::store::web_sql::ranked_page!()
+                ),
+            ),
+            BoardOf::Maintained(board) => (
+                board.key(),
+                concat!(
+                    "WITH found AS (SELECT rowid AS id FROM member_names WHERE name LIKE $6), \
+                     page AS (SELECT b.member_id, b.points FROM found f \
+                            JOIN members m ON m.id = f.id JOIN board_points b ON b.member_id = m.id AND b.board = $2 \
+                            WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                            ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
+                    crate::store::web_sql::ranked_page!()
+                ),
+            ),
             BoardOf::Days(..) => return Ok(None),
         };
         let candidates = format!("%{part}%");
         let pattern = contains_pattern(&part);
-        let query = if source == "totals" {
-            sqlx::query_as(concat!(
-                "WITH found AS (SELECT rowid AS id FROM member_names WHERE name LIKE $6), \
-                 page AS (SELECT t.member_id, t.balance AS points FROM found f \
-                        JOIN members m ON m.id = f.id JOIN totals t ON t.member_id = m.id \
-                        WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
-                        ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
-                crate::store::web_sql::ranked_page!()
-            ))
-        } else {
-            sqlx::query_as(concat!(
-                "WITH found AS (SELECT rowid AS id FROM member_names WHERE name LIKE $6), \
-                 page AS (SELECT b.member_id, b.points FROM found f \
-                        JOIN members m ON m.id = f.id JOIN board_points b ON b.member_id = m.id AND b.board = $2 \
-                        WHERE m.community_id = $1 AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
-                        ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
-                crate::store::web_sql::ranked_page!()
-            ))
-        };
-        let rows: Vec<(i64, String, i64, i64)> = query
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(sql)
             .bind(community_id)
             .bind(board_key)
             .bind(limit)
