@@ -171,6 +171,8 @@ struct Console {
     stdin: Option<std::process::ChildStdin>,
     lines: Arc<Mutex<Vec<String>>>,
     reader: Option<std::thread::JoinHandle<()>>,
+    /// What it wrote to stderr (`RUST_LOG=off`: only why it stopped).
+    complaints: Arc<Mutex<String>>,
 }
 
 impl Console {
@@ -182,9 +184,18 @@ impl Console {
             .env("RUST_LOG", "off")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start hearth console");
+        // Kept for the failure message of a console that exits early.
+        let stderr = child.stderr.take().expect("stderr");
+        let complaints = Arc::new(Mutex::new(String::new()));
+        let written = complaints.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                written.lock().expect("stderr").push_str(&format!("{line}\n"));
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let lines = Arc::new(Mutex::new(Vec::new()));
         let seen = lines.clone();
@@ -194,7 +205,17 @@ impl Console {
             }
         });
         let stdin = child.stdin.take();
-        Console { child, stdin, lines, reader: Some(reader) }
+        Console { child, stdin, lines, reader: Some(reader), complaints }
+    }
+
+    /// Fails the test when the console has exited on its own, with what
+    /// it said on stderr: a waiting test would otherwise only time out.
+    fn assert_running(&mut self) {
+        if self.stdin.is_some()
+            && let Ok(Some(status)) = self.child.try_wait()
+        {
+            panic!("a console exited with {status}: {}", self.complaints.lock().expect("stderr"));
+        }
     }
 
     /// Writes `input` if the console still reads it.
@@ -288,7 +309,7 @@ fn consoles_on_one_database(
             );
             killed = Some(victim);
         }
-        wait_for_steps(&running, steps);
+        wait_for_steps(&mut running, steps);
     }
     // No more slots: what is still queued goes out (a `:now` delivers too).
     let deadline = std::time::Instant::now() + common::WAIT;
@@ -298,7 +319,7 @@ fn consoles_on_one_database(
         for console in running.iter_mut() {
             console.send(":now\n");
         }
-        wait_for_steps(&running, steps);
+        wait_for_steps(&mut running, steps);
     }
     let mut printed: Vec<String> = running.into_iter().flat_map(Console::finish).collect();
     if let Some(victim) = killed {
@@ -341,8 +362,11 @@ fn consoles_on_one_database(
 }
 
 /// Waits until every console has answered `steps` `:now` lines.
-fn wait_for_steps(running: &[Console], steps: usize) {
-    common::wait_for("the consoles to take the step", || running.iter().all(|console| console.clock_lines() >= steps));
+fn wait_for_steps(running: &mut [Console], steps: usize) {
+    common::wait_for("the consoles to take the step", || {
+        running.iter_mut().for_each(Console::assert_running);
+        running.iter().all(|console| console.clock_lines() >= steps)
+    });
 }
 
 fn psql_count(cluster: &hearth_testkit::PgCluster, url: &str, sql: &str) -> usize {

@@ -35,10 +35,14 @@ pub fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
-/// An empty directory for one test's files (config, database, log); the
-/// process id keeps parallel runs apart.
+/// An empty directory for one test's files (config, database, log). The
+/// process id keeps parallel runs apart, and a count the calls within one:
+/// two tests running at once under the same name (`crash-fire-2`) once
+/// removed each other's config before their consoles had read it.
 pub fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("hearth-{name}-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("hearth-{name}-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
