@@ -114,6 +114,14 @@ fn a_database_with_history_goes_to_postgres_and_back_unchanged_and_takes_new_com
     println!("sqlite → postgres: {summary} ({} ms with process start)", started.elapsed().as_millis());
     assert!(summary.contains("ledger "), "{summary}");
     assert_eq!(export(&pg), original);
+    // The copy runs without triggers on PostgreSQL: the name search's grams
+    // are written by the copy itself, the same rows as the source's.
+    let pg_grams = cluster
+        .psql(&pg, "SELECT member_id || '|' || gram FROM member_name_grams ORDER BY member_id, gram")
+        .expect("grams");
+    let source_grams = grams_of(&source);
+    assert!(source_grams.len() > 20, "{source_grams:?}");
+    assert_eq!(pg_grams.lines().collect::<Vec<_>>(), source_grams);
 
     let back = format!("sqlite://{}", dir.join("back.db").display());
     let summary = migrated(&migrate(&pg, &back));
@@ -121,6 +129,7 @@ fn a_database_with_history_goes_to_postgres_and_back_unchanged_and_takes_new_com
     assert_eq!(export(&back), original);
     // Every table, the derived boards included, holds the source's rows.
     assert_eq!(rows_of(&back), rows_of(&source));
+    assert_eq!(grams_of(&back), source_grams);
 
     // The copies take new commands: ids continue past the copied ones.
     for db in [&pg, &back] {
@@ -203,6 +212,22 @@ fn a_missing_source_is_refused_and_no_target_is_created() {
         assert!(text(&out.stderr).contains("does not exist"), "{}", text(&out.stderr));
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The board search's `member_name_grams` of a SQLite file, as `member|gram`.
+fn grams_of(url: &str) -> Vec<String> {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("open");
+        let grams =
+            sqlx::query_scalar("SELECT member_id || '|' || gram FROM member_name_grams ORDER BY member_id, gram")
+                .fetch_all(&mut conn)
+                .await
+                .expect("grams");
+        conn.close().await.expect("close");
+        grams
+    })
 }
 
 /// Every row of every table, as text, for comparing two SQLite files.

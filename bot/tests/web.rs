@@ -264,6 +264,65 @@ async fn board_pages_follow_the_points_and_leave_bots_out() {
     assert!(search("m01").await.is_empty(), "a forgotten member is not found");
 }
 
+/// Searches of one or two characters, shorter than a trigram: a part few
+/// names hold is read from `member_name_grams`, one that 2,000 names or
+/// more hold by walking the board in rank order. Both give what the scan
+/// gives: the matching members by points, ranks over the whole board, no
+/// bots, `_` and `%` taken literally, renames and forgotten members followed.
+#[tokio::test]
+async fn short_searches_find_every_match_in_rank_order_by_either_path() {
+    let chat = Chat::start(&two_communities(), MONDAY_9AM).await;
+    let engine = &chat.engine;
+    let gophers = hearth_bot::ChatRef::Console { community: "gophers".into() };
+    let say = |who: String, line: String, is_bot: bool| {
+        let actor = hearth_bot::Actor { is_bot, ..chat.actor(&who) };
+        let gophers = gophers.clone();
+        async move { engine.handle_text(actor, gophers, &line).await.expect("a reply").to_plain_text() }
+    };
+    // 2,050 members hold "p" (the walk); 547 hold "7" (the grams).
+    // The bot joins first: it would lead the tied members.
+    say("p-bot".into(), "/checkin".into(), true).await;
+    let names: Vec<String> = (0..2050).map(|i| format!("p{i:04}")).collect();
+    for name in &names {
+        say(name.clone(), "/checkin".into(), false).await;
+    }
+    say("a_b".into(), "/checkin".into(), false).await;
+    say("ada".into(), "/award @p1777 50 first".into(), false).await;
+    say("ada".into(), "/award @p2049 30 second".into(), false).await;
+    let search = |window: Window, page: u32, part: &'static str| async move {
+        let page = engine.leaderboard_page("gophers", None, window, page, Some(part)).await.expect("search");
+        page.entries.into_iter().map(|e| (e.name, e.rank)).collect::<Vec<_>>()
+    };
+    // The two awarded first, then everyone else at rank 3 in joining order.
+    let expected = |part: &str| -> Vec<(String, i64)> {
+        let mut rows = vec![("p1777".to_string(), 1), ("p2049".to_string(), 2)];
+        rows.retain(|(name, _)| name.contains(part));
+        let rest = names.iter().filter(|n| n.contains(part) && *n != "p1777" && *n != "p2049");
+        rows.extend(rest.map(|name| (name.clone(), 3)));
+        rows
+    };
+    let held_by_many = expected("p");
+    assert_eq!(search(Window::All, 1, "P").await, held_by_many[..50], "the walk, page 1");
+    assert_eq!(search(Window::All, 3, "p").await, held_by_many[100..150], "the walk, page 3");
+    assert_eq!(search(Window::Week, 1, "p").await, held_by_many[..50], "the walk on a window board");
+    let held_by_few = expected("7");
+    assert_eq!(held_by_few.len(), 547);
+    assert_eq!(search(Window::All, 1, "7").await, held_by_few[..50], "the grams, page 1");
+    assert_eq!(search(Window::All, 2, "7").await, held_by_few[50..100], "the grams, page 2");
+    assert_eq!(search(Window::Week, 1, "7").await, held_by_few[..50], "the grams on a window board");
+    assert_eq!(search(Window::All, 1, "77").await, expected("77"), "two characters, all on one page");
+    assert_eq!(search(Window::All, 1, "_").await, [("a_b".to_string(), 3)], "`_` is a character, not a wildcard");
+    assert!(search(Window::All, 1, "%").await.is_empty(), "no name holds `%`");
+    assert!(search(Window::All, 1, "-").await.is_empty(), "the bot is on no board");
+
+    let renamed = hearth_bot::Actor { display_name: "zoë".into(), ..chat.actor("p1777") };
+    engine.handle_text(renamed, gophers.clone(), "/streak").await.expect("a reply");
+    assert_eq!(search(Window::All, 1, "ë").await, [("zoë".to_string(), 1)], "the new name is found");
+    assert_eq!(search(Window::All, 1, "7").await, expected("7")[1..51], "the old name is not");
+    say("p2049".into(), "/forgetme confirm".into(), false).await;
+    assert!(!search(Window::All, 1, "49").await.iter().any(|(name, _)| name == "p2049"), "forgotten");
+}
+
 #[test]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);

@@ -186,6 +186,11 @@ macro_rules! web_statements {
                 limit: i64,
             ) -> anyhow::Result<Vec<Standing>> {
                 if let Some(part) = search
+                    && let Some(rows) = self.short_name_search(community_id, board, part, offset, limit).await?
+                {
+                    return Ok(rows);
+                }
+                if let Some(part) = search
                     && let Some(rows) = self.indexed_name_search(community_id, board, part, offset, limit).await?
                 {
                     return Ok(rows);
@@ -331,6 +336,102 @@ macro_rules! web_statements {
                 Ok(())
             }
         }
+
+        impl<C: $conn> $on<C> {
+            /// A board search for a part of one or two characters, shorter
+            /// than a trigram, through `member_name_grams` (migration 0018).
+            /// A part few names hold reads its candidates by equality; one
+            /// that many hold (`COMMON_GRAM` or more) walks the board in rank
+            /// order instead and stops at the page's last match, which comes
+            /// early when matches are common. Either way the same
+            /// `LOWER(name) LIKE` as the scan decides. `None`: the caller
+            /// searches.
+            async fn short_name_search(
+                &mut self,
+                community_id: i64,
+                board: BoardOf,
+                part: &str,
+                offset: i64,
+                limit: i64,
+            ) -> anyhow::Result<Option<Vec<Standing>>> {
+                let gram = part.to_lowercase();
+                if !(1..=2).contains(&gram.chars().count()) {
+                    return Ok(None);
+                }
+                let (key, gram_sql, walk_sql) = match board {
+                    BoardOf::AllTime => (
+                        "all".to_string(),
+                        concat!(
+                            "WITH page AS (SELECT t.member_id, t.balance AS points FROM member_name_grams g \
+                                    JOIN members m ON m.id = g.member_id JOIN totals t ON t.member_id = m.id \
+                                    WHERE g.community_id = $1 AND g.gram = $6 AND NOT m.is_bot \
+                                      AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                                    ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
+                            $crate::store::web_sql::ranked_page!()
+                        ),
+                        // CROSS JOIN: SQLite keeps this order (the rank index first).
+                        concat!(
+                            "WITH page AS (SELECT t.member_id, t.balance AS points FROM totals t CROSS JOIN members m \
+                                    WHERE t.community_id = $1 AND m.id = t.member_id AND NOT m.is_bot \
+                                      AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                                    ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
+                            $crate::store::web_sql::ranked_page!()
+                        ),
+                    ),
+                    BoardOf::Maintained(board) => (
+                        board.key(),
+                        concat!(
+                            "WITH page AS (SELECT b.member_id, b.points FROM member_name_grams g \
+                                    JOIN members m ON m.id = g.member_id \
+                                    JOIN board_points b ON b.member_id = m.id AND b.board = $2 \
+                                    WHERE g.community_id = $1 AND g.gram = $6 AND NOT m.is_bot \
+                                      AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                                    ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
+                            $crate::store::web_sql::ranked_page!()
+                        ),
+                        concat!(
+                            "WITH page AS (SELECT b.member_id, b.points FROM board_points b CROSS JOIN members m \
+                                    WHERE b.community_id = $1 AND b.board = $2 AND m.id = b.member_id \
+                                      AND NOT m.is_bot AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
+                                    ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
+                            $crate::store::web_sql::ranked_page!()
+                        ),
+                    ),
+                    BoardOf::Days(..) => return Ok(None),
+                };
+                let (holders,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM member_name_grams \
+                     WHERE community_id = $1 AND gram = $2 LIMIT $3) AS held",
+                )
+                .bind(community_id)
+                .bind(&gram)
+                .bind(COMMON_GRAM)
+                .fetch_one(&mut *self.tx)
+                .await
+                .context("counting the names that hold a search")?;
+                let query = match holders < COMMON_GRAM {
+                    true => sqlx::query_as(gram_sql),
+                    false => sqlx::query_as(walk_sql),
+                };
+                let mut query =
+                    query.bind(community_id).bind(key).bind(limit).bind(offset).bind(contains_pattern(&gram));
+                if holders < COMMON_GRAM {
+                    query = query.bind(gram);
+                }
+                let rows: Vec<(i64, String, i64, i64)> =
+                    query.fetch_all(&mut *self.tx).await.context("searching a board by a short part")?;
+                Ok(Some(
+                    rows.into_iter()
+                        .map(|(member_id, name, points, rank)| Standing { member_id, name, points, rank })
+                        .collect(),
+                ))
+            }
+        }
+
+        /// Names holding a short search part from which the rank-order walk
+        /// beats reading the candidates: at 2,000 of 100k names (2 %), page
+        /// 1 is found within about 2,500 ranked rows.
+        const COMMON_GRAM: i64 = 2_000;
 
         /// Uses up the link and opens the session, in the caller's transaction.
         async fn redeem_in(

@@ -262,6 +262,13 @@ impl CopyTarget for PgTarget {
     }
 
     async fn commit(mut self: Box<Self>) -> anyhow::Result<Box<dyn StorePort>> {
+        // The name search's grams are derived, not copied, and their
+        // triggers are off for the copy: written here from the names.
+        self.plain(
+            "INSERT INTO member_name_grams (community_id, gram, member_id) \
+             SELECT m.community_id, g.gram, m.id FROM members m, member_name_grams_of(m.name) AS g (gram)",
+        )
+        .await?;
         // Each identity past the copied ids, so the next insert does not collide.
         for &table in TABLES {
             let has_id = columns_of(self.conn()?, table).await?.iter().any(|c| c.name == "id");
