@@ -17,7 +17,10 @@ macro_rules! ranked_page {
 }
 
 macro_rules! web_statements {
-    ($on:ident, $conn:ident, $tx:ident) => {
+    // `$id_list`: the member ids of a JSON array bound as `$6`, as rows of
+    // one column `value` (SQLite's `json_each`, PostgreSQL's
+    // `json_array_elements_text`).
+    ($on:ident, $conn:ident, $tx:ident, $id_list:literal) => {
         use anyhow::Context as _;
         use chrono::{DateTime, NaiveDate, Utc};
 
@@ -340,7 +343,8 @@ macro_rules! web_statements {
         impl<C: $conn> $on<C> {
             /// A board search for a part of one or two characters, shorter
             /// than a trigram, through `member_name_grams` (migration 0018).
-            /// A part few names hold reads its candidates by equality; one
+            /// A part few names hold reads its holders by equality, then
+            /// only their rows; one
             /// that many hold (`COMMON_GRAM` or more) walks the board in rank
             /// order instead and stops at the page's last match, which comes
             /// early when matches are common. Either way the same
@@ -362,9 +366,11 @@ macro_rules! web_statements {
                     BoardOf::AllTime => (
                         "all".to_string(),
                         concat!(
-                            "WITH page AS (SELECT t.member_id, t.balance AS points FROM member_name_grams g \
-                                    JOIN members m ON m.id = g.member_id JOIN totals t ON t.member_id = m.id \
-                                    WHERE g.community_id = $1 AND g.gram = $6 AND NOT m.is_bot \
+                            "WITH page AS (SELECT t.member_id, t.balance AS points FROM members m \
+                                    JOIN totals t ON t.member_id = m.id \
+                                    WHERE m.id IN (",
+                            $id_list,
+                            ") AND m.community_id = $1 AND NOT m.is_bot \
                                       AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
                                     ORDER BY t.balance DESC, t.member_id LIMIT $3 OFFSET $4) ",
                             $crate::store::web_sql::ranked_page!()
@@ -381,10 +387,11 @@ macro_rules! web_statements {
                     BoardOf::Maintained(board) => (
                         board.key(),
                         concat!(
-                            "WITH page AS (SELECT b.member_id, b.points FROM member_name_grams g \
-                                    JOIN members m ON m.id = g.member_id \
+                            "WITH page AS (SELECT b.member_id, b.points FROM members m \
                                     JOIN board_points b ON b.member_id = m.id AND b.board = $2 \
-                                    WHERE g.community_id = $1 AND g.gram = $6 AND NOT m.is_bot \
+                                    WHERE m.id IN (",
+                            $id_list,
+                            ") AND m.community_id = $1 AND NOT m.is_bot \
                                       AND LOWER(m.name) LIKE $5 ESCAPE '\\' \
                                     ORDER BY b.points DESC, b.member_id LIMIT $3 OFFSET $4) ",
                             $crate::store::web_sql::ranked_page!()
@@ -399,24 +406,27 @@ macro_rules! web_statements {
                     ),
                     BoardOf::Days(..) => return Ok(None),
                 };
-                let (holders,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM member_name_grams \
-                     WHERE community_id = $1 AND gram = $2 LIMIT $3) AS held",
+                let holders: Vec<i64> = sqlx::query_scalar(
+                    "SELECT member_id FROM member_name_grams WHERE community_id = $1 AND gram = $2 LIMIT $3",
                 )
                 .bind(community_id)
                 .bind(&gram)
                 .bind(COMMON_GRAM)
-                .fetch_one(&mut *self.tx)
+                .fetch_all(&mut *self.tx)
                 .await
-                .context("counting the names that hold a search")?;
-                let query = match holders < COMMON_GRAM {
+                .context("reading the names that hold a search")?;
+                let few = (holders.len() as i64) < COMMON_GRAM;
+                let query = match few {
                     true => sqlx::query_as(gram_sql),
                     false => sqlx::query_as(walk_sql),
                 };
                 let mut query =
                     query.bind(community_id).bind(key).bind(limit).bind(offset).bind(contains_pattern(&gram));
-                if holders < COMMON_GRAM {
-                    query = query.bind(gram);
+                if few {
+                    // The ids themselves, not the gram: PostgreSQL's plan for
+                    // `gram = $6` (generic after five runs) went through the
+                    // pg_trgm index, which a two-character LIKE reads whole.
+                    query = query.bind(serde_json::to_string(&holders).context("listing the holders")?);
                 }
                 let rows: Vec<(i64, String, i64, i64)> =
                     query.fetch_all(&mut *self.tx).await.context("searching a board by a short part")?;

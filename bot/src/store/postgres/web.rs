@@ -3,7 +3,12 @@
 use super::{OnPostgres, PgConn, PgStore, PgTx};
 use crate::store::web::WebStore;
 
-crate::store::web_sql::web_statements!(OnPostgres, PgConn, PgTx);
+crate::store::web_sql::web_statements!(
+    OnPostgres,
+    PgConn,
+    PgTx,
+    "SELECT value::bigint FROM json_array_elements_text($6::json) AS ids (value)"
+);
 
 #[async_trait::async_trait]
 impl WebStore for PgStore {

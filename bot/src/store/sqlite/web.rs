@@ -3,7 +3,7 @@
 use super::{OnSqlite, SqliteConn, SqliteStore, SqliteTx};
 use crate::store::web::WebStore;
 
-crate::store::web_sql::web_statements!(OnSqlite, SqliteConn, SqliteTx);
+crate::store::web_sql::web_statements!(OnSqlite, SqliteConn, SqliteTx, "SELECT value FROM json_each($6)");
 
 #[async_trait::async_trait]
 impl WebStore for SqliteStore {
