@@ -223,7 +223,13 @@ async fn board_pages_follow_the_points_and_leave_bots_out() {
     for i in 0..55 {
         say(format!("m{i:02}"), "/checkin".into(), false).await;
     }
+    // No bot on the board yet: its pages skip the bot filter.
+    let second = engine.leaderboard_page("gophers", None, Window::Week, 2, None).await.expect("page 2");
+    let rows: Vec<(String, i64)> = second.entries.iter().map(|e| (e.name.clone(), e.rank)).collect();
+    assert_eq!(rows, (50..55).map(|i| (format!("m{i}"), 1)).collect::<Vec<_>>(), "ties in joining order");
     say("helper-bot".into(), "/checkin".into(), true).await;
+    let second = engine.leaderboard_page("gophers", None, Window::Week, 2, None).await.expect("page 2");
+    assert_eq!(second.entries.len(), 5, "the bot that checked in is not on the week's board");
     // m00 … m54 end with 10 + i points: all distinct.
     for i in 1..55 {
         let reply = say("ada".into(), format!("/award @m{i:02} {i} tidy"), false).await;
