@@ -329,6 +329,31 @@ async fn short_searches_find_every_match_in_rank_order_by_either_path() {
     assert!(!search(Window::All, 1, "49").await.iter().any(|(name, _)| name == "p2049"), "forgotten");
 }
 
+/// Names with capitals beyond A–Z are found as they are written, by every
+/// path (the grams, the trigrams, a scan): the search folds A–Z only, as
+/// both backends' `LOWER` does, so both find the same members.
+#[tokio::test]
+async fn names_with_accented_capitals_are_found_as_written() {
+    let chat = Chat::start(&two_communities(), MONDAY_9AM).await;
+    let engine = &chat.engine;
+    let gophers = hearth_bot::ChatRef::Console { community: "gophers".into() };
+    for name in ["Émile", "ÖZIL", "Ådne", "王小明"] {
+        let actor = hearth_bot::Actor { display_name: name.into(), ..chat.actor(name) };
+        engine.handle_text(actor, gophers.clone(), "/checkin").await.expect("a reply");
+    }
+    let search = |part: &'static str| async move {
+        let page = engine.leaderboard_page("gophers", None, Window::All, 1, Some(part)).await.expect("search");
+        page.entries.into_iter().map(|e| e.name).collect::<Vec<_>>()
+    };
+    assert_eq!(search("Émile").await, ["Émile"], "as written, through the trigrams");
+    assert_eq!(search("ÉMILE").await, ["Émile"], "A–Z in any case");
+    assert_eq!(search("É").await, ["Émile"], "one capital, through the grams");
+    assert_eq!(search("Öz").await, ["ÖZIL"], "two characters");
+    assert_eq!(search("Zil").await, ["ÖZIL"]);
+    assert_eq!(search("Ådn").await, ["Ådne"]);
+    assert_eq!(search("小明").await, ["王小明"]);
+}
+
 #[test]
 fn postgres_conformance() {
     support::run_on_postgres(&[]);

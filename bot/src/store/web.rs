@@ -90,11 +90,13 @@ pub enum BoardOf {
     Days(NaiveDate, NaiveDate),
 }
 
-/// `LIKE` pattern matching names that contain `part` (any case), with
-/// `\` as the escape character.
+/// `LIKE` pattern matching names that contain `part`, A–Z in any case,
+/// with `\` as the escape character. Only A–Z are folded because both
+/// backends' `LOWER` (SQLite's built-in, PostgreSQL's under `COLLATE "C"`)
+/// fold only those: a part folded further would miss "Émile" as written.
 pub(crate) fn contains_pattern(part: &str) -> String {
     let mut pattern = String::from("%");
-    for c in part.to_lowercase().chars() {
+    for c in part.to_ascii_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }

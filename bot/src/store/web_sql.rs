@@ -404,7 +404,7 @@ macro_rules! web_statements {
                 offset: i64,
                 limit: i64,
             ) -> anyhow::Result<Option<Vec<Standing>>> {
-                let gram = part.to_lowercase();
+                let gram = part.to_ascii_lowercase();
                 if !(1..=2).contains(&gram.chars().count()) {
                     return Ok(None);
                 }

@@ -37,7 +37,7 @@ impl<C: SqliteConn> OnSqlite<C> {
         offset: i64,
         limit: i64,
     ) -> anyhow::Result<Option<Vec<Standing>>> {
-        let part = part.to_lowercase();
+        let part = part.to_ascii_lowercase();
         if part.chars().count() < 3 || part.contains(['%', '_']) {
             return Ok(None);
         }
