@@ -390,10 +390,9 @@ macro_rules! web_statements {
             /// A board search for a part of one or two characters, shorter
             /// than a trigram, through `member_name_grams` (migration 0018).
             /// A part few names hold reads its holders by equality, then
-            /// only their rows; one
-            /// that many hold (`COMMON_GRAM` or more) walks the board in rank
-            /// order instead and stops at the page's last match, which comes
-            /// early when matches are common. Either way the same
+            /// only their rows; one that many hold (`COMMON_GRAM` or more)
+            /// walks the board in rank order instead and stops at the page's
+            /// last match, which comes early when matches are common. Either way the same
             /// `LOWER(name) LIKE` as the scan decides. `None`: the caller
             /// searches.
             async fn short_name_search(
@@ -462,10 +461,7 @@ macro_rules! web_statements {
                 .await
                 .context("reading the names that hold a search")?;
                 let few = (holders.len() as i64) < COMMON_GRAM;
-                let query = match few {
-                    true => sqlx::query_as(gram_sql),
-                    false => sqlx::query_as(walk_sql),
-                };
+                let query = sqlx::query_as(if few { gram_sql } else { walk_sql });
                 let mut query =
                     query.bind(community_id).bind(key).bind(limit).bind(offset).bind(contains_pattern(&gram));
                 if few {
